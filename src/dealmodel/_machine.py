@@ -1,0 +1,158 @@
+"""Private: the ``transitions`` machine behind a deal's phase lifecycle.
+
+One :class:`Lifecycle` is built per :class:`~dealmodel.deal.Deal` and shared by every
+run of it: runs are passed to the machine's events as models, never added to it.
+The machine is built with ``auto_transitions=False`` and callable guards, and each
+phase connects only to the next one, so no sequence of triggers can skip a phase.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import attrs
+from transitions import EventData, Machine
+
+from dealmodel.phases import ExpiryRule
+
+if TYPE_CHECKING:
+    from dealmodel.deal import Deal
+    from dealmodel.engine import Run
+
+TRIGGERS = ("enter_force", "advance", "limbo", "conclude", "lapse", "extend", "suspend",
+            "resume", "collapse")
+
+
+class Guard:
+    """A callable guard with a human label (shown on diagrams and in refusals)."""
+
+    __slots__ = ("label", "test")
+
+    def __init__(self, test: Callable[[Run], bool], label: str) -> None:
+        self.test = test
+        self.label = label
+
+    def __call__(self, event: EventData) -> bool:
+        return self.test(event.model)  # type: ignore[arg-type]
+
+
+@attrs.frozen
+class Edge:
+    """One transition of the lifecycle, as plain data."""
+
+    trigger: str
+    source: str
+    dest: str
+    guard: str = ""
+
+
+class Lifecycle:
+    """The shared machine of one deal, and its edges as data."""
+
+    def __init__(self, deal: Deal) -> None:
+        self.deal = deal
+        self.edges: list[Edge] = []
+        specs: list[dict[str, Any]] = []
+
+        def add(trigger: str, source: str, dest: str, guard: Guard | None = None) -> None:
+            spec: dict[str, Any] = {"trigger": trigger, "source": source, "dest": dest}
+            if guard is not None:
+                spec["conditions"] = [guard]
+            specs.append(spec)
+            self.edges.append(Edge(trigger, source, dest, guard.label if guard else ""))
+
+        phases = deal.phases
+        last = len(phases) - 1
+        for i, phase in enumerate(phases):
+            states = deal.phase_states(i)
+            extended = phase.extended_state
+            limbo = phase.limbo_state if phase.limbo_state in states else None
+            suspended = phase.suspended_state
+            running = [s for s in (phase.id, extended) if s]
+            if i == 0:
+                add("enter_force", "pending", phase.id)
+            if extended:
+                for s in running:
+                    add("extend", s, extended)
+            if i < last:
+                nxt = phases[i + 1]
+                ready = Guard(_ready(i + 1), _ready_label(deal, i + 1))
+                for s in [*running, *([limbo] if limbo else [])]:
+                    add("advance", s, nxt.id, ready)
+                if limbo:
+                    talks = Guard(_negotiating(nxt.id), f'negotiating("{nxt.id}")')
+                    for s in running:
+                        add("limbo", s, limbo, talks)
+                for s in [*running, *([limbo] if limbo else [])]:
+                    add("lapse", s, "lapsed")
+            elif phase.on_expiry is ExpiryRule.LAPSE:
+                for s in running:
+                    add("lapse", s, "lapsed")
+            else:
+                for s in running:
+                    add("conclude", s, "concluded")
+            if suspended:
+                live = [*running, *([limbo] if limbo else [])]
+                for s in live:
+                    add("suspend", s, suspended)
+                for s in live:
+                    add("resume", suspended, s, Guard(_resumes_to(s), f"suspended from {s}"))
+        for s in deal.states():
+            if s not in ("collapsed", "concluded", "lapsed"):
+                add("collapse", s, "collapsed")
+        self.machine = Machine(
+            model=None,
+            states=list(deal.states()),
+            transitions=specs,
+            initial="pending",
+            auto_transitions=False,
+            send_event=True,
+            ignore_invalid_triggers=False,
+        )
+        self._events = self.machine.events
+
+    def fire(self, trigger: str, run: Run) -> bool:
+        """Fire ``trigger`` on ``run``; True when a transition happened."""
+        event = self._events[trigger]
+        if run.state not in event.transitions:
+            return False
+        return bool(event.trigger(run))
+
+    def can(self, trigger: str, state: str) -> bool:
+        """Whether ``trigger`` has any transition out of ``state`` (guards aside)."""
+        return state in self._events[trigger].transitions
+
+    def successors(self, state: str) -> set[str]:
+        return {e.dest for e in self.edges if e.source == state}
+
+
+def _ready(index: int) -> Callable[[Run], bool]:
+    return lambda run: run.phase_ready(index)
+
+
+def _ready_label(deal: Deal, index: int) -> str:
+    phase = deal.phases[index]
+    parts = []
+    if phase.requires_agreement:
+        parts.append(f'agreed("{phase.id}")')
+    if phase.entry_condition is not None:
+        parts.append(phase.entry_condition.source)
+    return " and ".join(parts) or "time is up"
+
+
+def _negotiating(phase_id: str) -> Callable[[Run], bool]:
+    return lambda run: phase_id in run.negotiating
+
+
+def _resumes_to(state: str) -> Callable[[Run], bool]:
+    return lambda run: run.suspended_from == state
+
+
+def lifecycle(deal: Deal) -> Lifecycle:
+    """The deal's shared lifecycle machine, built on first use."""
+    cache = deal._machine_cache
+    if not cache:
+        cache.append(Lifecycle(deal))
+    machine: Lifecycle = cache[0]
+    return machine

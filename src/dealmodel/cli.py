@@ -1,0 +1,143 @@
+"""The ``dealmodel`` command line: a thin layer over the library.
+
+Exit codes: 0 success; 1 the scenario ran but ``--strict`` found refused events;
+2 bad input (a file, entry or field that must be fixed), with a message naming it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from importlib import resources
+from pathlib import Path
+
+from dealmodel.deal import builtin_deal, builtin_deals, load_deal
+from dealmodel.errors import DealModelError
+from dealmodel.scenarios import Scenario, load_scenario
+
+__all__ = ["main"]
+
+EPILOG = """\
+examples:
+  dealmodel run gaza-2025                  run the built-in January 2025 Gaza scenario
+  dealmodel run examples/gaza-2025-as-reported.yaml --json
+  dealmodel deals                          list the built-in deals
+  dealmodel check my-deal.yaml             validate a deal definition
+
+exit codes: 0 ok, 1 refused events with --strict, 2 bad input
+docs: docs/tutorial/first-run.md
+"""
+
+
+def builtin_scenarios() -> tuple[str, ...]:
+    folder = resources.files("dealmodel") / "scenarios"
+    return tuple(sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml")))
+
+
+def resolve_scenario(ref: str) -> Scenario:
+    """A scenario from a file path or a built-in scenario name (e.g. ``gaza-2025``)."""
+    path = Path(ref)
+    if not path.exists() and ref in builtin_scenarios():
+        resource = resources.files("dealmodel") / "scenarios" / f"{ref}.yaml"
+        with resources.as_file(resource) as real:
+            return load_scenario(real)
+    if not path.exists():
+        from dealmodel.errors import Problem, ScenarioError
+
+        raise ScenarioError([Problem("", "no such file or built-in scenario",
+                                     "built-in scenarios: " + ", ".join(builtin_scenarios()))],
+                            ref)
+    return load_scenario(path)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    outcome = resolve_scenario(args.scenario).run()
+    if args.json:
+        print(json.dumps(outcome.to_dict(), indent=2))
+    else:
+        if not args.quiet:
+            print(outcome.timeline())
+            print()
+        print(outcome.summary())
+    refused = outcome.refused
+    if refused and not args.json:
+        print(f"\n{len(refused)} event(s) refused; see the reasons above.", file=sys.stderr)
+    return 1 if (args.strict and refused) else 0
+
+
+def _cmd_deals(args: argparse.Namespace) -> int:
+    for name in builtin_deals():
+        deal = builtin_deal(name)
+        print(f"{name:<16} {deal.title} ({len(deal.phases)} phases)")
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    path = Path(args.deal)
+    deal = load_deal(path) if path.exists() else builtin_deal(args.deal)
+    obligations = sum(len(p.obligations) for p in deal.phases)
+    print(f"{args.deal}: ok - {deal.id}, {len(deal.phases)} phases, {obligations} obligations, "
+          f"{len(deal.states())} lifecycle states")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dealmodel",
+        description="Model multiphase agreements (ceasefires first) as state machines: "
+                    "run a deal against dated events and see its state, obligations and "
+                    "allegations.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    run = sub.add_parser(
+        "run", help="run a scenario and print its timeline and summary",
+        description="Run a scenario (a YAML file, or a built-in name such as gaza-2025) and "
+                    "print a timeline (day, event, state change, obligations changed) and a "
+                    "summary. Refused events are reported with their reason.",
+        epilog="example:\n  dealmodel run gaza-2025 --json | python -m json.tool",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    run.add_argument("scenario", metavar="SCENARIO", help="scenario file or built-in name")
+    run.add_argument("--json", action="store_true", help="print one JSON object instead")
+    run.add_argument("--strict", action="store_true", help="exit 1 if any event was refused")
+    run.add_argument("-q", "--quiet", action="store_true", help="summary only, no timeline")
+    run.set_defaults(func=_cmd_run)
+    deals = sub.add_parser("deals", help="list the built-in deals")
+    deals.set_defaults(func=_cmd_deals)
+    check = sub.add_parser("check", help="validate a deal definition (YAML file or built-in)",
+                           epilog="example:\n  dealmodel check my-deal.yaml",
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    check.add_argument("deal", metavar="DEAL")
+    check.set_defaults(func=_cmd_check)
+    return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("dealmodel")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "unknown"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return 2
+    try:
+        return func(args)
+    except DealModelError as exc:
+        print(f"dealmodel: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,247 @@
+"""Scenarios: a deal plus a dated list of events, from YAML or Python, and their outcome.
+
+A scenario file names its deal (a built-in name, a path relative to the file, or an
+inline definition) and lists events::
+
+    deal: gaza-2025
+    title: As reported
+    events:
+      - {day: 1, type: perform, party: hamas, obligation: p1_hostages, quantity: 3}
+
+:func:`run_scenario` applies the events in order; a refused event is recorded with
+its reason and the run goes on without it. The :class:`Outcome` renders as a
+timeline, a summary, or the JSON document ``dealmodel run --json`` prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+import yaml
+
+from dealmodel._yaml import LineDict, Reader, load_yaml, yaml_error_problem
+from dealmodel.deal import Deal, deal_from_dict, resolve_deal
+from dealmodel.engine import Run
+from dealmodel.errors import DealDefinitionError, EventRejected, Problem, ScenarioError
+from dealmodel.events import Event, event_from_dict
+from dealmodel.obligations import ObligationStatus
+
+__all__ = ["EventOutcome", "Outcome", "Scenario", "load_scenario", "run_scenario"]
+
+_FIELDS = ("deal", "title", "description", "hypothetical", "sources", "events", "variants")
+
+
+def _event_tuple(events: Iterable[Event]) -> tuple[Event, ...]:
+    return tuple(events)
+
+
+@attrs.frozen
+class Scenario:
+    """A deal and the dated events to run it against."""
+
+    deal: Deal
+    events: tuple[Event, ...] = attrs.field(converter=_event_tuple)
+    title: str = ""
+    description: str = ""
+    hypothetical: bool = False
+    sources: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    source: str | None = None  # the file it came from
+    raw_variants: Any = attrs.field(default=None, eq=False, repr=False)
+
+    def run(self) -> Outcome:
+        return run_scenario(self)
+
+
+@attrs.frozen
+class EventOutcome:
+    """What became of one event: accepted with its changes, or refused with the reason."""
+
+    event: Event
+    accepted: bool
+    reason: str | None
+    changes: tuple[str, ...]
+    state: str  # the state after the event
+
+
+@attrs.frozen
+class Outcome:
+    """The result of running a scenario: the final run and each event's fate."""
+
+    scenario: Scenario
+    run: Run
+    events: tuple[EventOutcome, ...]
+
+    @property
+    def refused(self) -> tuple[EventOutcome, ...]:
+        return tuple(e for e in self.events if not e.accepted)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The document printed by ``dealmodel run --json``."""
+        run = self.run
+        obligations = []
+        for entry in run.ledger.values():
+            ob = entry.obligation
+            obligations.append({
+                "id": ob.id, "obligor": ob.obligor, "kind": ob.kind.value,
+                "status": entry.status.value, "progress": entry.progress,
+                "target": run.owed(entry), "cap": entry.target if ob.reciprocal else None,
+                "unit": ob.unit, "due_day": entry.due_day, "violated_day": entry.violated_day,
+                "clause": ob.clause,
+            })
+        return {
+            "deal": run.deal.id,
+            "scenario": self.scenario.title,
+            "hypothetical": self.scenario.hypothetical,
+            "final_state": run.state,
+            "day": run.day,
+            "phase_history": [{"state": s, "entered_day": d} for s, d in run.history],
+            "obligations": obligations,
+            "events": [
+                {"day": e.event.day, "type": e.event.TYPE, "accepted": e.accepted,
+                 "reason": e.reason, "description": e.event.describe(),
+                 "changes": list(e.changes), "hypothetical": e.event.hypothetical}
+                for e in self.events
+            ],
+            "allegations": [a.to_dict() for a in run.allegations],
+        }
+
+    def timeline(self) -> str:
+        """A readable timeline: day, event, state change, obligations changed."""
+        lines = []
+        for item in self.events:
+            mark = "" if item.accepted else "  REFUSED"
+            label = item.event.describe() + (" [hypothetical]" if item.event.hypothetical else "")
+            lines.append(f"day {item.event.day:>3}  {label}{mark}")
+            if not item.accepted:
+                lines.append(f"          reason: {item.reason}")
+            for change in item.changes:
+                lines.append(f"          {change}")
+        return "\n".join(lines)
+
+    def summary(self) -> str:
+        """Final state, day, a table of obligations and the allegations."""
+        run = self.run
+        title = self.scenario.title or "(untitled scenario)"
+        hyp = " (hypothetical)" if self.scenario.hypothetical else ""
+        lines = [f"{run.deal.title}", f"scenario: {title}{hyp}",
+                 f"final state: {run.state} on day {run.day}",
+                 "phases: " + ", ".join(f"{s} (day {d})" for s, d in run.history), ""]
+        rows = [("obligation", "obligor", "status", "progress", "due")]
+        for entry in run.ledger.values():
+            ob = entry.obligation
+            owed = run.owed(entry)
+            progress = f"{entry.progress:,}/{owed:,}" if owed is not None else f"{entry.progress:,}"
+            rows.append((ob.id, ob.obligor, entry.status.value, progress,
+                         "-" if entry.due_day is None else str(entry.due_day)))
+        widths = [max(len(r[i]) for r in rows) for i in range(5)]
+        for i, row in enumerate(rows):
+            cells = (cell.ljust(w) for cell, w in zip(row, widths, strict=True))
+            lines.append("  ".join(cells).rstrip())
+            if i == 0:
+                lines.append("  ".join("-" * w for w in widths))
+        lines.append("")
+        if run.allegations:
+            lines.append("allegations (an allegation is not a finding):")
+            for a in run.allegations:
+                what = a.obligation or "the deal"
+                ruling = (f"{a.status} by {a.ruled_by} on day {a.ruled_day}"
+                          if a.ruled_by else "no ruling")
+                lines.append(f"  {a.id} day {a.day}: {a.by} alleges {a.against} violated "
+                             f"{what} - {ruling}")
+        else:
+            lines.append("allegations: none")
+        refused = self.refused
+        if refused:
+            lines.append(f"refused events: {len(refused)}")
+        return "\n".join(lines)
+
+    def violated(self) -> list[str]:
+        return [e.obligation.id for e in self.run.ledger.values()
+                if e.status is ObligationStatus.VIOLATED]
+
+
+def run_scenario(scenario: Scenario, run: Run | None = None) -> Outcome:
+    """Apply the scenario's events in order; refused events are recorded, not fatal."""
+    run = run if run is not None else Run(scenario.deal)
+    outcomes = []
+    for event in scenario.events:
+        try:
+            entry = run.apply(event)
+        except EventRejected as exc:
+            outcomes.append(EventOutcome(event, False, exc.reason, (), run.state))
+        else:
+            outcomes.append(EventOutcome(event, True, None, entry.changes, run.state))
+    return Outcome(scenario, run, tuple(outcomes))
+
+
+def parse_events(items: Sequence[Any], path: str = "events") -> tuple[list[Event], list[Problem]]:
+    events: list[Event] = []
+    problems: list[Problem] = []
+    for i, item in enumerate(items):
+        event, found = event_from_dict(item, f"{path}[{i}]")
+        problems.extend(found)
+        if event is not None:
+            events.append(event)
+    return events, problems
+
+
+def scenario_from_dict(data: Any, source: str | None = None, base: Path | None = None,
+                       default_deal: Deal | None = None) -> Scenario:
+    """Build a Scenario from plain data; every problem is reported at once."""
+    reader = Reader()
+    m = reader.mapping(data, "", _FIELDS)
+    if m is None:
+        raise ScenarioError(reader.problems, source)
+    deal: Deal | None = default_deal
+    raw = m.get("deal")
+    if raw is None and deal is None:
+        reader.problem("deal", "is required", "name a built-in deal (e.g. gaza-2025), a "
+                       "YAML path, or give the definition inline", m)
+    elif isinstance(raw, dict):
+        try:
+            deal = deal_from_dict(raw, source)
+        except DealDefinitionError as exc:
+            line = m.line_of("deal") if isinstance(m, LineDict) else None
+            reader.problems.extend(p.prefixed("deal", line) for p in exc.problems)
+    elif raw is not None:
+        if not isinstance(raw, str):
+            reader.problem("deal", f"must be a name, a path or a mapping, got {raw!r:.60}",
+                           "", m, "deal")
+        else:
+            try:
+                deal = resolve_deal(raw, base)
+            except DealDefinitionError as exc:
+                line = m.line_of("deal") if isinstance(m, LineDict) else None
+                reader.problems.extend(p.prefixed("deal", line) for p in exc.problems)
+    events, problems = parse_events(reader.items(m, "events", "", required=True))
+    reader.problems.extend(problems)
+    title = reader.field(m, "title", "", str, "")
+    description = reader.field(m, "description", "", str, "")
+    hypothetical = reader.field(m, "hypothetical", "", bool, False)
+    sources = reader.items(m, "sources", "")
+    if reader.problems or deal is None:
+        raise ScenarioError(reader.problems, source)
+    return Scenario(deal, events, title, description, hypothetical, tuple(sources), source,
+                    m.get("variants"))
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load a scenario YAML file; errors name the file, line, entry and field."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ScenarioError([Problem("", f"cannot read scenario file: {exc.strerror}",
+                                     "check the path")], str(path)) from None
+    try:
+        data = load_yaml(text)
+    except yaml.YAMLError as exc:
+        raise ScenarioError([yaml_error_problem(exc)], str(path)) from None
+    return scenario_from_dict(data, str(path), path.parent)
+
+
+def empty_scenario(deal: Deal, events: Iterable[Event] = ()) -> Scenario:
+    return Scenario(deal, tuple(events), title=f"{deal.id} (no events)")
