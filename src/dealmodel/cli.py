@@ -111,6 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
                            formatter_class=argparse.RawDescriptionHelpFormatter)
     check.add_argument("deal", metavar="DEAL")
     check.set_defaults(func=_cmd_check)
+    # Commands of other modules register themselves here (each owns its module).
+    from dealmodel import _cli_diagrams, _cli_whatif
+
+    _cli_diagrams.add_commands(sub)
+    _cli_whatif.add_commands(sub)
     return parser
 
 
