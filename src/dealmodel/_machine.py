@@ -114,14 +114,15 @@ class Lifecycle:
 
     def fire(self, trigger: str, run: Run) -> bool:
         """Fire ``trigger`` on ``run``; True when a transition happened."""
-        event = self._events[trigger]
-        if run.state not in event.transitions:
+        event = self._events.get(trigger)
+        if event is None or run.state not in event.transitions:
             return False
         return bool(event.trigger(run))
 
     def can(self, trigger: str, state: str) -> bool:
         """Whether ``trigger`` has any transition out of ``state`` (guards aside)."""
-        return state in self._events[trigger].transitions
+        event = self._events.get(trigger)
+        return event is not None and state in event.transitions
 
     def successors(self, state: str) -> set[str]:
         return {e.dest for e in self.edges if e.source == state}

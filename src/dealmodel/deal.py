@@ -369,8 +369,8 @@ def _load_obligation(reader: Reader, data: Any, path: str) -> Obligation | None:
         "due_day": reader.field(m, "due_day", path, int, None),
         "clause": reader.field(m, "clause", path, str, None),
     }
-    if fields["id"] is None or fields["obligor"] is None:
-        return None
+    if fields["id"] is None or fields["obligor"] is None or (has_quantity and quantity is None):
+        return None  # the missing part is reported already
     return reader.build(path, m, lambda: Obligation(
         kind=kind, quantity=quantity, schedule=schedule, reciprocal=reciprocal, **fields))
 

@@ -646,6 +646,8 @@ def _check_perform(run: Run, event: Event) -> None:
     entry = run.ledger.get(event.obligation)
     if entry is None:
         raise run._refuse(event, f"unknown obligation {event.obligation!r} in {run.deal.id}")
+    if run.state in TERMINAL:
+        run._live(event)
     ob = entry.obligation
     if event.party != ob.obligor:
         raise run._refuse(event, f"only {ob.obligor!r} can perform {ob.id!r}; "
