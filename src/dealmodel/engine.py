@@ -451,6 +451,9 @@ class Run:
         """Move the clock to ``day``, firing every deadline that falls before it."""
         deadlines = self._deadlines
         while deadlines and deadlines[0][0] < day:
+            if self.state in TERMINAL:  # nothing is due once the deal has ended
+                deadlines.clear()
+                break
             due, kind, _, ref = heapq.heappop(deadlines)
             self.day = due + 1
             if kind == _MILESTONE:

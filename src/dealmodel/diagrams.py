@@ -1,0 +1,523 @@
+"""Phase diagrams: a deal's lifecycle (and optionally a run over it) as plain data, DOT, Mermaid.
+
+:func:`diagram_model` turns a deal into a :class:`DiagramModel` - states, edges,
+labels and, given a run, an overlay (the path taken, the day each state was
+entered, the final state, the violated obligations). The edges are exactly
+``dealmodel._machine.lifecycle(deal).edges``, the transitions the engine fires, so a
+diagram cannot drift from the behaviour.
+
+Renderers only see that data: :func:`to_dot` (Graphviz source, built with the
+``graphviz`` package) and :func:`to_mermaid` (a Mermaid ``stateDiagram-v2``).
+:func:`write_diagram` picks the format from a file's suffix; SVG and PNG go through
+the renderer chain of :mod:`dealmodel._render`.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import attrs
+
+from dealmodel._machine import lifecycle
+from dealmodel.deal import TERMINAL_STATES, Deal
+from dealmodel.obligations import Obligation, ObligationKind
+from dealmodel.phases import ExpiryRule, Phase
+
+if TYPE_CHECKING:
+    import graphviz
+
+    from dealmodel.engine import Run
+
+__all__ = [
+    "FORMATS",
+    "DiagramEdge",
+    "DiagramModel",
+    "DiagramState",
+    "ObligationRow",
+    "diagram_model",
+    "to_dot",
+    "to_mermaid",
+    "to_svg",
+    "write_diagram",
+]
+
+#: What fires each trigger of the lifecycle machine, in words (shown in the key).
+TRIGGER_MEANING = {
+    "enter_force": "the deal takes effect on day 1",
+    "advance": "the phase's time is up (or agreement is reached in limbo) and the next "
+               "phase's condition holds",
+    "limbo": "time is up without agreement while talks on the next phase go on",
+    "lapse": "time is up with no agreement and no talks, or talks break off in limbo",
+    "conclude": "the last phase ends (an open-ended one: all its obligations settled)",
+    "extend": "a holder of the extension power extends the phase",
+    "suspend": "a party suspends all its performance",
+    "resume": "the suspending party resumes; the deal returns to where it was",
+    "collapse": "hostilities resume",
+}
+
+_TERMINAL_TEXT = {
+    "concluded": ("Concluded", "every phase completed"),
+    "collapsed": ("Collapsed", "hostilities resumed"),
+    "lapsed": ("Lapsed", "ended without agreement or talks"),
+}
+
+#: File suffixes ``write_diagram`` understands.
+FORMATS = (".svg", ".png", ".dot", ".mmd")
+
+
+@attrs.frozen
+class ObligationRow:
+    """One obligation as listed on a diagram (with its status when a run is overlaid)."""
+
+    id: str
+    obligor: str  # the party's name, as in the agreement
+    what: str
+    target: str
+    due: str
+    status: str | None = None  # overlay: the obligation's status at the end of the run
+    violated_day: int | None = None
+
+    @property
+    def violated(self) -> bool:
+        return self.status == "violated"
+
+
+@attrs.frozen
+class DiagramState:
+    """One lifecycle state: its id, kind, label lines, and the overlay for it."""
+
+    id: str
+    kind: str  # start | phase | extended | limbo | suspended | terminal
+    phase: str | None
+    title: str
+    details: tuple[str, ...] = ()
+    obligations: tuple[ObligationRow, ...] = ()  # filled with obligations=True
+    violated: tuple[ObligationRow, ...] = ()  # overlay: this phase's violated obligations
+    entered: tuple[int, ...] = ()  # overlay: days the run entered this state
+    final: bool = False  # overlay: the run ended (so far) in this state
+
+    @property
+    def visited(self) -> bool:
+        return bool(self.entered)
+
+
+@attrs.frozen
+class DiagramEdge:
+    """One transition: the machine's trigger and guard, and the days the run took it."""
+
+    trigger: str
+    source: str
+    dest: str
+    guard: str
+    taken: tuple[int, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return f"{self.trigger} [{self.guard}]" if self.guard else self.trigger
+
+
+@attrs.frozen
+class DiagramModel:
+    """A deal's lifecycle as plain data, ready for any renderer."""
+
+    deal_id: str
+    title: str
+    states: tuple[DiagramState, ...]
+    edges: tuple[DiagramEdge, ...]
+    subtitle: str = ""
+    hypothetical: bool = False
+    overlay: bool = False  # whether a run is overlaid
+    final_state: str | None = None
+    final_day: int | None = None
+    path: tuple[tuple[str, int], ...] = ()  # overlay: (state, day entered), in order
+
+    def state(self, state_id: str) -> DiagramState:
+        for s in self.states:
+            if s.id == state_id:
+                return s
+        raise KeyError(state_id)
+
+    @property
+    def triggers(self) -> tuple[str, ...]:
+        seen = dict.fromkeys(e.trigger for e in self.edges)
+        return tuple(seen)
+
+
+# -- building the data ------------------------------------------------------------------
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def _expiry_text(deal: Deal, index: int) -> str:
+    phase = deal.phases[index]
+    last = index == len(deal.phases) - 1
+    if phase.duration_days is None:
+        return "open-ended: concludes when its obligations are settled"
+    if phase.on_expiry is ExpiryRule.LAPSE:
+        return "when time is up: the deal lapses"
+    if last:
+        return "when time is up: the deal is concluded"
+    nxt = deal.phases[index + 1]
+    if phase.on_expiry is ExpiryRule.CONTINUE_WHILE_NEGOTIATING:
+        return (f"when time is up: on to {nxt.id} if ready, else continues while "
+                f"talks on {nxt.id} go on, else lapses")
+    return f"when time is up: on to {nxt.id} if ready, else lapses"
+
+
+def _phase_details(deal: Deal, index: int) -> tuple[str, ...]:
+    phase = deal.phases[index]
+    lines = []
+    if phase.duration_days is None:
+        lines.append(f"{phase.id} · open-ended")
+    elif index == 0:
+        lines.append(f"{phase.id} · {_days(phase.duration_days)} (days 1–{phase.duration_days})")
+    else:
+        lines.append(f"{phase.id} · {_days(phase.duration_days)}")
+    if index > 0:
+        needs = []
+        if phase.requires_agreement:
+            needs.append("agreement")
+        if phase.entry_condition is not None:
+            needs.append(phase.entry_condition.source)
+        if needs:
+            lines.append("starts on " + " and ".join(needs))
+    lines.append(_expiry_text(deal, index))
+    if phase.extension is not None:
+        ext = phase.extension
+        per_day = ", ".join(f"+{n} {deal.obligation(ob).unit}/day" for ob, n in ext.per_day)
+        extra = f" ({per_day})" if per_day else ""
+        lines.append(f"extendable by {', '.join(ext.granted_by)} up to "
+                     f"{_days(ext.max_days)}{extra}")
+    if not phase.suspendable:
+        lines.append("cannot be suspended")
+    return tuple(lines)
+
+
+def _due_text(ob: Obligation, phase: Phase) -> str:
+    if ob.schedule:
+        first, last = ob.schedule[0], ob.schedule[-1]
+        if len(ob.schedule) == 1:
+            return f"{first.cumulative:,} by day {first.day}"
+        return (f"{first.cumulative:,} by day {first.day} … {last.cumulative:,} by day "
+                f"{last.day} ({len(ob.schedule)} steps)")
+    if ob.due_day is not None:
+        return f"by day {ob.due_day}"
+    if ob.kind in (ObligationKind.ONGOING, ObligationKind.PROHIBITION):
+        return "while in force"
+    if phase.duration_days is None:
+        return "before the phase concludes"
+    return "by the end of the phase"
+
+
+def _obligation_rows(deal: Deal, phase: Phase, run: Run | None) -> tuple[ObligationRow, ...]:
+    rows = []
+    for ob in phase.obligations:
+        status = violated_day = None
+        if run is not None:
+            entry = run.ledger[ob.id]
+            status = entry.status.value
+            violated_day = entry.violated_day
+        rows.append(ObligationRow(
+            id=ob.id, obligor=deal.party(ob.obligor).name, what=ob.description or ob.id,
+            target=ob.describe_target(), due=_due_text(ob, phase), status=status,
+            violated_day=violated_day))
+    return tuple(rows)
+
+
+def _state_info(deal: Deal, state: str) -> tuple[str, str | None, str, tuple[str, ...]]:
+    """kind, phase id, title and detail lines of one lifecycle state."""
+    if state == "pending":
+        return "start", None, "Not yet in force", ("pending",)
+    if state in TERMINAL_STATES:
+        title, note = _TERMINAL_TEXT[state]
+        return "terminal", None, title, (note,)
+    phase_id, _, situation = state.partition(":")
+    index = deal.phase_index(phase_id)
+    phase = deal.phases[index]
+    if not situation:
+        return "phase", phase_id, phase.title, _phase_details(deal, index)
+    if situation == "limbo":
+        nxt = deal.phases[index + 1].id
+        return "limbo", phase_id, f"{phase_id} in limbo", (
+            "time is up; the truce continues", f"while talks on {nxt} go on")
+    if situation == "extended":
+        ext = phase.extension
+        assert ext is not None
+        return "extended", phase_id, f"{phase_id} extended", (
+            f"up to {_days(ext.max_days)} more, by {', '.join(ext.granted_by)}",)
+    return "suspended", phase_id, f"{phase_id} suspended", (
+        "a party has suspended its performance", "its clock keeps running")
+
+
+def diagram_model(deal: Deal, run: Run | None = None, *, obligations: bool = False,
+                  subtitle: str = "") -> DiagramModel:
+    """The lifecycle of ``deal`` as plain data; with ``run``, the run overlaid on it.
+
+    ``obligations=True`` lists each phase's obligations (obligor, what, target, due).
+    With a run, violated obligations are always listed on their phase.
+    """
+    machine = lifecycle(deal)
+    path: tuple[tuple[str, int], ...] = tuple(run.history) if run is not None else ()
+    entered: dict[str, list[int]] = {}
+    for state, day in path:
+        entered.setdefault(state, []).append(day)
+    steps = {(a[0], b[0]): [] for a, b in zip(path, path[1:], strict=False)}
+    for a, b in zip(path, path[1:], strict=False):
+        steps[(a[0], b[0])].append(b[1])
+    states = []
+    for state in deal.states():
+        kind, phase_id, title, details = _state_info(deal, state)
+        rows: tuple[ObligationRow, ...] = ()
+        violated: tuple[ObligationRow, ...] = ()
+        if kind == "phase" and phase_id is not None:
+            all_rows = _obligation_rows(deal, deal.phase(phase_id), run)
+            rows = all_rows if obligations else ()
+            violated = tuple(r for r in all_rows if r.violated)
+        states.append(DiagramState(
+            id=state, kind=kind, phase=phase_id, title=title, details=details,
+            obligations=rows, violated=violated, entered=tuple(entered.get(state, ())),
+            final=run is not None and run.state == state))
+    edges = tuple(DiagramEdge(e.trigger, e.source, e.dest, e.guard,
+                              tuple(steps.get((e.source, e.dest), ())))
+                  for e in machine.edges)
+    return DiagramModel(
+        deal_id=deal.id, title=deal.title, states=tuple(states), edges=edges,
+        subtitle=subtitle, hypothetical=deal.hypothetical, overlay=run is not None,
+        final_state=run.state if run is not None else None,
+        final_day=run.day if run is not None else None, path=path)
+
+
+# -- DOT --------------------------------------------------------------------------------
+# Labels are plain text (no HTML-like labels): the WebAssembly Graphviz build has no
+# HTML label support, and plain labels render the same with every renderer.
+FONT = "Helvetica,Arial,sans-serif"
+_FILL = {"start": "#f2f2f2", "phase": "#dbe9f6", "extended": "#e3f0e0", "limbo": "#fff1cc",
+         "suspended": "#fde0cf", "terminal": "#eeeeee"}
+_VISITED = {"start": "#c9c9c9", "phase": "#8dbbe8", "extended": "#9fd39a", "limbo": "#ffd166",
+            "suspended": "#f4a582", "terminal": "#bdbdbd"}
+_PATH = "#1f4e79"
+_RED = "#b2182b"
+_GREY = "#555555"
+_WRAP = 46
+
+
+def _days_list(days: tuple[int, ...]) -> str:
+    return ", ".join(str(d) for d in days)
+
+
+def _q(text: str) -> str:
+    """Escape text for a DOT label (backslashes and quotes are handled by graphviz.quote)."""
+    return text.replace("\\", "\\\\")
+
+
+def _lines(lines: list[str], justify: str = "n") -> str:
+    out = []
+    for line in lines:
+        indent = len(line) - len(line.lstrip(" "))
+        wrapped = textwrap.wrap(line, _WRAP, subsequent_indent=" " * (indent + 2)) or [""]
+        out.extend(wrapped)
+    sep = f"\\{justify}"
+    return sep.join(_q(line) for line in out) + (sep if justify != "n" else "")
+
+
+def node_id(state: str) -> str:
+    """The DOT node id of a lifecycle state (DOT reads ``a:b`` as node a, port b)."""
+    return state.replace(":", "__").replace("-", "_")
+
+
+def _state_lines(model: DiagramModel, s: DiagramState) -> list[str]:
+    lines = [s.title, *s.details]
+    if s.entered:
+        word = "day" if len(s.entered) == 1 else "days"
+        lines.append(f"✔ entered {word} {_days_list(s.entered)}")
+    if s.final:
+        lines.append(f"◉ final state (day {model.final_day})")
+    return lines
+
+
+def _obligation_lines(model: DiagramModel, s: DiagramState) -> list[str]:
+    lines = [f"Obligations of {s.phase}"]
+    for row in s.obligations:
+        lines.append(f"• {row.obligor}: {row.what}")
+        lines.append(f"    {row.target}; {row.due}")
+        if model.overlay and row.status is not None:
+            status = (f"✗ VIOLATED (day {row.violated_day})" if row.violated
+                      else f"status: {row.status}")
+            lines.append(f"    {status}")
+    return lines
+
+
+def to_graph(model: DiagramModel) -> graphviz.Digraph:
+    """The diagram as a ``graphviz.Digraph`` (not yet laid out)."""
+    import graphviz
+
+    g = graphviz.Digraph(name=model.deal_id, strict=False)
+    title = model.title + (" (hypothetical deal)" if model.hypothetical else "")
+    sub = model.subtitle or "Phase lifecycle: every state and every transition the engine runs"
+    g.attr(rankdir="TB", label=_q(title) + "\\n" + _q(sub),
+           labelloc="t", fontname=FONT, fontsize="18", nodesep="0.4", ranksep="0.55",
+           newrank="true", pad="0.3", bgcolor="white")
+    g.attr("node", shape="box", style="rounded,filled", fontname=FONT, fontsize="12",
+           margin="0.25,0.1", penwidth="1.2", color="#4a6a8a")
+    g.attr("edge", fontname=FONT, fontsize="10", color=_GREY, fontcolor="#333333",
+           arrowsize="0.8")
+    by_phase: dict[str | None, list[DiagramState]] = {}
+    for s in model.states:
+        by_phase.setdefault(s.phase, []).append(s)
+
+    def node(target: graphviz.Digraph, s: DiagramState) -> None:
+        classes = ["state", s.kind]
+        attrs_: dict[str, str] = {"fillcolor": (_VISITED if s.visited else _FILL)[s.kind],
+                                  "tooltip": s.id}
+        if s.kind == "terminal":
+            attrs_["style"] = "filled"
+        if s.kind == "start":
+            attrs_["style"] = "rounded,filled,dashed"
+        if s.visited:
+            classes.append("visited")
+            attrs_.update(color=_PATH, penwidth="3")
+        if s.final:
+            classes.append("final")
+            attrs_["peripheries"] = "2"
+        if model.overlay and not s.visited:
+            attrs_.update(fontcolor="#555555", color="#999999")
+        attrs_["class"] = " ".join(classes)
+        target.node(node_id(s.id), _lines(_state_lines(model, s)), **attrs_)
+
+    for s in by_phase.get(None, []):
+        if s.kind == "start":
+            node(g, s)
+    for phase_id, group in by_phase.items():
+        if phase_id is None:
+            continue
+        with g.subgraph(name=f"cluster_{node_id(phase_id)}") as c:
+            c.attr(label="", style="rounded,dashed", color="#9ab7d3", margin="14")
+            for s in group:
+                node(c, s)
+            main = group[0]
+            beside = []
+            if main.obligations:
+                oid = f"{node_id(phase_id)}__obligations"
+                c.node(oid, _lines(_obligation_lines(model, main), "l"), shape="note",
+                       style="filled", fillcolor="white", color="#9ab7d3", fontsize="10",
+                       margin="0.15,0.08", **{"class": "obligations"})
+                beside.append(oid)
+            if main.violated:
+                vid = f"{node_id(phase_id)}__violated"
+                lines = ["✗ Violated in this run:"] + [
+                    f"{r.id} (day {r.violated_day}): {r.what}" for r in main.violated]
+                c.node(vid, _lines(lines, "l"), shape="note", style="filled",
+                       fillcolor="#fde8e8", color=_RED, fontcolor=_RED, fontsize="11",
+                       penwidth="1.5", **{"class": "violated"})
+                beside.append(vid)
+            if beside:
+                with c.subgraph() as same:
+                    same.attr(rank="same")
+                    for nid in [node_id(main.id), *beside]:
+                        same.node(nid)
+            others = [node_id(s.id) for s in group if s.kind != "phase"]
+            if len(others) > 1:
+                with c.subgraph() as same:
+                    same.attr(rank="same")
+                    for nid in others:
+                        same.node(nid)
+    with g.subgraph() as bottom:
+        bottom.attr(rank="sink")
+        for s in by_phase.get(None, []):
+            if s.kind == "terminal":
+                node(bottom, s)
+    for e in model.edges:
+        attrs_ = {"class": f"transition {e.trigger}"}
+        label = e.trigger + (f"\\n[{_q(e.guard)}]" if e.guard else "")
+        if e.taken:
+            label += f"\\nday {_days_list(e.taken)}"
+            attrs_.update(color=_PATH, fontcolor=_PATH, penwidth="3", fontname=FONT)
+            attrs_["class"] += " taken"
+        elif e.trigger == "collapse":
+            attrs_.update(style="dashed", color="#b0b0b0", fontcolor="#888888")
+        g.edge(node_id(e.source), node_id(e.dest), label=label, **attrs_)
+    key = ["Key: what fires each transition", "[in brackets: the condition that must hold]"]
+    key += [f"{t}: {TRIGGER_MEANING[t]}" for t in model.triggers]
+    if model.overlay:
+        key += ["thick blue: the path this run took, with the day of each step",
+                "✗: an obligation found violated in this run"]
+    g.node("key", _lines(key, "l"), shape="note", style="filled", fillcolor="#fafafa",
+           color="#bbbbbb", fontsize="10", margin="0.15,0.08", **{"class": "key"})
+    return g
+
+
+def to_dot(model: DiagramModel) -> str:
+    """Graphviz DOT source of the diagram (deterministic: same model, same text)."""
+    return to_graph(model).source
+
+
+# -- Mermaid ----------------------------------------------------------------------------
+def _mid(state: str) -> str:
+    return state.replace(":", "_").replace("-", "_")
+
+
+def _mtext(text: str) -> str:
+    """Text safe inside a Mermaid state description or transition label."""
+    return (text.replace('"', "'").replace(":", " -").replace(";", ",")
+            .replace("{", "(").replace("}", ")").replace("#", "no.").replace("\n", " "))
+
+
+def to_mermaid(model: DiagramModel) -> str:
+    """A Mermaid ``stateDiagram-v2`` of the same data (for Markdown and GitHub)."""
+    lines = ["---", f"title: {_mtext(model.title)}", "---", "stateDiagram-v2",
+             "    direction TB"]
+    for s in model.states:
+        lines.append(f'    state "{_mtext(s.title)}" as {_mid(s.id)}')
+        for line in s.details:
+            lines.append(f"    {_mid(s.id)} : {_mtext(line)}")
+        for row in s.obligations:
+            text = f"{row.obligor} - {row.what} - {row.target} - {row.due}"
+            if row.violated:
+                text = f"VIOLATED day {row.violated_day} - " + text
+            lines.append(f"    {_mid(s.id)} : {_mtext(text)}")
+        if not s.obligations:
+            for row in s.violated:
+                lines.append(f"    {_mid(s.id)} : VIOLATED {_mtext(row.id)} "
+                             f"(day {row.violated_day})")
+        if s.entered:
+            lines.append(f"    {_mid(s.id)} : entered day {_days_list(s.entered)}")
+        if s.final:
+            lines.append(f"    {_mid(s.id)} : final state (day {model.final_day})")
+    lines.append("    [*] --> pending")
+    for e in model.edges:
+        label = e.label + (f" (day {_days_list(e.taken)})" if e.taken else "")
+        lines.append(f"    {_mid(e.source)} --> {_mid(e.dest)} : {_mtext(label)}")
+    for t in TERMINAL_STATES:
+        lines.append(f"    {t} --> [*]")
+    if model.overlay:
+        lines.append(f"    classDef visited fill:#7fb2e5,stroke:{_PATH},stroke-width:3px")
+        lines.append(f"    classDef final fill:#ffd166,stroke:{_PATH},stroke-width:4px")
+        visited = [_mid(s.id) for s in model.states if s.visited and not s.final]
+        if visited:
+            lines.append(f"    class {','.join(visited)} visited")
+        finals = [_mid(s.id) for s in model.states if s.final]
+        if finals:
+            lines.append(f"    class {','.join(finals)} final")
+    return "\n".join(lines) + "\n"
+
+
+# -- output -----------------------------------------------------------------------------
+def to_svg(model: DiagramModel) -> bytes:
+    """The diagram rendered to SVG by the first available renderer (see ``_render``)."""
+    from dealmodel._render import render_svg
+
+    return render_svg(to_dot(model))
+
+
+def write_diagram(model: DiagramModel, path: str | Path) -> Path:
+    """Write ``model`` to ``path``; the suffix chooses the format (see :data:`FORMATS`).
+
+    Returns the path written. Raises :class:`~dealmodel._render.NoRendererError`
+    (after writing the ``.dot`` next to ``path``) when SVG/PNG is asked for and no
+    Graphviz renderer is installed.
+    """
+    from dealmodel._render import render_to_file
+
+    return render_to_file(to_dot(model), Path(path), mermaid=lambda: to_mermaid(model))

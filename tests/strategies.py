@@ -1,0 +1,130 @@
+"""Hypothesis strategies for dealmodel's own objects: generated deals and event streams."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+from dealmodel import (
+    AgreementReached,
+    ClockAdvanced,
+    Deal,
+    Event,
+    Extended,
+    HostilitiesResumed,
+    NegotiationsEnded,
+    NegotiationsOpened,
+    Performed,
+    Resumed,
+    Ruling,
+    Suspended,
+    ViolationAlleged,
+    deal_from_dict,
+)
+
+PARTIES = ["a", "b"]
+MEDIATOR = "m"
+
+
+@st.composite
+def obligations(draw: st.DrawFn, prefix: str, duration: int) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for i in range(draw(st.integers(0, 3))):
+        kind = draw(st.sampled_from(["quantity", "act", "ongoing", "prohibition"]))
+        ob: dict[str, Any] = {"id": f"{prefix}_o{i}", "obligor": draw(st.sampled_from(PARTIES)),
+                              "kind": kind}
+        if kind == "quantity":
+            amount = draw(st.integers(1, 20))
+            ob["quantity"] = {"amount": amount, "unit": draw(st.sampled_from(["u", "v"]))}
+            if draw(st.booleans()) and duration >= 2:
+                days = sorted(draw(st.sets(st.integers(1, duration), min_size=1, max_size=3)))
+                cums = sorted(draw(st.lists(st.integers(1, amount), min_size=len(days),
+                                            max_size=len(days))))
+                ob["schedule"] = [{"day": d, "cumulative": c} for d, c in zip(days, cums,
+                                                                               strict=True)]
+            elif draw(st.booleans()):
+                ob["due_day"] = draw(st.integers(1, duration + 5))
+            if out and out[0]["kind"] == "quantity" and draw(st.booleans()):
+                ob["reciprocal"] = [{"per": out[0]["id"], "ratio": draw(st.integers(1, 3))}]
+        elif kind == "act" and draw(st.booleans()):
+            ob["due_day"] = draw(st.integers(1, duration + 5))
+        out.append(ob)
+    return out
+
+
+@st.composite
+def deals(draw: st.DrawFn) -> Deal:
+    """Valid deals of 1-4 phases with every expiry rule, extensions and conditions."""
+    count = draw(st.integers(1, 4))
+    phases: list[dict[str, Any]] = []
+    for i in range(count):
+        duration = draw(st.integers(1, 12))
+        last = i == count - 1
+        rules = ["advance", "continue_while_negotiating"] + (["lapse"] if last else [])
+        phase: dict[str, Any] = {
+            "id": f"ph{i}", "duration_days": duration,
+            "on_expiry": draw(st.sampled_from(rules)),
+            "obligations": draw(obligations(f"ph{i}", duration)),
+            "suspendable": draw(st.booleans()),
+        }
+        if i > 0:
+            phase["requires_agreement"] = draw(st.booleans())
+            if draw(st.booleans()):
+                phase["entry_condition"] = f"day >= {draw(st.integers(1, 30))}"
+        quantities = [o["id"] for o in phase["obligations"] if o["kind"] == "quantity"
+                      and "reciprocal" not in o]
+        if draw(st.booleans()):
+            phase["extension"] = {"max_days": draw(st.integers(1, 4)), "granted_by": [MEDIATOR],
+                                  "per_day": {q: 1 for q in quantities[:1]}}
+        phases.append(phase)
+    return deal_from_dict({
+        "id": "generated", "title": "Generated (hypothetical)", "hypothetical": True,
+        "parties": [{"id": p, "name": p.upper()} for p in PARTIES],
+        "mediators": [{"id": MEDIATOR, "name": "M"}],
+        "phases": phases,
+    })
+
+
+@st.composite
+def events_for(draw: st.DrawFn, deal: Deal, day: int) -> Event:
+    """One event for ``deal`` dated near ``day`` (sometimes before it, or naming unknowns)."""
+    when = max(0, day + draw(st.integers(-2, 12)))
+    obligations = [o.id for o in deal.obligations()] + ["unknown_ob"]
+    parties = [p.id for p in deal.parties] + ["stranger"]
+    phases = [p.id for p in deal.phases] + ["nophase"]
+    ob = draw(st.sampled_from(obligations))
+    party = draw(st.sampled_from(parties))
+    phase = draw(st.sampled_from(phases))
+    kind = draw(st.sampled_from(
+        ["advance", "perform", "perform", "perform", "open", "end", "agree", "agree",
+         "suspend", "resume", "extend", "allege", "rule", "hostilities"]))
+    if kind == "perform":
+        try:
+            party = deal.obligation(ob).obligor if draw(st.integers(0, 4)) else party
+        except KeyError:
+            pass
+        return Performed(when, party=party, obligation=ob, quantity=draw(st.integers(-1, 25)))
+    if kind == "advance":
+        return ClockAdvanced(when)
+    if kind == "open":
+        return NegotiationsOpened(when, phase=phase)
+    if kind == "end":
+        return NegotiationsEnded(when, phase=phase)
+    if kind == "agree":
+        return AgreementReached(when, phase=phase)
+    if kind == "suspend":
+        return Suspended(when, party=party, obligation=draw(st.sampled_from([None, ob])))
+    if kind == "resume":
+        return Resumed(when, party=party, obligation=draw(st.sampled_from([None, ob])))
+    if kind == "extend":
+        return Extended(when, by=draw(st.sampled_from([MEDIATOR, "qatar", party])),
+                        days=draw(st.integers(0, 3)))
+    if kind == "allege":
+        return ViolationAlleged(when, by=party, against=draw(st.sampled_from(parties)),
+                                obligation=draw(st.sampled_from([None, ob])))
+    if kind == "rule":
+        return Ruling(when, by=draw(st.sampled_from([MEDIATOR, "qatar", party])),
+                      allegation=draw(st.sampled_from(["A1", "A2", "A3"])),
+                      upheld=draw(st.booleans()))
+    return HostilitiesResumed(when)

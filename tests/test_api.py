@@ -1,0 +1,36 @@
+"""The public API is exactly what we mean it to be."""
+
+from __future__ import annotations
+
+import dealmodel
+
+INTENDED = {
+    "AgreementReached", "Allegation", "Clause", "ClockAdvanced", "ConditionSyntaxError", "Deal",
+    "DealDefinitionError", "DealModelError", "Event", "EventRejected", "ExpiryRule",
+    "Expression", "Extended", "Extension", "HostilitiesResumed", "LedgerEntry", "Milestone",
+    "NegotiationsEnded", "NegotiationsOpened", "Obligation", "ObligationKind",
+    "ObligationStatus", "Outcome", "Party", "Performed", "Phase", "Problem", "Quantity",
+    "Reciprocity", "Resumed", "Role", "Run", "Ruling", "Scenario", "ScenarioError", "Suspended",
+    "ViolationAlleged", "builtin_deal", "builtin_deals", "compile_condition", "deal_from_dict",
+    "deal_to_dict", "load_deal", "load_scenario", "replay", "run_scenario", "start",
+}
+
+
+def test_all_is_exactly_the_intended_api() -> None:
+    assert set(dealmodel.__all__) == INTENDED
+    assert list(dealmodel.__all__) == sorted(dealmodel.__all__)
+    for name in dealmodel.__all__:
+        assert hasattr(dealmodel, name), name
+
+
+def test_errors_mix_in_builtins() -> None:
+    assert issubclass(dealmodel.DealDefinitionError, ValueError)
+    assert issubclass(dealmodel.ScenarioError, ValueError)
+    assert issubclass(dealmodel.ConditionSyntaxError, ValueError)
+    assert issubclass(dealmodel.EventRejected, dealmodel.DealModelError)
+
+
+def test_typed_package() -> None:
+    from importlib import resources
+
+    assert (resources.files("dealmodel") / "py.typed").is_file()

@@ -1,0 +1,100 @@
+"""Stateful property test: arbitrary event streams on the Gaza deal and on generated deals.
+
+Invariants: phases are entered in order and never skipped; the clock never goes back;
+progress is never negative nor beyond what the definition allows; terminal states stay
+terminal; a refused event leaves the run unchanged; replaying the accepted events gives
+the same run; save and restore round-trips.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+
+from dealmodel import Deal, EventRejected, Run, builtin_deal, replay, start
+from dealmodel.engine import TERMINAL
+from tests.strategies import deals, events_for
+
+
+class DealRun(RuleBasedStateMachine):
+    deal: Deal
+    run: Run
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.days: list[int] = []
+        self.terminal_state: str | None = None
+        self.refusals = 0
+
+    @initialize(deal=st.one_of(st.just("gaza"), deals()))
+    def begin(self, deal: Any) -> None:
+        self.deal = builtin_deal("gaza-2025") if deal == "gaza" else deal
+        self.run = start(self.deal)
+
+    @rule(data=st.data())
+    def apply_event(self, data: st.DataObject) -> None:
+        event = data.draw(events_for(self.deal, self.run.day))
+        before = self.run.to_dict(include_deal=False)
+        verdict = self.run.check(event)
+        assert self.run.to_dict(include_deal=False) == before, "a dry run changed the run"
+        try:
+            self.run.apply(event)
+        except EventRejected as exc:
+            self.refusals += 1
+            assert verdict == exc.reason, (verdict, exc.reason)
+            assert self.run.to_dict(include_deal=False) == before, "a refused event changed the run"
+        else:
+            assert verdict is None, verdict
+        self.days.append(self.run.day)
+
+    @invariant()
+    def clock_never_goes_back(self) -> None:
+        assert self.days == sorted(self.days)
+
+    @invariant()
+    def phases_in_order_never_skipped(self) -> None:
+        order = {p.id: i for i, p in enumerate(self.deal.phases)}
+        seen = [order[s.split(":")[0]] for s, _ in self.run.history if s.split(":")[0] in order]
+        if seen:
+            assert seen[0] == 0
+        for earlier, later in zip(seen, seen[1:], strict=False):
+            assert later in (earlier, earlier + 1), self.run.history
+        entered = [d for _, d in self.run.history]
+        assert entered == sorted(entered)
+
+    @invariant()
+    def progress_within_bounds(self) -> None:
+        for entry in self.run.ledger.values():
+            assert entry.progress >= 0
+            if entry.target is not None:
+                assert entry.progress <= entry.target, entry.to_dict()
+            if entry.obligation.reciprocal and entry.target is None:
+                owed = self.run.owed(entry)
+                assert owed is not None and entry.progress <= owed
+
+    @invariant()
+    def terminal_stays_terminal(self) -> None:
+        if self.terminal_state is not None:
+            assert self.run.state == self.terminal_state
+        elif self.run.state in TERMINAL:
+            self.terminal_state = self.run.state
+
+    @invariant()
+    def replay_gives_the_same_run(self) -> None:
+        again = replay(self.deal, self.run.events())
+        assert again.to_dict(include_deal=False) == self.run.to_dict(include_deal=False)
+
+    @invariant()
+    def save_restore_round_trips(self) -> None:
+        data = self.run.to_dict()
+        assert Run.from_dict(data).to_dict() == data
+
+
+DealRun.TestCase.settings = settings(
+    max_examples=150, stateful_step_count=25, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+TestDealRun = DealRun.TestCase
