@@ -1,15 +1,60 @@
-"""Commands of the ``whatif``  feature for the ``dealmodel`` command line."""
+"""Commands of the ``whatif`` feature for the ``dealmodel`` command line."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
+from dealmodel.errors import Problem, ScenarioError
+
+EPILOG = """\
+examples:
+  dealmodel whatif examples/gaza-2025-whatif.yaml
+  dealmodel whatif examples/gaza-2025-whatif.yaml --variant aid-not-cut --markdown
+  dealmodel whatif examples/gaza-2025-whatif.yaml --json | python -m json.tool
+
+Variants are hypothetical; every output says so. A bad variant exits 2 naming the
+variant and the field; a variant event the engine refuses is reported in the table.
+docs: docs/how-to/what-if.md, docs/reference/scenario-file.md#variants
+"""
+
 
 def add_commands(sub: Any) -> None:
     """Register this feature's subcommands on the CLI's subparsers object."""
-    del sub  # the feature's commands are added with the feature itself
+    whatif = sub.add_parser(
+        "whatif", help="compare a scenario with its hypothetical variants side by side",
+        description="Run a scenario and the variants it declares under 'variants:' and "
+                    "print one side-by-side table: final state and day, the day each phase "
+                    "was entered, days in limbo or suspended, the first violation, each "
+                    "obligation's progress and status, allegations, and where each variant "
+                    "first diverges from the base.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    whatif.add_argument("scenario", metavar="SCENARIO",
+                        help="scenario file (or built-in name) that declares variants")
+    whatif.add_argument("--variant", metavar="NAME", action="append", default=None,
+                        help="compare only this variant (repeatable; default: all)")
+    fmt = whatif.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    fmt.add_argument("--markdown", action="store_true",
+                     help="print a Markdown table to paste into a report")
+    whatif.set_defaults(func=_cmd_whatif)
 
 
-def _unused(args: argparse.Namespace) -> int:  # pragma: no cover
+def _cmd_whatif(args: argparse.Namespace) -> int:
+    from dealmodel.cli import resolve_scenario
+    from dealmodel.whatif import compare
+
+    scenario = resolve_scenario(args.scenario)
+    if scenario.raw_variants is None:
+        raise ScenarioError([Problem("variants", "the scenario declares no variants",
+                                     "add a 'variants:' list (see "
+                                     "docs/reference/scenario-file.md#variants)")],
+                            scenario.source or args.scenario)
+    comparison = compare(scenario, args.variant)
+    if args.json:
+        print(comparison.to_json())
+    elif args.markdown:
+        print(comparison.to_markdown())
+    else:
+        print(comparison.to_text())
     return 0

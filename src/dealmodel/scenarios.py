@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import yaml
@@ -29,9 +29,16 @@ from dealmodel.errors import DealDefinitionError, EventRejected, Problem, Scenar
 from dealmodel.events import Event, event_from_dict
 from dealmodel.obligations import ObligationStatus
 
+if TYPE_CHECKING:
+    from dealmodel.whatif import Variant
+
 __all__ = ["EventOutcome", "Outcome", "Scenario", "load_scenario", "run_scenario"]
 
 _FIELDS = ("deal", "title", "description", "hypothetical", "sources", "events", "variants")
+
+
+def _str_tuple(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(items)
 
 
 def _event_tuple(events: Iterable[Event]) -> tuple[Event, ...]:
@@ -54,6 +61,18 @@ class Scenario:
     def run(self) -> Outcome:
         return run_scenario(self)
 
+    def variant(self, name: str, description: str = "") -> Variant:
+        """A hypothetical variant of this scenario, to change with drop/shift/add/with_deal."""
+        from dealmodel.whatif import Variant
+
+        return Variant(self, name, description)
+
+    def variants(self) -> tuple[Variant, ...]:
+        """The variants declared under ``variants:`` in the scenario file."""
+        from dealmodel.whatif import parse_variants
+
+        return parse_variants(self)
+
 
 @attrs.frozen
 class EventOutcome:
@@ -62,7 +81,7 @@ class EventOutcome:
     event: Event
     accepted: bool
     reason: str | None
-    changes: tuple[str, ...]
+    changes: tuple[str, ...] = attrs.field(converter=_str_tuple)
     state: str  # the state after the event
 
 
@@ -224,8 +243,11 @@ def scenario_from_dict(data: Any, source: str | None = None, base: Path | None =
     sources = reader.items(m, "sources", "")
     if reader.problems or deal is None:
         raise ScenarioError(reader.problems, source)
-    return Scenario(deal, events, title, description, hypothetical, tuple(sources), source,
-                    m.get("variants"))
+    scenario = Scenario(deal, events, title, description, hypothetical, tuple(sources), source,
+                        m.get("variants"))
+    if scenario.raw_variants is not None:
+        scenario.variants()  # check them now: a bad variant is a bad scenario file
+    return scenario
 
 
 def load_scenario(path: str | Path) -> Scenario:
