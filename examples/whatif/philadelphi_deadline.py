@@ -1,0 +1,44 @@
+"""HYPOTHETICAL what-if: the Philadelphi withdrawal deadline (day 50), met or missed.
+
+The terms set Israel's withdrawal from the Philadelphi corridor by day 50
+(p1_philadelphi). The as-reported timeline records no withdrawal (the article of day 54
+reports none), so the base run already shows the deadline missed: p1_philadelphi is
+violated on day 50. To ask "what if the deadline is missed?" this script therefore
+compares three timelines:
+
+* base - as reported: no withdrawal recorded, violated on day 50;
+* withdrawal-day-50 - hypothetical: the withdrawal is made on day 50, on time;
+* withdrawal-day-57 - hypothetical: the withdrawal is made a week late, on day 57.
+
+Expected: on time, p1_philadelphi is fulfilled and the run has no violation; a week
+late, it is violated on day 50 and stays violated (late performance is recorded as
+progress 1/1 but does not undo the missed deadline). All runs are compared on day 57.
+These are explorations of the deal's rules, not reports.
+
+Run: python examples/whatif/philadelphi_deadline.py
+"""
+
+from pathlib import Path
+
+from dealmodel import Performed, load_scenario
+from dealmodel.whatif import Comparison, compare
+
+BASE = Path(__file__).resolve().parent.parent / "gaza-2025-as-reported.yaml"
+
+
+def build() -> Comparison:
+    scenario = load_scenario(BASE)
+    on_time = scenario.variant(
+        "withdrawal-day-50", "Hypothetical: withdrawal from Philadelphi on day 50."
+    ).add(Performed(50, party="israel", obligation="p1_philadelphi"))
+    late = scenario.variant(
+        "withdrawal-day-57", "Hypothetical: withdrawal from Philadelphi a week late."
+    ).add(Performed(57, party="israel", obligation="p1_philadelphi"))
+    return compare(scenario, [on_time, late])
+
+
+if __name__ == "__main__":
+    comparison = build()
+    print("HYPOTHETICAL scenarios: the Philadelphi deadline met on day 50, or missed "
+          "(not what happened).\n")
+    print(comparison)
