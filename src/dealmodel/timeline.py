@@ -1,0 +1,346 @@
+"""Timeline charts: what happened to a deal, day by day, as a publishable matplotlib figure.
+
+:func:`timeline_figure` draws a scenario's outcome: days on the x axis; a band of the
+phases and situations the run went through (limbo and suspension included); each
+quantity obligation's due schedule against what was delivered; one row per
+obligation in force with its deadlines, deliveries, fulfilment, violation and
+suspension; allegations and rulings; and the collapse, lapse or conclusion.
+:func:`write_timeline` saves it as PNG or SVG. matplotlib runs with the Agg backend
+(no display needed) and is imported only when a chart is drawn.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dealmodel.events import Performed
+from dealmodel.obligations import ObligationKind, ObligationStatus
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from dealmodel.engine import LedgerEntry, Run
+    from dealmodel.scenarios import Outcome
+
+__all__ = ["timeline_figure", "write_timeline"]
+
+SUFFIXES = (".png", ".svg")
+_PHASES = ("#9ecae1", "#6baed6", "#4292c6", "#2171b5")
+_BAND = {"limbo": "#fdd870", "suspended": "#f4a582", "extended": "#a1d99b",
+         "pending": "#eeeeee"}
+_END_COLOR = {"collapsed": "#b2182b", "lapsed": "#6a51a3", "concluded": "#1a9850"}
+_DUE, _DELIVERED, _OK, _BAD, _ALLEGE = "#333333", "#2171b5", "#1a9850", "#b2182b", "#d6604d"
+_QTY_COLORS = ["#2171b5", "#e6550d", "#31a354", "#756bb1", "#636363", "#8c6d31"]
+
+
+def _date(run: Run, day: int) -> str | None:
+    if run.deal.in_force is None:
+        return None
+    try:
+        start = dt.date.fromisoformat(run.deal.in_force)
+    except ValueError:
+        return None
+    return (start + dt.timedelta(days=day - 1)).strftime("%-d %b")
+
+
+def _deliveries(run: Run) -> dict[str, list[tuple[int, int]]]:
+    out: dict[str, list[tuple[int, int]]] = {}
+    for entry in run.log:
+        event = entry.event
+        if isinstance(event, Performed):
+            out.setdefault(event.obligation, []).append((event.day, event.quantity))
+    return out
+
+
+def _history_days(entry: LedgerEntry, prefix: str) -> list[int]:
+    return [d for d, text in entry.history if isinstance(text, str) and text.startswith(prefix)]
+
+
+def _suspensions(entry: LedgerEntry, end: float) -> list[tuple[float, float]]:
+    spans, start = [], None
+    for day, text in entry.history:
+        if not isinstance(text, str):
+            continue
+        if text.startswith("suspended") and start is None:
+            start = day
+        elif start is not None and (text.startswith("resumed") or text.startswith("discharged")
+                                    or text.startswith("fulfilled")):
+            spans.append((start - 0.5, day - 0.5))
+            start = None
+    if start is not None:
+        spans.append((start - 0.5, end))
+    return spans
+
+
+def _state_kind(state: str) -> str:
+    if state == "pending":
+        return "pending"
+    _, _, situation = state.partition(":")
+    return situation or "phase"
+
+
+def _draw_bands(ax: Axes, run: Run, end: float) -> None:
+    history = run.history
+    for i, (state, day) in enumerate(history):
+        if state in _END_COLOR or state == "pending":
+            continue
+        stop = history[i + 1][1] - 0.5 if i + 1 < len(history) else end
+        kind = _state_kind(state)
+        phase_id = state.partition(":")[0]
+        index = run.deal.phase_index(phase_id)
+        color = _PHASES[index % len(_PHASES)] if kind == "phase" else _BAND[kind]
+        ax.axvspan(day - 0.5, stop, color=color, alpha=0.9, lw=0)
+        title = run.deal.phases[index].title if kind == "phase" else f"{phase_id} {kind}"
+        if kind == "limbo":
+            title = "limbo: truce holds, talks go on"
+        width = stop - (day - 0.5)
+        span = ax.get_xlim()[1] - ax.get_xlim()[0]
+        chars = max(3, int(width / span * 150))
+        ax.text((day - 0.5 + stop) / 2, 0.5, textwrap.shorten(title, chars, placeholder="…"),
+                ha="center", va="center", fontsize=10, fontweight="bold", color="#1a1a1a")
+    ax.set_yticks([])
+    ax.set_ylabel("phase", rotation=0, ha="right", va="center", fontsize=10)
+
+
+def _cumulative(points: list[tuple[int, int]]) -> tuple[list[float], list[int]]:
+    xs: list[float] = []
+    ys: list[int] = []
+    total = 0
+    for day, qty in sorted(points):
+        total += qty
+        xs.append(day)
+        ys.append(total)
+    return xs, ys
+
+
+def _draw_quantities(ax: Axes, run: Run, deliveries: dict[str, list[tuple[int, int]]],
+                     end: float) -> bool:
+    drawn = False
+    color_i = 0
+    for entry in run.ledger.values():
+        ob = entry.obligation
+        if ob.kind is not ObligationKind.QUANTITY or entry.status is ObligationStatus.PENDING:
+            continue
+        owed = run.owed(entry) or entry.target or 0
+        if owed <= 0:
+            continue
+        color = _QTY_COLORS[color_i % len(_QTY_COLORS)]
+        color_i += 1
+        party = run.deal.party(ob.obligor).name
+        name = f"{ob.quantity.unit if ob.quantity else ob.id} ({party})"
+        start = _history_days(entry, "active")[0]
+        xs, ys = _cumulative(deliveries.get(ob.id, []))
+        px = [start - 0.5, *xs, end]
+        py = [0, *ys, ys[-1] if ys else 0]
+        # later lines thinner, so lines that coincide (30 per hostage) stay visible
+        ax.step(px, [100 * y / owed for y in py], where="post", color=color,
+                lw=max(1.6, 5.0 - 1.4 * (color_i - 1)), alpha=0.9,
+                label=f"{name}: delivered {entry.progress:,} of {owed:,}")
+        if entry.milestones:
+            dx = [start - 0.5] + [d + 0.5 for d, _ in entry.milestones]
+            dy = [0] + [c for _, c in entry.milestones]
+            ax.step(dx, [100 * y / owed for y in dy], where="post", color=color, lw=1.4,
+                    ls="--", label=f"{name}: due on the schedule")
+        elif ob.reciprocal:
+            per = ob.reciprocal
+            days = sorted({d for r in per for d, _ in deliveries.get(r.per, [])})
+            due_x, due_y = [start - 0.5], [0]
+            for d in days:
+                total = sum(r.ratio * sum(q for dd, q in deliveries.get(r.per, []) if dd <= d)
+                            for r in per)
+                due_x.append(d)
+                due_y.append(min(total, owed))
+            due_x.append(end)
+            due_y.append(due_y[-1])
+            ax.step(due_x, [100 * y / owed for y in due_y], where="post", color=color, lw=1.4,
+                    ls="--", label=f"{name}: owed in return ({per[0].ratio} per {per[0].per})")
+        elif entry.due_day is not None:
+            ax.plot([entry.due_day + 0.5], [100], marker="|", ms=14, mew=2, color=color,
+                    ls="none", label=f"{name}: all {owed:,} due by day {entry.due_day}")
+        drawn = True
+    ax.set_ylim(-5, 112)
+    ax.set_ylabel("delivered, % of\nwhat is owed", fontsize=10)
+    ax.grid(axis="y", color="#dddddd", lw=0.8)
+    if drawn:
+        ax.legend(loc="upper left", fontsize=8.5, frameon=True, ncol=2, framealpha=0.95)
+    return drawn
+
+
+def _row_label(run: Run, entry: LedgerEntry) -> str:
+    ob = entry.obligation
+    party = run.deal.party(ob.obligor).name
+    what = ob.description or ob.id
+    return textwrap.shorten(f"{party}: {what}", 52, placeholder="…")
+
+
+def _draw_rows(ax: Axes, run: Run, entries: list[LedgerEntry],
+               deliveries: dict[str, list[tuple[int, int]]], end: float) -> None:
+    n = len(entries)
+    for i, entry in enumerate(entries):
+        y = n - 1 - i
+        ob = entry.obligation
+        start = _history_days(entry, "active")[0] - 0.5
+        stop_days = [d for d, t in entry.history
+                     if isinstance(t, str) and t.startswith(("fulfilled", "discharged"))]
+        stop = (stop_days[-1] - 0.5) if stop_days else end
+        ax.barh(y, stop - start, left=start, height=0.5, color="#e8e8e8", edgecolor="#bdbdbd",
+                lw=0.6, zorder=1)
+        for s0, s1 in _suspensions(entry, end):
+            ax.barh(y, s1 - s0, left=s0, height=0.5, color="#fbd0b6", edgecolor="#d6604d",
+                    hatch="///", lw=0.8, zorder=2)
+        due = [d for d, _ in entry.milestones] or ([entry.due_day] if
+                                                   entry.due_day is not None
+                                                   and ob.kind is not ObligationKind.ONGOING
+                                                   else [])
+        if due:
+            ax.plot([d + 0.5 for d in due], [y] * len(due), ls="none", marker="|", ms=13,
+                    mew=2.2, color=_DUE, zorder=3)
+        got = deliveries.get(ob.id, [])
+        if got:
+            ax.plot([d for d, _ in got], [y] * len(got), ls="none", marker="o", ms=6.5,
+                    color=_DELIVERED, zorder=4)
+        for day in _history_days(entry, "fulfilled"):
+            ax.plot([day], [y], marker="P", ms=10, color=_OK, mec="white", ls="none", zorder=5)
+        if entry.violated_day is not None:
+            ax.plot([entry.violated_day + 0.5], [y], marker="X", ms=12, color=_BAD,
+                    mec="white", ls="none", zorder=6)
+            ax.annotate(f"violated day {entry.violated_day}", (entry.violated_day + 0.5, y),
+                        xytext=(8, 0), textcoords="offset points", va="center", fontsize=8.5,
+                        color=_BAD, fontweight="bold", zorder=6)
+        for a in run.allegations:
+            if a.obligation == ob.id:
+                ax.plot([a.day], [y + 0.33], marker="v", ms=9, color=_ALLEGE, ls="none",
+                        zorder=6)
+                if a.ruled_day is not None:
+                    ax.plot([a.ruled_day], [y + 0.33], marker="D", ms=7,
+                            color=_BAD if a.status == "upheld" else "#4d4d4d", ls="none",
+                            zorder=6)
+    ax.set_yticks(range(n))
+    ax.set_yticklabels([_row_label(run, e) for e in reversed(entries)], fontsize=9)
+    ax.set_ylim(-0.7, n - 0.3)
+    ax.grid(axis="x", color="#eeeeee", lw=0.8)
+
+
+def _mark_events(axes: list[Axes], run: Run, end: float) -> None:
+    top = axes[0]
+    for a in run.allegations:
+        for ax in axes[1:]:
+            ax.axvline(a.day, color=_ALLEGE, ls=":", lw=1.2, zorder=0)
+        what = a.obligation or "the deal"
+        ruling = (f"{a.status} by {run.deal.party(a.ruled_by).name}, day {a.ruled_day}"
+                  if a.ruled_by else "no ruling")
+        by = run.deal.party(a.by).name
+        against = run.deal.party(a.against).name
+        axes[-1].annotate(f"{a.id}: {by} alleges {against} violated {what} ({ruling})",
+                          (a.day, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -3),
+                          textcoords="offset points", rotation=90, va="top", ha="left",
+                          fontsize=8, color=_ALLEGE)
+        if a.ruled_day is not None:
+            for ax in axes[1:]:
+                ax.axvline(a.ruled_day, color="#4d4d4d", ls="-.", lw=1, zorder=0)
+    for state, day in run.history:
+        if state in _END_COLOR:
+            for ax in axes:
+                ax.axvline(day - 0.5, color=_END_COLOR[state], lw=3, zorder=7)
+            top.annotate(f"{state.upper()} day {day}", (day - 0.5, 1.05),
+                         xycoords=("data", "axes fraction"), ha="center", va="bottom",
+                         fontsize=10, fontweight="bold", color=_END_COLOR[state])
+
+
+def _legend(fig: Figure, run: Run) -> None:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles = [
+        Line2D([], [], ls="none", marker="|", ms=12, mew=2.2, color=_DUE, label="deadline"),
+        Line2D([], [], ls="none", marker="o", ms=7, color=_DELIVERED, label="delivered"),
+        Line2D([], [], ls="none", marker="P", ms=10, color=_OK, label="fulfilled"),
+        Line2D([], [], ls="none", marker="X", ms=10, color=_BAD, label="violated"),
+        Patch(facecolor="#fbd0b6", edgecolor="#d6604d", hatch="///", label="suspended"),
+        Line2D([], [], ls="none", marker="v", ms=9, color=_ALLEGE,
+               label="violation alleged (not a finding)"),
+        Line2D([], [], ls="none", marker="D", ms=7, color="#4d4d4d", label="ruling"),
+        Patch(facecolor=_PHASES[0], label="phase in force"),
+        Patch(facecolor=_BAND["limbo"], label="limbo (time up, talks go on)"),
+        Patch(facecolor=_BAND["suspended"], label="deal suspended"),
+    ]
+    fig.legend(handles=handles, loc="lower center", ncol=5, fontsize=9, frameon=False,
+               bbox_to_anchor=(0.5, 0.035))
+
+
+def timeline_figure(outcome: Outcome) -> Figure:
+    """The timeline chart of a scenario's outcome, as a matplotlib Figure (Agg canvas)."""
+    from matplotlib.figure import Figure
+
+    run = outcome.run
+    scenario = outcome.scenario
+    deliveries = _deliveries(run)
+    last = max([run.day, *(e.event.day for e in outcome.events)])
+    end = last + 0.5
+    entries = [e for e in run.ledger.values() if e.status is not ObligationStatus.PENDING]
+    height = 4.2 + 2.6 + 0.36 * max(len(entries), 1)
+    fig = Figure(figsize=(14, height), dpi=110, layout="constrained")
+    fig.get_layout_engine().set(h_pad=0.08, rect=(0, 0.09, 1, 0.91))  # type: ignore[call-arg, union-attr]
+    grid = fig.add_gridspec(3, 1, height_ratios=[0.45, 2.4, 0.36 * max(len(entries), 1)])
+    band = fig.add_subplot(grid[0])
+    qty = fig.add_subplot(grid[1], sharex=band)
+    rows = fig.add_subplot(grid[2], sharex=band)
+    band.set_xlim(0.5, end + max(2.0, end * 0.06))
+    _draw_bands(band, run, end)
+    _draw_quantities(qty, run, deliveries, end)
+    _draw_rows(rows, run, entries, deliveries, end)
+    _mark_events([band, qty, rows], run, end)
+    for ax in (band, qty):
+        ax.tick_params(labelbottom=False)
+    ticks = [1, *range(7, int(end) + 1, 7)]
+    rows.set_xticks(ticks)
+    labels = []
+    for d in ticks:
+        date = _date(run, d)
+        labels.append(f"day {d}\n{date}" if date else f"day {d}")
+    rows.set_xticklabels(labels, fontsize=9)
+    for ax in (band, qty, rows):
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    deal = run.deal
+    title = deal.title + (" (hypothetical deal)" if deal.hypothetical else "")
+    name = scenario.title or "untitled scenario"
+    if scenario.hypothetical:
+        name += " (hypothetical)"
+    fig.suptitle(f"{title}\nScenario: {name}", fontsize=15, fontweight="bold")
+    hyp = sum(1 for e in outcome.events if e.event.hypothetical)
+    notes = [f"State on day {run.day}: {run.state}."]
+    if deal.in_force:
+        notes.append(f"Day 1 = {_date(run, 1)} {deal.in_force[:4]}.")
+    if hyp:
+        notes.append(f"{hyp} of {len(outcome.events)} events are marked hypothetical in the "
+                     "scenario (dates or numbers not reported).")
+    if outcome.refused:
+        notes.append(f"{len(outcome.refused)} event(s) refused by the model are not shown.")
+    notes.append("An allegation is not a finding. Chart: dealmodel.")
+    fig.text(0.01, 0.008, " ".join(notes), fontsize=8.5, color="#444444", ha="left",
+             va="bottom", wrap=True)
+    _legend(fig, run)
+    return fig
+
+
+def write_timeline(outcome: Outcome, path: str | Path) -> Path:
+    """Save the timeline chart of ``outcome`` to ``path`` (.png or .svg)."""
+    from dealmodel._render import check_suffix
+
+    path = Path(path)
+    suffix = check_suffix(path, SUFFIXES)
+    fig = timeline_figure(outcome)
+    import matplotlib
+
+    kwargs: dict[str, Any] = {"format": suffix[1:], "facecolor": "white"}
+    if suffix == ".svg":
+        kwargs["metadata"] = {"Date": None}  # reproducible output
+    # SVG text stays text: searchable, and editable by a graphics desk
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(path, **kwargs)
+    return path

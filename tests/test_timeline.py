@@ -1,0 +1,91 @@
+"""Timeline charts: real matplotlib figures of real runs, via the library and the CLI."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from dealmodel import Deal, Scenario, run_scenario
+from dealmodel.cli import main, resolve_scenario
+from dealmodel.events import (
+    HostilitiesResumed,
+    Performed,
+    Ruling,
+    Suspended,
+    ViolationAlleged,
+)
+from dealmodel.timeline import timeline_figure
+from tests.test_render import assert_png_not_blank
+
+
+def all_text(fig: object) -> str:
+    from matplotlib.text import Text
+
+    return " ".join(t.get_text() for t in fig.findobj(Text))  # type: ignore[attr-defined]
+
+
+def test_gaza_timeline_content() -> None:
+    outcome = resolve_scenario("gaza-2025").run()
+    fig = timeline_figure(outcome)
+    text = all_text(fig)
+    assert "January 2025 Gaza ceasefire and hostage-release deal" in text
+    assert "Scenario: Gaza 2025 as reported (to 13 March 2025)" in text
+    for expected in ("Phase 1: exchanges and ceasefire", "limbo: truce holds",
+                     "violated day 50", "A1: Qatar alleges Israel violated p1_aid (no ruling)",
+                     "hostages (Hamas): delivered 33 of 33", "due on the schedule",
+                     "prisoners (Israel): delivered 990 of 990", "day 1\n19 Jan",
+                     "deadline", "delivered", "fulfilled", "violated", "suspended",
+                     "violation alleged (not a finding)", "ruling",
+                     "21 of 23 events are marked hypothetical"):
+        assert expected in text, expected
+    rows = fig.axes[2]
+    labels = [t.get_text() for t in rows.get_yticklabels()]
+    assert "Israel: Leave the Philadelphi corridor" in labels
+    assert not any(label.startswith("Hamas: Release the remaining") for label in labels)
+
+
+def test_collapse_and_ruling_marked(truce: Deal) -> None:
+    events = [Performed(1, "side_b", "captives", 20),
+              ViolationAlleged(2, "side_b", "side_a", "no_fire_a", evidence="reported strike"),
+              Ruling(3, "broker", "A1", upheld=True),
+              Suspended(3, "side_a", "detainees"),
+              HostilitiesResumed(4, by="side_a")]
+    outcome = run_scenario(Scenario(truce, events, title="A hypothetical collapse",
+                                    hypothetical=True))
+    text = all_text(timeline_figure(outcome))
+    assert "COLLAPSED day 4" in text
+    assert "upheld by Broker, day 3" in text
+    assert "(hypothetical deal)" in text and "A hypothetical collapse (hypothetical)" in text
+
+
+def test_cli_png(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "t.png"
+    assert main(["timeline", "gaza-2025", "-o", str(out)]) == 0
+    assert_png_not_blank(out.read_bytes(), min_side=1200)
+    assert f"wrote {out}" in capsys.readouterr().out
+
+
+def test_cli_svg_keeps_text(tmp_path: Path) -> None:
+    out = tmp_path / "t.svg"
+    example = Path(__file__).parent.parent / "examples/gaza-2025-as-reported.yaml"
+    assert main(["timeline", str(example), "-o", str(out)]) == 0
+    root = ET.parse(out).getroot()
+    text = " ".join(root.itertext())
+    assert "Scenario: Gaza 2025 as reported" in text and "violated day 50" in text
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["timeline", "gaza-2025", "-o", "t.gif"], "cannot tell the format from '.gif'; use one "
+                                               "of .png, .svg"),
+    (["timeline", "missing.yaml", "-o", "t.png"], "missing.yaml: invalid scenario"),
+    (["timeline", "gaza-2025", "-o", "nofolder/t.png"], "the folder nofolder does not exist"),
+])
+def test_cli_bad_input(argv: list[str], message: str, tmp_path: Path,
+                       monkeypatch: pytest.MonkeyPatch,
+                       capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
