@@ -196,6 +196,12 @@ class Deal:
                     for o in phase.obligations)
         return self.evolve_phase(phase.id, obligations=new)
 
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        """Jupyter shows the deal as its phase diagram (text when no renderer is installed)."""
+        from dealmodel.diagrams import mimebundle
+
+        return mimebundle(self)
+
 
 TERMINAL_STATES = ("concluded", "collapsed", "lapsed")
 

@@ -442,6 +442,12 @@ class Run:
     def __repr__(self) -> str:
         return f"<Run {self.deal.id} day {self.day} {self.state}>"
 
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        """Jupyter shows the run over its deal's diagram (text when no renderer is installed)."""
+        from dealmodel.diagrams import mimebundle
+
+        return mimebundle(self)
+
     # -- the clock -----------------------------------------------------------------
     def _push(self, day: int, kind: int, ref: str) -> None:
         heapq.heappush(self._deadlines, (day, kind, self._seq, ref))
