@@ -100,10 +100,8 @@ def events_for(draw: st.DrawFn, deal: Deal, day: int) -> Event:
         ["advance", "perform", "perform", "perform", "open", "end", "agree", "agree",
          "suspend", "resume", "extend", "allege", "rule", "hostilities"]))
     if kind == "perform":
-        try:
-            party = deal.obligation(ob).obligor if draw(st.integers(0, 4)) else party
-        except KeyError:
-            pass
+        if ob != "unknown_ob" and draw(st.integers(0, 4)):
+            party = deal.obligation(ob).obligor
         return Performed(when, party=party, obligation=ob, quantity=draw(st.integers(-1, 25)))
     if kind == "advance":
         return ClockAdvanced(when)

@@ -23,5 +23,5 @@ def test_page_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.Monke
     namespace: dict[str, object] = {"__name__": "__docs__"}
     for i, block in enumerate(blocks):
         code = compile(block, f"{page.name}[block {i}]", "exec")
-        exec(code, namespace)  # noqa: S102 - our own docs, run as tests
+        exec(code, namespace)  # our own docs, run as tests
     assert os.getcwd() == str(ROOT)

@@ -8,6 +8,7 @@ the same run; save and restore round-trips.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from hypothesis import HealthCheck, settings
@@ -60,7 +61,7 @@ class DealRun(RuleBasedStateMachine):
         seen = [order[s.split(":")[0]] for s, _ in self.run.history if s.split(":")[0] in order]
         if seen:
             assert seen[0] == 0
-        for earlier, later in zip(seen, seen[1:], strict=False):
+        for earlier, later in itertools.pairwise(seen):
             assert later in (earlier, earlier + 1), self.run.history
         entered = [d for _, d in self.run.history]
         assert entered == sorted(entered)

@@ -52,6 +52,9 @@ class Lifecycle:
 
     def __init__(self, deal: Deal) -> None:
         self.deal = deal
+        #: per phase, (obligation, initial target): what a new run's ledger starts from
+        self.obligations = tuple(tuple((o, o.target) for o in phase.obligations)
+                                 for phase in deal.phases)
         self.edges: list[Edge] = []
         specs: list[dict[str, Any]] = []
 

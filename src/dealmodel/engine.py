@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import heapq
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -73,16 +73,17 @@ class LedgerEntry:
         "violated_day",
     )
 
-    def __init__(self, obligation: Obligation) -> None:
+    def __init__(self, obligation: Obligation, target: int | None) -> None:
         self.obligation = obligation
         self.status = PENDING
         self.progress = 0
-        self.target: int | None = obligation.target
+        self.target = target
         self.due_day: int | None = None  # absolute day of the final deadline, once known
-        self.milestones: list[tuple[int, int]] = []  # absolute (day, cumulative)
+        self.milestones: tuple[tuple[int, int], ...] = ()  # absolute (day, cumulative)
         self.violated_day: int | None = None
         self.suspended_by: str | None = None
-        self.history: list[tuple[int, str]] = []
+        #: (day, what happened); an int is a quantity performed that day
+        self.history: list[tuple[int, str | int]] = []
 
     @property
     def id(self) -> str:
@@ -95,7 +96,7 @@ class LedgerEntry:
         new.progress = self.progress
         new.target = self.target
         new.due_day = self.due_day
-        new.milestones = self.milestones.copy()
+        new.milestones = self.milestones  # a tuple: shared safely
         new.violated_day = self.violated_day
         new.suspended_by = self.suspended_by
         new.history = self.history.copy()
@@ -115,7 +116,7 @@ class LedgerEntry:
         self.progress = data["progress"]
         self.target = data["target"]
         self.due_day = data["due_day"]
-        self.milestones = [(d, c) for d, c in data["milestones"]]
+        self.milestones = tuple((d, c) for d, c in data["milestones"])
         self.violated_day = data["violated_day"]
         self.suspended_by = data["suspended_by"]
         self.history = [(d, t) for d, t in data["history"]]
@@ -158,13 +159,28 @@ class Allegation:
 
 
 class LogEntry:
-    """An accepted event with the changes it caused, in order."""
+    """An accepted event with the changes it caused, in order.
 
-    __slots__ = ("changes", "event")
+    A performance's progress line (``p1_hostages 3/33``) is kept as data and formatted
+    only when ``changes`` is read, to keep the engine's inner loop lean.
+    """
 
-    def __init__(self, event: Event, changes: tuple[str, ...]) -> None:
+    __slots__ = ("_changes", "_progress", "_target", "event")
+
+    def __init__(self, event: Event, changes: list[str] | None,
+                 progress: int = -1, target: int | None = None) -> None:
         self.event = event
-        self.changes = changes
+        self._changes = changes or None  # most events change nothing else: keep no list
+        self._progress = progress
+        self._target = target
+
+    @property
+    def changes(self) -> list[str]:
+        changes = self._changes or []
+        if self._progress < 0:
+            return changes
+        line = f"{self.event.obligation} {self._progress}/{self._target or '-'}"  # type: ignore[attr-defined]
+        return [line, *changes]
 
 
 class Run:
@@ -173,6 +189,7 @@ class Run:
     __slots__ = (
         "_by_phase",
         "_deadlines",
+        "_journal",
         "_machine",
         "_seq",
         "agreed",
@@ -207,15 +224,21 @@ class Run:
         self.expiry_deferred = False
         self.negotiating: set[str] = set()
         self.agreed: set[str] = set()
-        self.ledger: dict[str, LedgerEntry] = {o.id: LedgerEntry(o) for o in deal.obligations()}
-        self._by_phase: list[list[LedgerEntry]] = [
-            [self.ledger[o.id] for o in phase.obligations] for phase in deal.phases
-        ]
+        ledger: dict[str, LedgerEntry] = {}
+        by_phase: list[list[LedgerEntry]] = []
+        for group in self._machine.obligations:
+            entries = [LedgerEntry(ob, target) for ob, target in group]
+            by_phase.append(entries)
+            for entry in entries:
+                ledger[entry.obligation.id] = entry
+        self.ledger = ledger
+        self._by_phase = by_phase
         self.log: list[LogEntry] = []
         self.history: list[tuple[str, int]] = [("pending", 0)]
         self.allegations: list[Allegation] = []
         self._deadlines: list[tuple[int, int, int, str]] = [(0, _ENTRY, 0, "")]
         self._seq = 1
+        self._journal: dict[LedgerEntry, tuple[Any, ...]] | None = None
 
     # -- reading ---------------------------------------------------------------------
     @property
@@ -294,18 +317,22 @@ class Run:
         changes: list[str] = []
         deadlines = self._deadlines
         if deadlines and deadlines[0][0] < event.day:
-            backup = self.fork()
+            undo = self._undo_record()
             try:
                 self._advance(event.day, changes)
                 check(self, event)
             except EventRejected:
-                self._restore(backup)
+                self._undo(undo)
                 raise
+            self._journal = None
         else:
             check(self, event)
             self.day = event.day
-        commit(self, event, changes)
-        entry = LogEntry(event, tuple(changes))
+        if commit is _commit_perform:
+            entry = LogEntry(event, changes, *commit(self, event, changes))
+        else:
+            commit(self, event, changes)
+            entry = LogEntry(event, changes)
         self.log.append(entry)
         return entry
 
@@ -364,11 +391,42 @@ class Run:
         new.allegations = [a.copy() for a in self.allegations]
         new._deadlines = self._deadlines.copy()
         new._seq = self._seq
+        new._journal = None
         return new
 
-    def _restore(self, other: Run) -> None:
-        for name in Run.__slots__:
-            setattr(self, name, getattr(other, name))
+    # What advancing the clock can change, and how to put it back. Advancing only sets
+    # scalars, the negotiating set, ledger statuses and deadlines, and appends to
+    # histories; the log, agreements and allegations are untouched. Cheaper than fork().
+    _SCALARS = ("state", "day", "phase_index", "phase_entered", "phase_end", "extended_days",
+                "suspended_from", "suspended_by", "expiry_deferred", "_seq")
+
+    def _undo_record(self) -> tuple[Any, ...]:
+        self._journal = {}  # ledger entries are saved as advancing first touches them
+        return (tuple(getattr(self, name) for name in Run._SCALARS), set(self.negotiating),
+                len(self.history), self._deadlines.copy())
+
+    def _touch(self, entry: LedgerEntry) -> None:
+        """Save a ledger entry's state before advancing changes it (see _undo_record)."""
+        journal = self._journal
+        if journal is not None and entry not in journal:
+            journal[entry] = (entry.status, entry.due_day, entry.milestones,
+                              entry.violated_day, len(entry.history))
+
+    def _undo(self, record: tuple[Any, ...]) -> None:
+        scalars, negotiating, history, deadlines = record
+        for name, value in zip(Run._SCALARS, scalars, strict=True):
+            setattr(self, name, value)
+        self.negotiating = negotiating
+        del self.history[history:]
+        self._deadlines = deadlines
+        for entry, (status, due_day, milestones, violated_day, length) in (
+                self._journal or {}).items():
+            entry.status = status
+            entry.due_day = due_day
+            entry.milestones = milestones
+            entry.violated_day = violated_day
+            del entry.history[length:]
+        self._journal = None
 
     # -- saving ----------------------------------------------------------------------
     def to_dict(self, include_deal: bool = True) -> dict[str, Any]:
@@ -420,7 +478,7 @@ class Run:
             event, problems = event_from_dict(item["event"])
             if event is None:
                 raise ValueError(f"saved run has a bad event: {problems[0]}")
-            run.log.append(LogEntry(event, tuple(item["changes"])))
+            run.log.append(LogEntry(event, list(item["changes"])))  # formatted already
         run.history = [(s, d) for s, d in data["history"]]
         run.allegations = [Allegation(**a) for a in data["allegations"]]
         run._deadlines = [(d, k, s, r) for d, k, s, r in data["deadlines"]]
@@ -489,11 +547,12 @@ class Run:
         self.negotiating.discard(phase.id)
         start = self.day - 1
         for entry in self._by_phase[index]:
+            self._touch(entry)
             ob = entry.obligation
             entry.status = ACTIVE
             entry.history.append((self.day, "active"))
             if ob.schedule:
-                entry.milestones = [(start + m.day, m.cumulative) for m in ob.schedule]
+                entry.milestones = tuple((start + m.day, m.cumulative) for m in ob.schedule)
                 for d, _ in entry.milestones:
                     self._push(d, _MILESTONE, ob.id)
                 entry.due_day = entry.milestones[-1][0]
@@ -506,6 +565,7 @@ class Run:
             self._push(self.phase_end, _EXPIRY, phase.id)
 
     def _violate(self, entry: LedgerEntry, day: int, why: str, changes: list[str]) -> None:
+        self._touch(entry)
         entry.status = VIOLATED
         if entry.violated_day is None:
             entry.violated_day = day
@@ -526,6 +586,7 @@ class Run:
         if needed is not None and entry.progress < needed:
             self._violate(entry, due, f"{entry.progress} of {needed} by day {due}", changes)
         elif due == entry.due_day and ob.reciprocal:
+            self._touch(entry)
             entry.status = FULFILLED
             entry.history.append((due, "fulfilled"))
             changes.append(f"{ob.id} fulfilled")
@@ -563,6 +624,7 @@ class Run:
         """A phase hands over: its standing duties (ongoing, prohibitions) are complete."""
         for entry in self._by_phase[index]:
             if entry.obligation.kind in (ObligationKind.ONGOING, ObligationKind.PROHIBITION):
+                self._touch(entry)
                 if entry.status is ACTIVE:
                     entry.status = FULFILLED
                     entry.history.append((self.day, "fulfilled: phase ended"))
@@ -577,6 +639,7 @@ class Run:
         """The deal has ended: every live obligation is discharged."""
         for entry in self.ledger.values():
             if entry.status in (ACTIVE, SUSPENDED):
+                self._touch(entry)
                 entry.status = DISCHARGED
                 entry.history.append((self.day, f"discharged: deal {self.state}"))
                 changes.append(f"{entry.obligation.id} discharged")
@@ -650,8 +713,7 @@ def _commit_nothing(run: Run, event: Event, changes: list[str]) -> None:
     return None
 
 
-def _check_perform(run: Run, event: Event) -> None:
-    assert isinstance(event, Performed)
+def _check_perform(run: Run, event: Performed) -> None:
     entry = run.ledger.get(event.obligation)
     if entry is None:
         raise run._refuse(event, f"unknown obligation {event.obligation!r} in {run.deal.id}")
@@ -687,12 +749,11 @@ def _check_perform(run: Run, event: Event) -> None:
                           f"would make {entry.progress + quantity}")
 
 
-def _commit_perform(run: Run, event: Event, changes: list[str]) -> None:
-    entry = run.ledger[event.obligation]  # type: ignore[attr-defined]
-    entry.progress += event.quantity  # type: ignore[attr-defined]
+def _commit_perform(run: Run, event: Performed, changes: list[str]) -> tuple[int, int | None]:
+    entry = run.ledger[event.obligation]
+    entry.progress += event.quantity
     target = entry.target
-    entry.history.append((event.day, f"+{event.quantity}"))  # type: ignore[attr-defined]
-    changes.append(f"{entry.obligation.id} {entry.progress}/{target if target else '-'}")
+    entry.history.append((event.day, event.quantity))
     if (target is not None and entry.progress >= target and entry.status is ACTIVE
             and entry.obligation.kind is not ObligationKind.ONGOING):
         entry.status = FULFILLED
@@ -700,6 +761,7 @@ def _commit_perform(run: Run, event: Event, changes: list[str]) -> None:
         changes.append(f"{entry.obligation.id} fulfilled")
         if run.phase_end is None:
             run._conclude_if_settled(changes)
+    return entry.progress, target
 
 
 def _check_negotiations(run: Run, event: Event) -> None:
@@ -910,9 +972,8 @@ def _commit_hostilities(run: Run, event: Event, changes: list[str]) -> None:
     run._discharge(changes)
 
 
-_Check = Callable[[Run, Event], None]
-_Commit = Callable[[Run, Event, list[str]], None]
-_HANDLERS: dict[type[Event], tuple[_Check, _Commit]] = {
+# Each handler takes its own event class; the table is keyed by that class.
+_HANDLERS: dict[type[Event], tuple[Callable[..., None], Callable[..., Any]]] = {
     ClockAdvanced: (_check_advance, _commit_nothing),
     Performed: (_check_perform, _commit_perform),
     NegotiationsOpened: (_check_negotiations, _commit_opened),
@@ -936,7 +997,3 @@ def replay(deal: Deal, events: Iterable[Event]) -> Run:
     """A new run with ``events`` applied in order (raises at the first refusal)."""
     return Run(deal).apply_all(events)
 
-
-def iter_changes(run: Run) -> Iterator[tuple[Event, tuple[str, ...]]]:
-    for entry in run.log:
-        yield entry.event, entry.changes
