@@ -13,6 +13,10 @@ INTENDED = {
     "Reciprocity", "Resumed", "Role", "Run", "Ruling", "Scenario", "ScenarioError", "Suspended",
     "ViolationAlleged", "builtin_deal", "builtin_deals", "compile_condition", "deal_from_dict",
     "deal_to_dict", "load_deal", "load_scenario", "replay", "run_scenario", "start",
+    # what-if
+    "Comparison", "Variant", "VariantResult", "compare", "continue_run", "replay_until",
+    # diagrams and timelines (loaded on first use)
+    "diagram_model", "write_diagram", "write_timeline",
 }
 
 
@@ -21,6 +25,16 @@ def test_all_is_exactly_the_intended_api() -> None:
     assert list(dealmodel.__all__) == sorted(dealmodel.__all__)
     for name in dealmodel.__all__:
         assert hasattr(dealmodel, name), name
+
+
+def test_heavy_modules_load_lazily() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, dealmodel; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    assert callable(dealmodel.write_timeline)
 
 
 def test_errors_mix_in_builtins() -> None:

@@ -4,6 +4,8 @@ Describe a deal as data (:class:`Deal`, or a YAML file), run it against dated
 events (:class:`Run`), and read its state, obligation ledger and allegations.
 """
 
+from typing import TYPE_CHECKING
+
 from dealmodel.conditions import Expression, compile_condition
 from dealmodel.deal import (
     Clause,
@@ -49,12 +51,42 @@ from dealmodel.obligations import (
 )
 from dealmodel.phases import ExpiryRule, Extension, Phase
 from dealmodel.scenarios import Outcome, Scenario, load_scenario, run_scenario
+from dealmodel.whatif import (
+    Comparison,
+    Variant,
+    VariantResult,
+    compare,
+    continue_run,
+    replay_until,
+)
+
+if TYPE_CHECKING:
+    from dealmodel.diagrams import diagram_model, write_diagram
+    from dealmodel.timeline import write_timeline
+
+_LAZY = {
+    "diagram_model": "dealmodel.diagrams",
+    "write_diagram": "dealmodel.diagrams",
+    "write_timeline": "dealmodel.timeline",
+}
+
+
+def __getattr__(name: str) -> object:
+    """Diagram and timeline functions load on first use (they pull in graphviz, matplotlib)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'dealmodel' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
 
 __all__ = [
     "AgreementReached",
     "Allegation",
     "Clause",
     "ClockAdvanced",
+    "Comparison",
     "ConditionSyntaxError",
     "Deal",
     "DealDefinitionError",
@@ -87,15 +119,23 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "Suspended",
+    "Variant",
+    "VariantResult",
     "ViolationAlleged",
     "builtin_deal",
     "builtin_deals",
+    "compare",
     "compile_condition",
+    "continue_run",
     "deal_from_dict",
     "deal_to_dict",
+    "diagram_model",
     "load_deal",
     "load_scenario",
     "replay",
+    "replay_until",
     "run_scenario",
     "start",
+    "write_diagram",
+    "write_timeline",
 ]

@@ -25,6 +25,10 @@ examples:
   dealmodel run examples/gaza-2025-as-reported.yaml --json
   dealmodel deals                          list the built-in deals
   dealmodel check my-deal.yaml             validate a deal definition
+  dealmodel whatif examples/gaza-2025-whatif.yaml
+                                           compare hypothetical variants side by side
+  dealmodel diagram gaza-2025 -o gaza.svg  draw a deal's phase diagram
+  dealmodel timeline gaza-2025 -o t.png    draw a scenario's timeline chart
 
 exit codes: 0 ok, 1 refused events with --strict, 2 bad input
 docs: docs/tutorial/first-run.md
