@@ -55,6 +55,9 @@ class Lifecycle:
         #: per phase, (obligation, initial target): what a new run's ledger starts from
         self.obligations = tuple(tuple((o, o.target) for o in phase.obligations)
                                  for phase in deal.phases)
+        #: obligation id -> (phase index, position in the phase)
+        self.positions = {o.id: (i, j) for i, phase in enumerate(deal.phases)
+                          for j, o in enumerate(phase.obligations)}
         self.edges: list[Edge] = []
         specs: list[dict[str, Any]] = []
 

@@ -158,7 +158,7 @@ def svg_to_png(svg: bytes, zoom: float = 1.5) -> bytes:
 
 def _png_fallback(svg: bytes, zoom: float) -> bytes:  # pragma: no cover - resvg-py missing
     try:
-        import cairosvg  # type: ignore[import-untyped]
+        import cairosvg
 
         return bytes(cairosvg.svg2png(bytestring=svg, scale=zoom, background_color="white"))
     except (ImportError, OSError):

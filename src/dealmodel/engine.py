@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import heapq
 import json
+import operator
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -183,6 +184,11 @@ class LogEntry:
         return [line, *changes]
 
 
+_RUN_SCALARS = ("state", "day", "phase_index", "phase_entered", "phase_end", "extended_days",
+                "suspended_from", "suspended_by", "expiry_deferred", "_seq")
+_get_scalars = operator.attrgetter(*_RUN_SCALARS)
+
+
 class Run:
     """One run of a deal. Create with :func:`start` (or ``Run(deal)``); change with apply()."""
 
@@ -191,6 +197,7 @@ class Run:
         "_deadlines",
         "_journal",
         "_machine",
+        "_owned",
         "_seq",
         "agreed",
         "allegations",
@@ -239,6 +246,9 @@ class Run:
         self._deadlines: list[tuple[int, int, int, str]] = [(0, _ENTRY, 0, "")]
         self._seq = 1
         self._journal: dict[LedgerEntry, tuple[Any, ...]] | None = None
+        #: ids of ledger entries this run may change in place; None: all of them.
+        #: After a fork both runs share their entries and copy one before changing it.
+        self._owned: set[str] | None = None
 
     # -- reading ---------------------------------------------------------------------
     @property
@@ -384,8 +394,10 @@ class Run:
         new.expiry_deferred = self.expiry_deferred
         new.negotiating = set(self.negotiating)
         new.agreed = set(self.agreed)
-        new.ledger = {k: e.copy() for k, e in self.ledger.items()}
-        new._by_phase = [[new.ledger[e.obligation.id] for e in group] for group in self._by_phase]
+        new.ledger = self.ledger.copy()  # entries are shared: copied on first write
+        new._by_phase = [group.copy() for group in self._by_phase]
+        new._owned = set()
+        self._owned = set()
         new.log = self.log.copy()
         new.history = self.history.copy()
         new.allegations = [a.copy() for a in self.allegations]
@@ -397,24 +409,32 @@ class Run:
     # What advancing the clock can change, and how to put it back. Advancing only sets
     # scalars, the negotiating set, ledger statuses and deadlines, and appends to
     # histories; the log, agreements and allegations are untouched. Cheaper than fork().
-    _SCALARS = ("state", "day", "phase_index", "phase_entered", "phase_end", "extended_days",
-                "suspended_from", "suspended_by", "expiry_deferred", "_seq")
 
     def _undo_record(self) -> tuple[Any, ...]:
         self._journal = {}  # ledger entries are saved as advancing first touches them
-        return (tuple(getattr(self, name) for name in Run._SCALARS), set(self.negotiating),
-                len(self.history), self._deadlines.copy())
+        return (_get_scalars(self), set(self.negotiating), len(self.history),
+                self._deadlines.copy())
 
-    def _touch(self, entry: LedgerEntry) -> None:
-        """Save a ledger entry's state before advancing changes it (see _undo_record)."""
+    def _writable(self, entry: LedgerEntry) -> LedgerEntry:
+        """The entry to change in place: this run's own copy (copy-on-write after a fork),
+        its state saved first if an undoable advance is under way (see _undo_record)."""
+        owned = self._owned
+        if owned is not None and entry.obligation.id not in owned:
+            oid = entry.obligation.id
+            entry = entry.copy()
+            self.ledger[oid] = entry
+            phase, position = self._machine.positions[oid]
+            self._by_phase[phase][position] = entry
+            owned.add(oid)
         journal = self._journal
         if journal is not None and entry not in journal:
             journal[entry] = (entry.status, entry.due_day, entry.milestones,
                               entry.violated_day, len(entry.history))
+        return entry
 
     def _undo(self, record: tuple[Any, ...]) -> None:
         scalars, negotiating, history, deadlines = record
-        for name, value in zip(Run._SCALARS, scalars, strict=True):
+        for name, value in zip(_RUN_SCALARS, scalars, strict=True):
             setattr(self, name, value)
         self.negotiating = negotiating
         del self.history[history:]
@@ -546,8 +566,8 @@ class Run:
                           if phase.duration_days is not None else None)
         self.negotiating.discard(phase.id)
         start = self.day - 1
-        for entry in self._by_phase[index]:
-            self._touch(entry)
+        for entry in list(self._by_phase[index]):
+            entry = self._writable(entry)
             ob = entry.obligation
             entry.status = ACTIVE
             entry.history.append((self.day, "active"))
@@ -565,7 +585,7 @@ class Run:
             self._push(self.phase_end, _EXPIRY, phase.id)
 
     def _violate(self, entry: LedgerEntry, day: int, why: str, changes: list[str]) -> None:
-        self._touch(entry)
+        entry = self._writable(entry)
         entry.status = VIOLATED
         if entry.violated_day is None:
             entry.violated_day = day
@@ -580,13 +600,17 @@ class Run:
             if entry.progress < 1:
                 self._violate(entry, due, f"not done by day {due}", changes)
             return
-        needed: int | None = next((c for d, c in entry.milestones if d == due), None)
-        if needed is None:
+        needed: int | None = None
+        for day, cumulative in entry.milestones:
+            if day == due:
+                needed = cumulative
+                break
+        else:
             needed = self.owed(entry)
         if needed is not None and entry.progress < needed:
             self._violate(entry, due, f"{entry.progress} of {needed} by day {due}", changes)
         elif due == entry.due_day and ob.reciprocal:
-            self._touch(entry)
+            entry = self._writable(entry)
             entry.status = FULFILLED
             entry.history.append((due, "fulfilled"))
             changes.append(f"{ob.id} fulfilled")
@@ -599,9 +623,11 @@ class Run:
             return
         index = self.phase_index
         end = self.phase_end
-        for entry in self._by_phase[index]:
-            if end is not None and entry.due_day == end and not entry.obligation.due_days():
-                self._check_deadline(entry, end, changes)
+        if end is not None:
+            for entry in self._by_phase[index]:  # duties due "by the end of the phase"
+                ob = entry.obligation
+                if entry.due_day == end and ob.due_day is None and not ob.schedule:
+                    self._check_deadline(entry, end, changes)
         machine = self._machine
         if index + 1 < len(self.deal.phases):
             if machine.can("advance", self.state) and self.phase_ready(index + 1):
@@ -622,24 +648,24 @@ class Run:
 
     def _close_phase(self, index: int, changes: list[str]) -> None:
         """A phase hands over: its standing duties (ongoing, prohibitions) are complete."""
-        for entry in self._by_phase[index]:
+        for entry in list(self._by_phase[index]):
             if entry.obligation.kind in (ObligationKind.ONGOING, ObligationKind.PROHIBITION):
-                self._touch(entry)
+                if entry.status not in (ACTIVE, SUSPENDED):
+                    continue
+                entry = self._writable(entry)
                 if entry.status is ACTIVE:
                     entry.status = FULFILLED
                     entry.history.append((self.day, "fulfilled: phase ended"))
-                elif entry.status is SUSPENDED:
+                else:
                     entry.status = DISCHARGED
                     entry.history.append((self.day, "discharged: phase ended while suspended"))
-                else:
-                    continue
                 changes.append(f"{entry.obligation.id} {entry.status.value}")
 
     def _discharge(self, changes: list[str]) -> None:
         """The deal has ended: every live obligation is discharged."""
-        for entry in self.ledger.values():
+        for entry in list(self.ledger.values()):
             if entry.status in (ACTIVE, SUSPENDED):
-                self._touch(entry)
+                entry = self._writable(entry)
                 entry.status = DISCHARGED
                 entry.history.append((self.day, f"discharged: deal {self.state}"))
                 changes.append(f"{entry.obligation.id} discharged")
@@ -751,6 +777,8 @@ def _check_perform(run: Run, event: Performed) -> None:
 
 def _commit_perform(run: Run, event: Performed, changes: list[str]) -> tuple[int, int | None]:
     entry = run.ledger[event.obligation]
+    if run._owned is not None:
+        entry = run._writable(entry)
     entry.progress += event.quantity
     target = entry.target
     entry.history.append((event.day, event.quantity))
@@ -845,6 +873,7 @@ def _commit_suspend(run: Run, event: Event, changes: list[str]) -> None:
         run.suspended_by = event.party
         run._set_state("suspend", changes)
     for entry in entries:
+        entry = run._writable(entry)
         entry.status = SUSPENDED
         entry.suspended_by = event.party
         entry.history.append((event.day, f"suspended by {event.party}"))
@@ -861,6 +890,7 @@ def _commit_resume(run: Run, event: Event, changes: list[str]) -> None:
         run._set_state("resume", changes)
         run.suspended_from = run.suspended_by = None
     for entry in entries:
+        entry = run._writable(entry)
         entry.status = ACTIVE
         entry.suspended_by = None
         entry.history.append((event.day, f"resumed by {event.party}"))
@@ -897,14 +927,14 @@ def _commit_extend(run: Run, event: Event, changes: list[str]) -> None:
     run.phase_end += event.days
     run._set_state("extend", changes)
     for ob_id, per_day in phase.extension.per_day:
-        entry = run.ledger[ob_id]
+        entry = run._writable(run.ledger[ob_id])
         entry.target = (entry.target or 0) + per_day * event.days
         if entry.status is FULFILLED:
             entry.status = ACTIVE
         changes.append(f"{ob_id} target -> {entry.target}")
-    for entry in run._by_phase[run.phase_index]:
+    for entry in list(run._by_phase[run.phase_index]):
         if not entry.obligation.due_days() and entry.due_day is not None:
-            entry.due_day = run.phase_end
+            run._writable(entry).due_day = run.phase_end
     run._push(run.phase_end, _EXPIRY, phase.id)
 
 
