@@ -1,6 +1,7 @@
 """Stateful property test: arbitrary event streams on the Gaza deal and on generated deals.
 
 Invariants: phases are entered in order and never skipped; the clock never goes back;
+forks are independent of the run they came from;
 progress is never negative nor beyond what the definition allows; terminal states stay
 terminal; a refused event leaves the run unchanged; replaying the accepted events gives
 the same run; save and restore round-trips.
@@ -29,6 +30,7 @@ class DealRun(RuleBasedStateMachine):
         self.days: list[int] = []
         self.terminal_state: str | None = None
         self.refusals = 0
+        self.forks: list[tuple[Run, dict[str, Any]]] = []
 
     @initialize(deal=st.one_of(st.just("gaza"), deals()))
     def begin(self, deal: Any) -> None:
@@ -50,6 +52,23 @@ class DealRun(RuleBasedStateMachine):
         else:
             assert verdict is None, verdict
         self.days.append(self.run.day)
+
+    @rule(data=st.data())
+    def fork_and_diverge(self, data: st.DataObject) -> None:
+        """A fork is independent: events applied to either never reach the other."""
+        fork = self.run.fork()
+        self.forks.append((fork, fork.to_dict(include_deal=False)))
+        for _ in range(data.draw(st.integers(0, 3))):
+            other = self.run.fork()
+            try:
+                other.apply(data.draw(events_for(self.deal, other.day)))
+            except EventRejected:
+                pass
+
+    @invariant()
+    def forks_stay_as_they_were(self) -> None:
+        for fork, snapshot in self.forks:
+            assert fork.to_dict(include_deal=False) == snapshot
 
     @invariant()
     def clock_never_goes_back(self) -> None:

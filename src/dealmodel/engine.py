@@ -360,14 +360,17 @@ class Run:
         handler = _HANDLERS.get(type(event))
         if handler is None:
             return f"unknown event type {type(event).__name__}"
-        target = self
+        undo = None
         if self._deadlines and self._deadlines[0][0] < event.day:
-            target = self.fork()
-            target._advance(event.day, [])
+            undo = self._undo_record()
+            self._advance(event.day, [])
         try:
-            handler[0](target, event)
+            handler[0](self, event)
         except EventRejected as exc:
             return exc.reason
+        finally:
+            if undo is not None:
+                self._undo(undo)
         return None
 
     def can_apply(self, event: Event) -> bool:
@@ -409,7 +412,6 @@ class Run:
     # What advancing the clock can change, and how to put it back. Advancing only sets
     # scalars, the negotiating set, ledger statuses and deadlines, and appends to
     # histories; the log, agreements and allegations are untouched. Cheaper than fork().
-
     def _undo_record(self) -> tuple[Any, ...]:
         self._journal = {}  # ledger entries are saved as advancing first touches them
         return (_get_scalars(self), set(self.negotiating), len(self.history),
