@@ -9,6 +9,7 @@ the same run; save and restore round-trips.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from typing import Any
 
@@ -60,10 +61,8 @@ class DealRun(RuleBasedStateMachine):
         self.forks.append((fork, fork.to_dict(include_deal=False)))
         for _ in range(data.draw(st.integers(0, 3))):
             other = self.run.fork()
-            try:
+            with contextlib.suppress(EventRejected):
                 other.apply(data.draw(events_for(self.deal, other.day)))
-            except EventRejected:
-                pass
 
     @invariant()
     def forks_stay_as_they_were(self) -> None:
