@@ -325,3 +325,14 @@ def test_phases_connect_only_to_the_next(gaza: Deal, truce: Deal) -> None:
                 assert dst in (src, src + 1), edge
             if edge.source == "pending" and dst is not None:
                 assert dst == 0, edge
+
+
+def test_runs_never_change_the_shared_initial_ledger(gaza: Deal) -> None:
+    fresh = start(gaza).to_dict()
+    outcome = load_scenario(ROOT / "examples" / "gaza-2025-as-reported.yaml").run()
+    restored = Run.from_dict(outcome.run.to_dict())
+    restored.apply(Ruling(60, by="qatar", allegation="A1", upheld=True))
+    assert start(gaza).to_dict() == fresh
+    pristine, _ = lifecycle(gaza).pristine_ledger()
+    assert all(e.status.value == "pending" and e.progress == 0 and not e.history
+               for e in pristine.values())

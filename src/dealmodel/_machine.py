@@ -18,7 +18,7 @@ from dealmodel.phases import ExpiryRule
 
 if TYPE_CHECKING:
     from dealmodel.deal import Deal
-    from dealmodel.engine import Run
+    from dealmodel.engine import LedgerEntry, Run
 
 TRIGGERS = ("enter_force", "advance", "limbo", "conclude", "lapse", "extend", "suspend",
             "resume", "collapse")
@@ -52,9 +52,7 @@ class Lifecycle:
 
     def __init__(self, deal: Deal) -> None:
         self.deal = deal
-        #: per phase, (obligation, initial target): what a new run's ledger starts from
-        self.obligations = tuple(tuple((o, o.target) for o in phase.obligations)
-                                 for phase in deal.phases)
+        self._pristine: tuple[dict[str, LedgerEntry], list[list[LedgerEntry]]] | None = None
         #: obligation id -> (phase index, position in the phase)
         self.positions = {o.id: (i, j) for i, phase in enumerate(deal.phases)
                           for j, o in enumerate(phase.obligations)}
@@ -129,6 +127,17 @@ class Lifecycle:
         """Whether ``trigger`` has any transition out of ``state`` (guards aside)."""
         event = self._events.get(trigger)
         return event is not None and state in event.transitions
+
+    def pristine_ledger(self) -> tuple[dict[str, LedgerEntry], list[list[LedgerEntry]]]:
+        """The ledger every run starts from, built once. Never changed: runs copy an
+        entry before changing it."""
+        if self._pristine is None:
+            from dealmodel.engine import LedgerEntry
+
+            groups = [[LedgerEntry(o, o.target) for o in phase.obligations]
+                      for phase in self.deal.phases]
+            self._pristine = ({e.obligation.id: e for g in groups for e in g}, groups)
+        return self._pristine
 
     def successors(self, state: str) -> set[str]:
         return {e.dest for e in self.edges if e.source == state}

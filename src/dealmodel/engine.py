@@ -231,15 +231,11 @@ class Run:
         self.expiry_deferred = False
         self.negotiating: set[str] = set()
         self.agreed: set[str] = set()
-        ledger: dict[str, LedgerEntry] = {}
-        by_phase: list[list[LedgerEntry]] = []
-        for group in self._machine.obligations:
-            entries = [LedgerEntry(ob, target) for ob, target in group]
-            by_phase.append(entries)
-            for entry in entries:
-                ledger[entry.obligation.id] = entry
-        self.ledger = ledger
-        self._by_phase = by_phase
+        # The ledger starts as the deal's pristine one, shared: entries are copied on
+        # first write (see _writable), so starting a run costs a few list copies.
+        pristine, by_phase = self._machine.pristine_ledger()
+        self.ledger = pristine.copy()
+        self._by_phase = [group.copy() for group in by_phase]
         self.log: list[LogEntry] = []
         self.history: list[tuple[str, int]] = [("pending", 0)]
         self.allegations: list[Allegation] = []
@@ -247,8 +243,9 @@ class Run:
         self._seq = 1
         self._journal: dict[LedgerEntry, tuple[Any, ...]] | None = None
         #: ids of ledger entries this run may change in place; None: all of them.
-        #: After a fork both runs share their entries and copy one before changing it.
-        self._owned: set[str] | None = None
+        #: A new run shares the deal's pristine entries, and after a fork both runs share
+        #: theirs: an entry is copied before its first change.
+        self._owned: set[str] | None = set()
 
     # -- reading ---------------------------------------------------------------------
     @property
@@ -494,7 +491,7 @@ class Run:
         run.negotiating = set(data["negotiating"])
         run.agreed = set(data["agreed"])
         for item in data["ledger"]:
-            run.ledger[item["id"]].load(item)
+            run._writable(run.ledger[item["id"]]).load(item)
         run.log = []
         for item in data["log"]:
             event, problems = event_from_dict(item["event"])
