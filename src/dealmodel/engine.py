@@ -13,6 +13,11 @@ what is performed on day d still counts.
 
 Nothing here knows about a particular deal; the phase lifecycle itself is the
 deal's shared ``transitions`` machine (see ``_machine.py``).
+
+Cheap by design (see docs/explanation/performance.md): runs share the deal's machine
+and its pristine ledger, forks share ledger entries until one changes them
+(copy-on-write), and an event that passes deadlines is rolled back, if refused, from
+an undo journal rather than a copy of the run.
 """
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ from dealmodel.events import (
 )
 from dealmodel.obligations import Obligation, ObligationKind, ObligationStatus
 
-__all__ = ["Allegation", "LedgerEntry", "LogEntry", "Run", "start"]
+__all__ = ["Allegation", "LedgerEntry", "LogEntry", "Run", "replay", "start"]
 
 ACTIVE = ObligationStatus.ACTIVE
 SUSPENDED = ObligationStatus.SUSPENDED
@@ -242,10 +247,10 @@ class Run:
         self._deadlines: list[tuple[int, int, int, str]] = [(0, _ENTRY, 0, "")]
         self._seq = 1
         self._journal: dict[LedgerEntry, tuple[Any, ...]] | None = None
-        #: ids of ledger entries this run may change in place; None: all of them.
-        #: A new run shares the deal's pristine entries, and after a fork both runs share
-        #: theirs: an entry is copied before its first change.
-        self._owned: set[str] | None = set()
+        #: ids of the ledger entries this run may change in place. A new run shares the
+        #: deal's pristine entries, and after a fork both runs share theirs: an entry is
+        #: copied before its first change (see _writable).
+        self._owned: set[str] = set()
 
     # -- reading ---------------------------------------------------------------------
     @property
@@ -418,7 +423,7 @@ class Run:
         """The entry to change in place: this run's own copy (copy-on-write after a fork),
         its state saved first if an undoable advance is under way (see _undo_record)."""
         owned = self._owned
-        if owned is not None and entry.obligation.id not in owned:
+        if entry.obligation.id not in owned:
             oid = entry.obligation.id
             entry = entry.copy()
             self.ledger[oid] = entry
@@ -776,7 +781,7 @@ def _check_perform(run: Run, event: Performed) -> None:
 
 def _commit_perform(run: Run, event: Performed, changes: list[str]) -> tuple[int, int | None]:
     entry = run.ledger[event.obligation]
-    if run._owned is not None:
+    if event.obligation not in run._owned:  # inlined: the common case owns it already
         entry = run._writable(entry)
     entry.progress += event.quantity
     target = entry.target
