@@ -328,7 +328,9 @@ class Run:
         check, commit = handler
         changes: list[str] = []
         deadlines = self._deadlines
-        if deadlines and deadlines[0][0] < event.day:
+        if deadlines and deadlines[0][0] < event.day and check is _check_advance:
+            self._advance(event.day, changes)  # moving the clock alone is never refused
+        elif deadlines and deadlines[0][0] < event.day:
             undo = self._undo_record()
             try:
                 self._advance(event.day, changes)
