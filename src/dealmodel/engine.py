@@ -171,14 +171,15 @@ class LogEntry:
     only when ``changes`` is read, to keep the engine's inner loop lean.
     """
 
-    __slots__ = ("_changes", "_progress", "_target", "event")
+    __slots__ = ("_changes", "_progress", "_split", "_target", "event")
 
-    def __init__(self, event: Event, changes: list[str] | None,
-                 progress: int = -1, target: int | None = None) -> None:
+    def __init__(self, event: Event, changes: list[str] | None, progress: int = -1,
+                 target: int | None = None, split: int = 0) -> None:
         self.event = event
         self._changes = changes or None  # most events change nothing else: keep no list
         self._progress = progress
         self._target = target
+        self._split = split  # where the progress line goes: after what the clock did
 
     @property
     def changes(self) -> list[str]:
@@ -186,7 +187,7 @@ class LogEntry:
         if self._progress < 0:
             return changes
         line = f"{self.event.obligation} {self._progress}/{self._target or '-'}"  # type: ignore[attr-defined]
-        return [line, *changes]
+        return [*changes[:self._split], line, *changes[self._split:]]
 
 
 _RUN_SCALARS = ("state", "day", "phase_index", "phase_entered", "phase_end", "extended_days",
@@ -343,7 +344,9 @@ class Run:
             check(self, event)
             self.day = event.day
         if commit is _commit_perform:
-            entry = LogEntry(event, changes, *commit(self, event, changes))
+            split = len(changes)
+            progress, target = commit(self, event, changes)
+            entry = LogEntry(event, changes, progress, target, split)
         else:
             commit(self, event, changes)
             entry = LogEntry(event, changes)

@@ -1,0 +1,67 @@
+"""Events: every type builds from data and back, describes itself, and bad data is named."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from dealmodel import Performed
+from dealmodel.events import EVENT_TYPES, event_from_dict, event_to_dict
+
+SAMPLES: list[dict[str, Any]] = [
+    {"type": "advance", "day": 3},
+    {"type": "perform", "day": 1, "party": "hamas", "obligation": "p1_hostages", "quantity": 3},
+    {"type": "negotiations_opened", "day": 16, "phase": "phase2"},
+    {"type": "negotiations_ended", "day": 50, "phase": "phase2"},
+    {"type": "agreement_reached", "day": 35, "phase": "phase2"},
+    {"type": "suspend", "day": 43, "party": "israel", "obligation": "p1_aid", "reason": "x"},
+    {"type": "resume", "day": 44, "party": "israel"},
+    {"type": "extend", "day": 4, "by": "qatar", "days": 2},
+    {"type": "allege", "day": 44, "by": "qatar", "against": "israel", "evidence": "report"},
+    {"type": "rule", "day": 45, "by": "egypt", "allegation": "A1", "upheld": False},
+    {"type": "hostilities_resumed", "day": 59, "by": "israel", "note": "as reported",
+     "hypothetical": True},
+]
+
+
+def test_samples_cover_every_type() -> None:
+    assert {s["type"] for s in SAMPLES} == set(EVENT_TYPES)
+
+
+@pytest.mark.parametrize("data", SAMPLES, ids=[s["type"] for s in SAMPLES])
+def test_round_trip(data: dict[str, Any]) -> None:
+    event, problems = event_from_dict(data)
+    assert problems == [] and event is not None
+    assert data["type"] == event.TYPE and event.day == data["day"]
+    assert event_to_dict(event) == data
+    assert event.describe()
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"day": 1}, "events[0].type: missing"),
+        ({"type": "perfom", "day": 1}, "did you mean 'perform'?"),
+        ({"type": "perform", "day": "one", "party": "a", "obligation": "o"},
+         "events[0].day: must be int, got 'one'"),
+        ({"type": "perform", "day": 1, "party": "a"},
+         "events[0].obligation: is required for a perform event"),
+        ({"type": "rule", "day": 1, "by": "m", "allegation": "A1", "upheld": "yes"},
+         "events[0].upheld: must be bool"),
+        ({"type": "advance", "day": 1, "party": "a"},
+         "events[0].party: unknown field for a advance event"),
+        ("not a mapping", "an event must be a mapping"),
+    ],
+)
+def test_bad_event_data_is_named(data: Any, expected: str) -> None:
+    event, problems = event_from_dict(data, "events[0]")
+    assert event is None
+    assert any(expected in str(p) for p in problems), problems
+
+
+def test_describe_reads_naturally() -> None:
+    assert Performed(1, party="hamas", obligation="p1_hostages", quantity=3).describe() == (
+        "hamas performs 3 of p1_hostages")
+    assert Performed(1, party="israel", obligation="p1_netzarim").describe() == (
+        "israel performs p1_netzarim")
