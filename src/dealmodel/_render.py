@@ -113,7 +113,8 @@ def _run_dot(binary: str, source: str, fmt: str) -> bytes:
     done = subprocess.run([binary, f"-T{fmt}"], input=source.encode("utf-8"),
                           capture_output=True, check=False)
     if done.returncode != 0:
-        raise DealModelError(f"Graphviz dot failed: {done.stderr.decode(errors='replace')}")
+        detail = done.stderr.decode(errors="replace").strip()
+        raise DealModelError(f"Graphviz dot failed to render: {detail}")
     return done.stdout
 
 
