@@ -182,18 +182,23 @@ class Outcome:
                 if e.status is ObligationStatus.VIOLATED]
 
 
-def run_scenario(scenario: Scenario, run: Run | None = None) -> Outcome:
-    """Apply the scenario's events in order; refused events are recorded, not fatal."""
-    run = run if run is not None else Run(scenario.deal)
+def apply_events(run: Run, events: Iterable[Event]) -> list[EventOutcome]:
+    """Apply events in order to ``run``; a refused event is recorded with its reason."""
     outcomes = []
-    for event in scenario.events:
+    for event in events:
         try:
             entry = run.apply(event)
         except EventRejected as exc:
             outcomes.append(EventOutcome(event, False, exc.reason, (), run.state))
         else:
             outcomes.append(EventOutcome(event, True, None, entry.changes, run.state))
-    return Outcome(scenario, run, tuple(outcomes))
+    return outcomes
+
+
+def run_scenario(scenario: Scenario, run: Run | None = None) -> Outcome:
+    """Apply the scenario's events in order; refused events are recorded, not fatal."""
+    run = run if run is not None else Run(scenario.deal)
+    return Outcome(scenario, run, tuple(apply_events(run, scenario.events)))
 
 
 def parse_events(items: Sequence[Any], path: str = "events") -> tuple[list[Event], list[Problem]]:

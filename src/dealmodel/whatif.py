@@ -31,11 +31,11 @@ import attrs
 from dealmodel._yaml import LineDict
 from dealmodel.deal import Deal
 from dealmodel.engine import Run
-from dealmodel.errors import DealDefinitionError, EventRejected, Problem, ScenarioError
+from dealmodel.errors import DealDefinitionError, Problem, ScenarioError
 from dealmodel.events import EVENT_TYPES, ClockAdvanced, Event, event_from_dict
 from dealmodel.obligations import Milestone, ObligationStatus, Quantity, Reciprocity
 from dealmodel.phases import ExpiryRule
-from dealmodel.scenarios import EventOutcome, Outcome, Scenario, run_scenario
+from dealmodel.scenarios import EventOutcome, Outcome, Scenario, apply_events, run_scenario
 
 __all__ = [
     "Comparison",
@@ -567,18 +567,6 @@ def continue_run(run: Run, events: Iterable[Event], title: str = "continuation")
     return run_scenario(scenario, run.fork())
 
 
-def _apply(run: Run, events: Iterable[Event]) -> list[EventOutcome]:
-    out = []
-    for event in events:
-        try:
-            entry = run.apply(event)
-        except EventRejected as exc:
-            out.append(EventOutcome(event, False, exc.reason, (), run.state))
-        else:
-            out.append(EventOutcome(event, True, None, entry.changes, run.state))
-    return out
-
-
 # -- comparing ---------------------------------------------------------------------------
 @attrs.frozen
 class Divergence:
@@ -909,7 +897,7 @@ def compare(scenario: Scenario, variants: Iterable[Variant | str] | None = None,
     for i, event in enumerate(base_events):
         if i in fork_points:
             forks[i] = run.fork()
-        base_outcomes.extend(_apply(run, [event]))
+        base_outcomes.extend(apply_events(run, [event]))
     if len(base_events) in fork_points:
         forks[len(base_events)] = run.fork()
     base_scenario = attrs.evolve(scenario, events=base_events)
@@ -923,7 +911,7 @@ def compare(scenario: Scenario, variants: Iterable[Variant | str] | None = None,
             k = _common_prefix(base_events, events)
             vrun = forks[k].fork()
             forked_at = vrun.day
-            outcomes = [*base_outcomes[:k], *_apply(vrun, events[k:])]
+            outcomes = [*base_outcomes[:k], *apply_events(vrun, events[k:])]
             outcome = Outcome(vscenario, vrun, tuple(outcomes))
         else:
             outcome = run_scenario(vscenario)
