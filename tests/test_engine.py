@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import transitions
 
 from dealmodel import (
     AgreementReached,
@@ -308,6 +309,7 @@ def test_machine_is_shared_and_has_no_auto_transitions(gaza: Deal) -> None:
     first, second = start(gaza), start(gaza)
     machine = lifecycle(gaza)
     assert first._machine is second._machine is machine
+    assert isinstance(machine.machine, transitions.Machine)
     assert not any(name.startswith("to_") for name in machine.machine.events)
     assert machine.machine.auto_transitions is False
 

@@ -8,11 +8,12 @@ phase connects only to the next one, so no sequence of triggers can skip a phase
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import attrs
-from transitions import EventData, Machine
+from transitions import EventData, Machine, State, Transition
 
 from dealmodel.phases import ExpiryRule
 
@@ -22,6 +23,44 @@ if TYPE_CHECKING:
 
 TRIGGERS = ("enter_force", "advance", "limbo", "conclude", "lapse", "extend", "suspend",
             "resume", "collapse")
+
+
+class _QuietState(State):
+    """A state whose enter/exit run their callbacks without per-call debug logging.
+
+    ``transitions`` formats log arguments (state names) on every enter and exit even
+    when logging is off; the engine keeps its own history, so this machine skips that.
+    """
+
+    def enter(self, event_data: EventData) -> None:
+        event_data.machine.callbacks(self.on_enter, event_data)
+
+    def exit(self, event_data: EventData) -> None:
+        event_data.machine.callbacks(self.on_exit, event_data)
+
+
+class _QuietTransition(Transition):
+    """``Transition.execute`` with the same steps (prepare, conditions, before, state
+    change, after) and no per-call debug logging."""
+
+    def execute(self, event_data: EventData) -> bool:
+        machine = event_data.machine
+        machine.callbacks(self.prepare, event_data)
+        if not self._eval_conditions(event_data):
+            return False
+        machine.callbacks(itertools.chain(machine.before_state_change, self.before), event_data)
+        if self.dest:
+            self._change_state(event_data)
+        machine.callbacks(itertools.chain(self.after, machine.after_state_change), event_data)
+        return True
+
+
+class LifecycleMachine(Machine):
+    """A plain ``transitions`` machine using the library's extension points
+    (``state_cls``, ``transition_cls``) for quieter states and transitions."""
+
+    state_cls = _QuietState
+    transition_cls = _QuietTransition
 
 
 class Guard:
@@ -105,7 +144,7 @@ class Lifecycle:
         for s in deal.states():
             if s not in ("collapsed", "concluded", "lapsed"):
                 add("collapse", s, "collapsed")
-        self.machine = Machine(
+        self.machine = LifecycleMachine(
             model=None,
             states=list(deal.states()),
             transitions=specs,
