@@ -21,10 +21,6 @@ if TYPE_CHECKING:
     from dealmodel.deal import Deal
     from dealmodel.engine import LedgerEntry, Run
 
-TRIGGERS = ("enter_force", "advance", "limbo", "conclude", "lapse", "extend", "suspend",
-            "resume", "collapse")
-
-
 class _QuietState(State):
     """A state whose enter/exit run their callbacks without per-call debug logging.
 
@@ -178,8 +174,6 @@ class Lifecycle:
             self._pristine = ({e.obligation.id: e for g in groups for e in g}, groups)
         return self._pristine
 
-    def successors(self, state: str) -> set[str]:
-        return {e.dest for e in self.edges if e.source == state}
 
 
 def _ready(index: int) -> Callable[[Run], bool]:

@@ -262,9 +262,6 @@ class Run:
     def phase_id(self) -> str | None:
         return self.deal.phases[self.phase_index].id if self.phase_index >= 0 else None
 
-    def entry(self, obligation_id: str) -> LedgerEntry:
-        return self.ledger[obligation_id]
-
     def owed(self, entry: LedgerEntry) -> int | None:
         """What is owed now: the target, or for a reciprocal duty, ratio x the other's progress."""
         ob = entry.obligation

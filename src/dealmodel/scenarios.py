@@ -27,7 +27,6 @@ from dealmodel.deal import Deal, deal_from_dict, resolve_deal
 from dealmodel.engine import Run
 from dealmodel.errors import DealDefinitionError, EventRejected, Problem, ScenarioError
 from dealmodel.events import Event, event_from_dict
-from dealmodel.obligations import ObligationStatus
 
 if TYPE_CHECKING:
     from dealmodel.whatif import Variant
@@ -177,9 +176,6 @@ class Outcome:
             lines.append(f"refused events: {len(refused)}")
         return "\n".join(lines)
 
-    def violated(self) -> list[str]:
-        return [e.obligation.id for e in self.run.ledger.values()
-                if e.status is ObligationStatus.VIOLATED]
 
 
 def apply_events(run: Run, events: Iterable[Event]) -> list[EventOutcome]:
@@ -269,6 +265,3 @@ def load_scenario(path: str | Path) -> Scenario:
         raise ScenarioError([yaml_error_problem(exc)], str(path)) from None
     return scenario_from_dict(data, str(path), path.parent)
 
-
-def empty_scenario(deal: Deal, events: Iterable[Event] = ()) -> Scenario:
-    return Scenario(deal, tuple(events), title=f"{deal.id} (no events)")
