@@ -335,6 +335,6 @@ def test_runs_never_change_the_shared_initial_ledger(gaza: Deal) -> None:
     restored = Run.from_dict(outcome.run.to_dict())
     restored.apply(Ruling(60, by="qatar", allegation="A1", upheld=True))
     assert start(gaza).to_dict() == fresh
-    pristine, _ = lifecycle(gaza).pristine_ledger()
+    pristine = lifecycle(gaza).pristine_ledger()
     assert all(e.status.value == "pending" and e.progress == 0 and not e.history
                for e in pristine.values())

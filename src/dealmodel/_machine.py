@@ -13,8 +13,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import attrs
-from transitions import EventData, Machine, State, Transition
+from transitions import Event, EventData, Machine, State, Transition
 
+from dealmodel.obligations import ObligationKind
 from dealmodel.phases import ExpiryRule
 
 if TYPE_CHECKING:
@@ -36,27 +37,77 @@ class _QuietState(State):
 
 
 class _QuietTransition(Transition):
-    """``Transition.execute`` with the same steps (prepare, conditions, before, state
-    change, after) and no per-call debug logging."""
+    """``Transition.execute`` and ``_change_state`` with the same steps (prepare,
+    conditions, before, exit, set the model's state, enter, after) and no per-call
+    debug logging or repeated state lookups."""
 
     def execute(self, event_data: EventData) -> bool:
         machine = event_data.machine
-        machine.callbacks(self.prepare, event_data)
-        if not self._eval_conditions(event_data):
+        if self.prepare:
+            machine.callbacks(self.prepare, event_data)
+        if self.conditions and not self._eval_conditions(event_data):
             return False
-        machine.callbacks(itertools.chain(machine.before_state_change, self.before), event_data)
+        before = self.before
+        if machine.before_state_change or before:
+            machine.callbacks(itertools.chain(machine.before_state_change, before), event_data)
         if self.dest:
             self._change_state(event_data)
-        machine.callbacks(itertools.chain(self.after, machine.after_state_change), event_data)
+        after = self.after
+        if after or machine.after_state_change:
+            machine.callbacks(itertools.chain(after, machine.after_state_change), event_data)
         return True
+
+    def _change_state(self, event_data: EventData) -> None:
+        assert self.dest is not None  # execute() changes state only when there is one
+        machine = event_data.machine
+        states = machine.states  # names are plain strings in this machine
+        source, dest = states[self.source], states[self.dest]
+        if source.on_exit:
+            source.exit(event_data)
+        setattr(event_data.model, machine.model_attribute, dest.value)
+        event_data.state = dest
+        if dest.on_enter:
+            dest.enter(event_data)
+        if dest.final:
+            machine.callbacks(machine.on_final, event_data)
+
+
+class _DirectEvent(Event):
+    """``Event.trigger`` without the indirection the lifecycle machine never uses.
+
+    ``transitions`` wraps each trigger in a ``functools.partial`` handed to the
+    machine's queue processor, and runs machine-wide prepare/finalize callbacks with
+    debug logging around them. The lifecycle machine has no queue and no machine-wide
+    callbacks, so this runs the same steps directly: find the model's state, then try
+    the state's transitions in order until one executes. A machine configured with a
+    queue or machine-wide callbacks falls back to the library's own ``trigger``.
+    """
+
+    def trigger(self, model: Any, *args: Any, **kwargs: Any) -> bool:
+        machine = self.machine
+        if (machine.has_queue or machine.prepare_event or machine.finalize_event
+                or machine.on_exception):
+            return bool(super().trigger(model, *args, **kwargs))
+        event_data = EventData(None, self, machine, model, args=args, kwargs=kwargs)
+        state = event_data.state = machine.get_model_state(model)
+        if not self._is_valid_source(state):  # raises MachineError unless ignored
+            return False
+        for transition in self.transitions[state.name]:
+            event_data.transition = transition
+            if transition.execute(event_data):
+                event_data.result = True
+                break
+        return bool(event_data.result)
 
 
 class LifecycleMachine(Machine):
     """A plain ``transitions`` machine using the library's extension points
-    (``state_cls``, ``transition_cls``) for quieter states and transitions."""
+    (``state_cls``, ``transition_cls``, ``event_cls``) for leaner states, transitions
+    and events."""
 
     state_cls = _QuietState
     transition_cls = _QuietTransition
+    event_cls = _DirectEvent
 
 
 class Guard:
@@ -87,10 +138,19 @@ class Lifecycle:
 
     def __init__(self, deal: Deal) -> None:
         self.deal = deal
-        self._pristine: tuple[dict[str, LedgerEntry], list[list[LedgerEntry]]] | None = None
-        #: obligation id -> (phase index, position in the phase)
-        self.positions = {o.id: (i, j) for i, phase in enumerate(deal.phases)
-                          for j, o in enumerate(phase.obligations)}
+        self._pristine: dict[str, LedgerEntry] | None = None
+        standing_kinds = (ObligationKind.ONGOING, ObligationKind.PROHIBITION)
+        #: per phase, the ids of its obligations; of those due "by the end of the phase"
+        #: (quantities and acts with no deadline of their own); of its standing duties
+        #: (ongoing, prohibitions); and of the rest, which settle one by one
+        self.obligations = [tuple(o.id for o in p.obligations) for p in deal.phases]
+        self.due_at_end = [tuple(o.id for o in p.obligations
+                                 if o.kind not in standing_kinds and not o.due_days())
+                           for p in deal.phases]
+        self.standing = [tuple(o.id for o in p.obligations if o.kind in standing_kinds)
+                         for p in deal.phases]
+        self.settling = [tuple(o.id for o in p.obligations if o.kind not in standing_kinds)
+                         for p in deal.phases]
         self.edges: list[Edge] = []
         specs: list[dict[str, Any]] = []
 
@@ -163,17 +223,15 @@ class Lifecycle:
         event = self._events.get(trigger)
         return event is not None and state in event.transitions
 
-    def pristine_ledger(self) -> tuple[dict[str, LedgerEntry], list[list[LedgerEntry]]]:
+    def pristine_ledger(self) -> dict[str, LedgerEntry]:
         """The ledger every run starts from, built once. Never changed: runs copy an
         entry before changing it."""
         if self._pristine is None:
             from dealmodel.engine import LedgerEntry
 
-            groups = [[LedgerEntry(o, o.target) for o in phase.obligations]
-                      for phase in self.deal.phases]
-            self._pristine = ({e.obligation.id: e for g in groups for e in g}, groups)
+            self._pristine = {o.id: LedgerEntry(o, o.target)
+                              for phase in self.deal.phases for o in phase.obligations}
         return self._pristine
-
 
 
 def _ready(index: int) -> Callable[[Run], bool]:

@@ -62,6 +62,7 @@ TERMINAL = frozenset(("concluded", "collapsed", "lapsed"))
 
 # deadline kinds (the second item of a heap entry orders a day's work)
 _MILESTONE, _EXPIRY, _ENTRY = 0, 1, 2
+_ACT = ObligationKind.ACT
 
 
 class LedgerEntry:
@@ -199,7 +200,6 @@ class Run:
     """One run of a deal. Create with :func:`start` (or ``Run(deal)``); change with apply()."""
 
     __slots__ = (
-        "_by_phase",
         "_deadlines",
         "_journal",
         "_machine",
@@ -239,9 +239,7 @@ class Run:
         self.agreed: set[str] = set()
         # The ledger starts as the deal's pristine one, shared: entries are copied on
         # first write (see _writable), so starting a run costs a few list copies.
-        pristine, by_phase = self._machine.pristine_ledger()
-        self.ledger = pristine.copy()
-        self._by_phase = [group.copy() for group in by_phase]
+        self.ledger = self._machine.pristine_ledger().copy()
         self.log: list[LogEntry] = []
         self.history: list[tuple[str, int]] = [("pending", 0)]
         self.allegations: list[Allegation] = []
@@ -267,7 +265,10 @@ class Run:
         ob = entry.obligation
         if not ob.reciprocal:
             return entry.target
-        owed = sum(r.ratio * self.ledger[r.per].progress for r in ob.reciprocal)
+        ledger = self.ledger
+        owed = 0
+        for r in ob.reciprocal:
+            owed += r.ratio * ledger[r.per].progress
         return owed if entry.target is None else min(owed, entry.target)
 
     def events(self) -> list[Event]:
@@ -399,15 +400,15 @@ class Run:
         new.suspended_from = self.suspended_from
         new.suspended_by = self.suspended_by
         new.expiry_deferred = self.expiry_deferred
-        new.negotiating = set(self.negotiating)
-        new.agreed = set(self.agreed)
+        new.negotiating = self.negotiating.copy()
+        new.agreed = self.agreed.copy()
         new.ledger = self.ledger.copy()  # entries are shared: copied on first write
-        new._by_phase = [group.copy() for group in self._by_phase]
         new._owned = set()
         self._owned = set()
         new.log = self.log.copy()
         new.history = self.history.copy()
-        new.allegations = [a.copy() for a in self.allegations]
+        allegations = self.allegations
+        new.allegations = [a.copy() for a in allegations] if allegations else []
         new._deadlines = self._deadlines.copy()
         new._seq = self._seq
         new._journal = None
@@ -425,12 +426,9 @@ class Run:
         """The entry to change in place: this run's own copy (copy-on-write after a fork),
         its state saved first if an undoable advance is under way (see _undo_record)."""
         owned = self._owned
-        if entry.obligation.id not in owned:
-            oid = entry.obligation.id
-            entry = entry.copy()
-            self.ledger[oid] = entry
-            phase, position = self._machine.positions[oid]
-            self._by_phase[phase][position] = entry
+        oid = entry.obligation.id
+        if oid not in owned:
+            self.ledger[oid] = entry = entry.copy()
             owned.add(oid)
         journal = self._journal
         if journal is not None and entry not in journal:
@@ -572,8 +570,9 @@ class Run:
                           if phase.duration_days is not None else None)
         self.negotiating.discard(phase.id)
         start = self.day - 1
-        for entry in list(self._by_phase[index]):
-            entry = self._writable(entry)
+        ledger = self.ledger
+        for oid in self._machine.obligations[index]:
+            entry = self._writable(ledger[oid])
             ob = entry.obligation
             entry.status = ACTIVE
             entry.history.append((self.day, "active"))
@@ -599,10 +598,11 @@ class Run:
         changes.append(f"{entry.obligation.id} violated ({why})")
 
     def _check_deadline(self, entry: LedgerEntry, due: int, changes: list[str]) -> None:
-        if entry.status not in (ACTIVE, SUSPENDED):
-            return
+        status = entry.status
+        if status is not ACTIVE and status is not SUSPENDED:
+            return  # settled or violated already: a stale deadline
         ob = entry.obligation
-        if ob.kind is ObligationKind.ACT:
+        if ob.kind is _ACT:
             if entry.progress < 1:
                 self._violate(entry, due, f"not done by day {due}", changes)
             return
@@ -612,7 +612,7 @@ class Run:
                 needed = cumulative
                 break
         else:
-            needed = self.owed(entry)
+            needed = self.owed(entry) if ob.reciprocal else entry.target
         if needed is not None and entry.progress < needed:
             self._violate(entry, due, f"{entry.progress} of {needed} by day {due}", changes)
         elif due == entry.due_day and ob.reciprocal:
@@ -623,20 +623,22 @@ class Run:
 
     def _expire(self, changes: list[str]) -> None:
         """The current phase's time is up: follow its expiry rule."""
-        if self.state.endswith(":suspended"):
+        state = self.state
+        if state.endswith(":suspended"):
             self.expiry_deferred = True
             changes.append(f"{self.phase_id} time is up; expiry waits for resumption")
             return
         index = self.phase_index
         end = self.phase_end
         if end is not None:
-            for entry in self._by_phase[index]:  # duties due "by the end of the phase"
-                ob = entry.obligation
-                if entry.due_day == end and ob.due_day is None and not ob.schedule:
+            ledger = self.ledger
+            for oid in self._machine.due_at_end[index]:  # due "by the end of the phase"
+                entry = ledger[oid]
+                if entry.due_day == end:
                     self._check_deadline(entry, end, changes)
         machine = self._machine
         if index + 1 < len(self.deal.phases):
-            if machine.can("advance", self.state) and self.phase_ready(index + 1):
+            if machine.can("advance", state) and self.phase_ready(index + 1):
                 self._close_phase(index, changes)
                 self._enter(index + 1, changes)
             elif machine.fire("limbo", self):
@@ -645,7 +647,7 @@ class Run:
             else:
                 self._set_state("lapse", changes)
                 self._discharge(changes)
-        elif machine.can("conclude", self.state):
+        elif machine.can("conclude", state):
             self._close_phase(index, changes)
             self._set_state("conclude", changes)
         else:
@@ -654,18 +656,19 @@ class Run:
 
     def _close_phase(self, index: int, changes: list[str]) -> None:
         """A phase hands over: its standing duties (ongoing, prohibitions) are complete."""
-        for entry in list(self._by_phase[index]):
-            if entry.obligation.kind in (ObligationKind.ONGOING, ObligationKind.PROHIBITION):
-                if entry.status not in (ACTIVE, SUSPENDED):
-                    continue
-                entry = self._writable(entry)
-                if entry.status is ACTIVE:
-                    entry.status = FULFILLED
-                    entry.history.append((self.day, "fulfilled: phase ended"))
-                else:
-                    entry.status = DISCHARGED
-                    entry.history.append((self.day, "discharged: phase ended while suspended"))
-                changes.append(f"{entry.obligation.id} {entry.status.value}")
+        ledger = self.ledger
+        for oid in self._machine.standing[index]:
+            entry = ledger[oid]
+            if entry.status not in (ACTIVE, SUSPENDED):
+                continue
+            entry = self._writable(entry)
+            if entry.status is ACTIVE:
+                entry.status = FULFILLED
+                entry.history.append((self.day, "fulfilled: phase ended"))
+            else:
+                entry.status = DISCHARGED
+                entry.history.append((self.day, "discharged: phase ended while suspended"))
+            changes.append(f"{oid} {entry.status.value}")
 
     def _discharge(self, changes: list[str]) -> None:
         """The deal has ended: every live obligation is discharged."""
@@ -682,8 +685,8 @@ class Run:
         index = self.phase_index
         if index < 0 or not self._machine.can("conclude", self.state):
             return
-        if all(e.status.settled for e in self._by_phase[index]
-               if e.obligation.kind not in (ObligationKind.ONGOING, ObligationKind.PROHIBITION)):
+        ledger = self.ledger
+        if all(ledger[oid].status.settled for oid in self._machine.settling[index]):
             self._close_phase(index, changes)
             self._set_state("conclude", changes)
 
@@ -938,8 +941,9 @@ def _commit_extend(run: Run, event: Event, changes: list[str]) -> None:
         if entry.status is FULFILLED:
             entry.status = ACTIVE
         changes.append(f"{ob_id} target -> {entry.target}")
-    for entry in list(run._by_phase[run.phase_index]):
-        if not entry.obligation.due_days() and entry.due_day is not None:
+    for oid in run._machine.due_at_end[run.phase_index]:
+        entry = run.ledger[oid]
+        if entry.due_day is not None:
             run._writable(entry).due_day = run.phase_end
     run._push(run.phase_end, _EXPIRY, phase.id)
 
