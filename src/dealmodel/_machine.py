@@ -88,11 +88,13 @@ class _DirectEvent(Event):
         if (machine.has_queue or machine.prepare_event or machine.finalize_event
                 or machine.on_exception):
             return bool(super().trigger(model, *args, **kwargs))
-        event_data = EventData(None, self, machine, model, args=args, kwargs=kwargs)
-        state = event_data.state = machine.get_model_state(model)
-        if not self._is_valid_source(state):  # raises MachineError unless ignored
-            return False
-        for transition in self.transitions[state.name]:
+        name = getattr(model, machine.model_attribute)  # states are named by strings
+        candidates = self.transitions.get(name)
+        if candidates is None:  # raises MachineError unless invalid triggers are ignored
+            return bool(self._is_valid_source(machine.get_model_state(model)))
+        event_data = EventData(machine.states[name], self, machine, model, args=args,
+                               kwargs=kwargs)
+        for transition in candidates:
             event_data.transition = transition
             if transition.execute(event_data):
                 event_data.result = True
