@@ -238,7 +238,7 @@ class Run:
         self.negotiating: set[str] = set()
         self.agreed: set[str] = set()
         # The ledger starts as the deal's pristine one, shared: entries are copied on
-        # first write (see _writable), so starting a run costs a few list copies.
+        # first write (see _writable), so starting a run costs one dict copy.
         self.ledger = self._machine.pristine_ledger().copy()
         self.log: list[LogEntry] = []
         self.history: list[tuple[str, int]] = [("pending", 0)]
