@@ -8,12 +8,29 @@ happened, in order.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from transitions import Machine, MachineError
 
-from dealmodel._machine import LifecycleMachine
+from dealmodel import (
+    ClockAdvanced,
+    Deal,
+    Event,
+    EventRejected,
+    Extended,
+    NegotiationsOpened,
+    Run,
+    builtin_deal,
+    load_deal,
+    load_scenario,
+)
+from dealmodel._machine import Lifecycle, LifecycleMachine
+from tests.conftest import ROOT
+from tests.strategies import deals, events_for
 
 
 class Model:
@@ -80,3 +97,53 @@ def test_invalid_trigger_raises_like_stock_transitions() -> None:
         with pytest.raises(MachineError, match="Can't trigger event finish from state a"):
             machine.events["finish"].trigger(model)
         assert model.state == "a"
+
+
+def _differential(deal: Deal, events: Iterable[Event]) -> None:
+    """Apply ``events`` to a run on the lean machine and to one on a stock
+    ``transitions.Machine`` built from the same transitions: the same refusals, and the
+    same run after every event."""
+    lean, stock = Run(deal), Run(deal)
+    stock._machine = Lifecycle(deal, machine_cls=Machine)
+    assert type(lean._machine.machine) is LifecycleMachine
+    for event in events:
+        verdicts = []
+        for run in (lean, stock):
+            try:
+                run.apply(event)
+            except EventRejected as exc:
+                verdicts.append(exc.reason)
+            else:
+                verdicts.append(None)
+        assert verdicts[0] == verdicts[1], event
+        assert lean.to_dict(include_deal=False) == stock.to_dict(include_deal=False), event
+
+
+def _timelines() -> list[Any]:
+    scenario = load_scenario(ROOT / "examples" / "gaza-2025-whatif.yaml")
+    gaza = scenario.deal
+    cases = [pytest.param(scenario.deal, scenario.events, id="gaza-as-reported"),
+             pytest.param(gaza, [ClockAdvanced(60)], id="gaza-lapses-without-talks")]
+    cases += [pytest.param(v.deal, v.events, id=f"gaza-{v.name}") for v in scenario.variants()]
+    truce = load_deal(ROOT / "tests" / "data" / "truce-2phase.yaml")
+    truce_events = [NegotiationsOpened(2, phase=truce.phases[1].id),
+                    Extended(truce.phases[0].duration_days or 1, by=truce.mediators[0].id,
+                             days=1),
+                    ClockAdvanced(40)]
+    cases.append(pytest.param(truce, truce_events, id="truce-extended-then-expires"))
+    return cases
+
+
+@pytest.mark.parametrize(("deal", "events"), _timelines())
+def test_example_timelines_match_a_stock_transitions_machine(deal: Deal,
+                                                             events: list[Event]) -> None:
+    _differential(deal, events)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(deal=st.one_of(st.just("gaza"), deals()), data=st.data())
+def test_runs_match_a_stock_transitions_machine(deal: Any, data: st.DataObject) -> None:
+    """Generated event streams spread over 60 days, so phases expire, on both machines."""
+    deal = builtin_deal("gaza-2025") if deal == "gaza" else deal
+    events = [data.draw(events_for(deal, day)) for day in range(0, 60, 3)]
+    _differential(deal, sorted(events, key=lambda e: e.day))

@@ -138,7 +138,9 @@ class Edge:
 class Lifecycle:
     """The shared machine of one deal, and its edges as data."""
 
-    def __init__(self, deal: Deal) -> None:
+    def __init__(self, deal: Deal, machine_cls: type[Machine] = LifecycleMachine) -> None:
+        """Build the machine of ``deal``; ``machine_cls`` is for tests that compare the
+        lean :class:`LifecycleMachine` with a stock ``transitions.Machine``."""
         self.deal = deal
         self._pristine: dict[str, LedgerEntry] | None = None
         standing_kinds = (ObligationKind.ONGOING, ObligationKind.PROHIBITION)
@@ -202,7 +204,7 @@ class Lifecycle:
         for s in deal.states():
             if s not in ("collapsed", "concluded", "lapsed"):
                 add("collapse", s, "collapsed")
-        self.machine = LifecycleMachine(
+        self.machine = machine_cls(
             model=None,
             states=list(deal.states()),
             transitions=specs,
