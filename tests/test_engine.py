@@ -63,10 +63,11 @@ def test_as_reported_scenario(gaza: Deal) -> None:
         "qatar", "israel", "p1_aid", "open")
 
 
-def test_builtin_scenario_matches_example() -> None:
-    packaged = ROOT / "src" / "dealmodel" / "scenarios" / "gaza-2025.yaml"
-    example = ROOT / "examples" / "gaza-2025-as-reported.yaml"
-    assert packaged.read_text() == example.read_text()
+@pytest.mark.parametrize(("builtin", "example"), [
+    ("gaza-2025", "gaza-2025-as-reported"), ("gaza-2025-whatif", "gaza-2025-whatif")])
+def test_builtin_scenario_matches_example(builtin: str, example: str) -> None:
+    packaged = ROOT / "src" / "dealmodel" / "scenarios" / f"{builtin}.yaml"
+    assert packaged.read_text() == (ROOT / "examples" / f"{example}.yaml").read_text()
 
 
 def test_deal_takes_effect_on_day_1(gaza: Deal) -> None:

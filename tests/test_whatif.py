@@ -308,6 +308,14 @@ def test_cli_text_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert row.split()[2:6] == ["*", "-", "day", "43"]  # * marks a row that differs
 
 
+def test_cli_builtin_whatif_scenario(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["whatif", "gaza-2025-whatif", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [v["name"] for v in data["variants"]] == [
+        v.name for v in load_scenario(WHATIF).variants()]
+    assert data["variants"][0]["final_state"] == "phase2"
+
+
 def test_cli_select_variant_json_and_markdown(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["whatif", str(WHATIF), "--variant", "aid-not-cut", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -327,6 +335,9 @@ def test_cli_bad_input_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert "did you mean 'aid-not-cut'?" in capsys.readouterr().err
     assert main(["whatif", str(AS_REPORTED)]) == 2
     assert "declares no variants" in capsys.readouterr().err
+    assert main(["whatif", "gaza-2025"]) == 2
+    assert "try a built-in scenario that declares some: gaza-2025-whatif" in \
+        capsys.readouterr().err
     with pytest.raises(SystemExit) as info:
         main(["whatif", str(WHATIF), "--json", "--markdown"])
     assert info.value.code == 2

@@ -9,6 +9,7 @@ from dealmodel.errors import Problem, ScenarioError
 
 EPILOG = """\
 examples:
+  dealmodel whatif gaza-2025-whatif        the built-in Gaza 2025 what-if variants
   dealmodel whatif examples/gaza-2025-whatif.yaml
   dealmodel whatif examples/gaza-2025-whatif.yaml --variant aid-not-cut --markdown
   dealmodel whatif examples/gaza-2025-whatif.yaml --json | python -m json.tool
@@ -41,14 +42,17 @@ def add_commands(sub: Any) -> None:
 
 
 def _cmd_whatif(args: argparse.Namespace) -> int:
-    from dealmodel.cli import resolve_scenario
+    from dealmodel.cli import builtin_scenarios, resolve_scenario
     from dealmodel.whatif import compare
 
     scenario = resolve_scenario(args.scenario)
     if scenario.raw_variants is None:
-        raise ScenarioError([Problem("variants", "the scenario declares no variants",
-                                     "add a 'variants:' list (see "
-                                     "docs/reference/scenario-file.md#variants)")],
+        with_variants = [name for name in builtin_scenarios()
+                         if resolve_scenario(name).raw_variants is not None]
+        hint = ("add a 'variants:' list (see docs/reference/scenario-file.md#variants)"
+                + (f", or try a built-in scenario that declares some: "
+                   f"{', '.join(with_variants)}" if with_variants else ""))
+        raise ScenarioError([Problem("variants", "the scenario declares no variants", hint)],
                             scenario.source or args.scenario)
     comparison = compare(scenario, args.variant)
     if args.json:
