@@ -122,7 +122,7 @@ def _differential(deal: Deal, events: Iterable[Event]) -> None:
 def _timelines() -> list[Any]:
     scenario = load_scenario(ROOT / "examples" / "gaza-2025-whatif.yaml")
     gaza = scenario.deal
-    cases = [pytest.param(scenario.deal, scenario.events, id="gaza-as-reported"),
+    cases = [pytest.param(gaza, scenario.events, id="gaza-as-reported"),
              pytest.param(gaza, [ClockAdvanced(60)], id="gaza-lapses-without-talks")]
     cases += [pytest.param(v.deal, v.events, id=f"gaza-{v.name}") for v in scenario.variants()]
     truce = load_deal(ROOT / "tests" / "data" / "truce-2phase.yaml")
