@@ -22,7 +22,7 @@ from typing import Any
 from transitions import Machine
 
 from dealmodel import Deal, Event, Performed, ViolationAlleged, builtin_deal, start
-from dealmodel._machine import Lifecycle
+from dealmodel.engine.machine import Lifecycle
 
 
 def synthetic_stream(n: int) -> list[Event]:

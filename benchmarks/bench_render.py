@@ -18,7 +18,7 @@ FIRST = """
 import time
 t = time.perf_counter()
 from dealmodel import builtin_deal
-from dealmodel.diagrams import diagram_model, to_svg
+from dealmodel.render import diagram_model, to_svg
 svg = to_svg(diagram_model(builtin_deal("gaza-2025")))
 print(time.perf_counter() - t, len(svg))
 """
@@ -35,8 +35,8 @@ def best(func: object, repeat: int = 5) -> float:
 
 def main() -> int:
     from dealmodel import builtin_deal
-    from dealmodel._render import find_renderer
-    from dealmodel.diagrams import diagram_model, to_dot, to_svg
+    from dealmodel.render import diagram_model, to_dot, to_svg
+    from dealmodel.render.renderers import find_renderer
 
     renderer = find_renderer()
     if renderer is None:

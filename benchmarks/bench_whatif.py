@@ -24,9 +24,9 @@ import sys
 import timeit
 from collections.abc import Callable
 
-from dealmodel.cli import resolve_scenario
-from dealmodel.scenarios import run_scenario
-from dealmodel.whatif import continue_run, replay_until
+from dealmodel.analysis.compare import continue_run, replay_until
+from dealmodel.scenarios.scenario import load_scenario as resolve_scenario
+from dealmodel.scenarios.scenario import run_scenario
 
 FORK_DAY = 30
 

@@ -7,11 +7,13 @@ import dealmodel
 INTENDED = {
     "AgreementReached", "Allegation", "Clause", "ClockAdvanced", "ConditionSyntaxError", "Deal",
     "DealDefinitionError", "DealModelError", "Event", "EventRejected", "ExpiryRule",
-    "Expression", "Extended", "Extension", "HostilitiesResumed", "LedgerEntry", "Milestone",
+    "Expression", "Extended", "Extension", "HostilitiesResumed", "LedgerEntry", "LogEntry",
+    "Milestone",
     "NegotiationsEnded", "NegotiationsOpened", "Obligation", "ObligationKind",
     "ObligationStatus", "Outcome", "Party", "Performed", "Phase", "Problem", "Quantity",
     "Reciprocity", "Resumed", "Role", "Run", "Ruling", "Scenario", "ScenarioError", "Suspended",
-    "ViolationAlleged", "builtin_deal", "builtin_deals", "compile_condition", "deal_from_dict",
+    "ViolationAlleged", "builtin_deal", "builtin_deals", "builtin_scenario",
+    "builtin_scenarios", "compile_condition", "deal_from_dict",
     "deal_to_dict", "load_deal", "load_scenario", "replay", "run_scenario", "start",
     # what-if
     "Comparison", "Variant", "VariantResult", "compare", "continue_run", "replay_until",

@@ -24,7 +24,7 @@ from dealmodel import (
     deal_to_dict,
     load_deal,
 )
-from dealmodel.obligations import ObligationKind
+from dealmodel.model.obligations import ObligationKind
 
 
 def minimal(**phase1: Any) -> dict[str, Any]:

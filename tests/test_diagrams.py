@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 
 from dealmodel import Deal, Scenario, builtin_deal, run_scenario
-from dealmodel._cli_diagrams import committed_diagrams
-from dealmodel._machine import lifecycle
-from dealmodel.cli import main, resolve_scenario
-from dealmodel.deal import TERMINAL_STATES
-from dealmodel.diagrams import diagram_model, node_id, to_dot, to_mermaid
-from dealmodel.events import Extended, HostilitiesResumed, Performed
+from dealmodel.cli import main
+from dealmodel.cli.diagrams import committed_diagrams
+from dealmodel.engine.machine import lifecycle
+from dealmodel.model.events import Extended, HostilitiesResumed, Performed
+from dealmodel.model.phases import TERMINAL_STATES
+from dealmodel.render import diagram_model, node_id, to_dot, to_mermaid
+from dealmodel.scenarios.scenario import load_scenario as resolve_scenario
 
 ROOT = Path(__file__).parent.parent
 NODE = re.compile(r'^\t+("?[\w:]+"?) \[label=.*\bclass="([^"]*)"', re.M)
@@ -186,7 +187,7 @@ def test_committed_diagrams_are_current() -> None:
 
 
 def test_every_builtin_deal_and_example_scenario_is_committed() -> None:
-    from dealmodel.deal import builtin_deals
+    from dealmodel.io.deals import builtin_deals
 
     stems = {stem for stem, _, _ in committed_diagrams(ROOT / "examples")}
     assert set(builtin_deals()) <= stems

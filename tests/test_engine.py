@@ -27,7 +27,7 @@ from dealmodel import (
     replay,
     start,
 )
-from dealmodel._machine import lifecycle
+from dealmodel.engine.machine import lifecycle
 
 ROOT = Path(__file__).parent.parent
 
@@ -66,7 +66,7 @@ def test_as_reported_scenario(gaza: Deal) -> None:
 @pytest.mark.parametrize(("builtin", "example"), [
     ("gaza-2025", "gaza-2025-as-reported"), ("gaza-2025-whatif", "gaza-2025-whatif")])
 def test_builtin_scenario_matches_example(builtin: str, example: str) -> None:
-    packaged = ROOT / "src" / "dealmodel" / "scenarios" / f"{builtin}.yaml"
+    packaged = ROOT / "src" / "dealmodel" / "data" / "scenarios" / f"{builtin}.yaml"
     assert packaged.read_text() == (ROOT / "examples" / f"{example}.yaml").read_text()
 
 

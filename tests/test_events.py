@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from dealmodel import Performed
-from dealmodel.events import EVENT_TYPES, event_from_dict, event_to_dict
+from dealmodel.io.events import event_from_dict, event_to_dict
+from dealmodel.model.events import EVENT_TYPES
 
 SAMPLES: list[dict[str, Any]] = [
     {"type": "advance", "day": 3},

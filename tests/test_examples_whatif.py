@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from dealmodel.whatif import Comparison
+from dealmodel.analysis.compare import Comparison
 
 SCRIPTS = Path(__file__).parent.parent / "examples" / "whatif"
 

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from dealmodel import Deal
-from dealmodel import _render as render
-from dealmodel.cli import main, resolve_scenario
-from dealmodel.diagrams import diagram_model, mimebundle, node_id, to_dot, to_svg
+from dealmodel.cli import main
+from dealmodel.render import diagram_model, mimebundle, node_id, to_dot, to_svg
+from dealmodel.render import renderers as render
+from dealmodel.scenarios.scenario import load_scenario as resolve_scenario
 
 SVG = "{http://www.w3.org/2000/svg}"
 

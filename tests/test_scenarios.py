@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from dealmodel import ScenarioError, load_scenario, run_scenario
-from dealmodel.scenarios import scenario_from_dict
+from dealmodel.scenarios.scenario import scenario_from_dict
 
 DATA = Path(__file__).parent / "data"
 

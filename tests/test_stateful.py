@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from dealmodel import Deal, EventRejected, Run, builtin_deal, replay, start
-from dealmodel.engine import TERMINAL
+from dealmodel.engine.ledger import TERMINAL
 from tests.strategies import deals, events_for
 
 

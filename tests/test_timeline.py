@@ -8,15 +8,16 @@ from pathlib import Path
 import pytest
 
 from dealmodel import Deal, Scenario, run_scenario
-from dealmodel.cli import main, resolve_scenario
-from dealmodel.events import (
+from dealmodel.cli import main
+from dealmodel.model.events import (
     HostilitiesResumed,
     Performed,
     Ruling,
     Suspended,
     ViolationAlleged,
 )
-from dealmodel.timeline import timeline_figure
+from dealmodel.render.timeline import timeline_figure
+from dealmodel.scenarios.scenario import load_scenario as resolve_scenario
 from tests.test_render import assert_png_not_blank
 
 

@@ -22,8 +22,8 @@ from dealmodel import (
     load_scenario,
     run_scenario,
 )
+from dealmodel.analysis.compare import compare, continue_run, replay_until
 from dealmodel.cli import main
-from dealmodel.whatif import compare, continue_run, replay_until
 from tests.strategies import deals, events_for
 
 ROOT = Path(__file__).parent.parent

@@ -15,7 +15,7 @@ Run: python examples/whatif/phase2_agreed_day35.py
 from pathlib import Path
 
 from dealmodel import AgreementReached, load_scenario
-from dealmodel.whatif import Comparison, compare
+from dealmodel.analysis.compare import Comparison, compare
 
 BASE = Path(__file__).resolve().parent.parent / "gaza-2025-as-reported.yaml"
 

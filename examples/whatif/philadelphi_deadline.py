@@ -21,7 +21,7 @@ Run: python examples/whatif/philadelphi_deadline.py
 from pathlib import Path
 
 from dealmodel import Performed, load_scenario
-from dealmodel.whatif import Comparison, compare
+from dealmodel.analysis.compare import Comparison, compare
 
 BASE = Path(__file__).resolve().parent.parent / "gaza-2025-as-reported.yaml"
 

@@ -2,23 +2,21 @@
 
 Describe a deal as data (:class:`Deal`, or a YAML file), run it against dated
 events (:class:`Run`), and read its state, obligation ledger and allegations.
+
+The public API is re-exported here; the layers below it are, in the direction data
+flows: ``model`` (frozen definitions), ``io`` (YAML and dicts), ``engine`` (runs),
+``scenarios``, ``analysis`` (what-if), ``render`` (diagrams, charts, text) and ``cli``.
 """
 
-from typing import TYPE_CHECKING
-
-from dealmodel.conditions import Expression, compile_condition
-from dealmodel.deal import (
-    Clause,
-    Deal,
-    Party,
-    Role,
-    builtin_deal,
-    builtin_deals,
-    deal_from_dict,
-    deal_to_dict,
-    load_deal,
+from dealmodel import _display
+from dealmodel.analysis.compare import (
+    Comparison,
+    VariantResult,
+    compare,
+    continue_run,
+    replay_until,
 )
-from dealmodel.engine import Allegation, LedgerEntry, Run, replay, start
+from dealmodel.engine import Allegation, LedgerEntry, LogEntry, Run, replay, start
 from dealmodel.errors import (
     ConditionSyntaxError,
     DealDefinitionError,
@@ -27,7 +25,11 @@ from dealmodel.errors import (
     Problem,
     ScenarioError,
 )
-from dealmodel.events import (
+from dealmodel.io.deals import builtin_deal, builtin_deals, deal_from_dict, deal_to_dict, load_deal
+from dealmodel.model.actors import Clause, Party, Role
+from dealmodel.model.conditions import Expression, compile_condition
+from dealmodel.model.deal import Deal
+from dealmodel.model.events import (
     AgreementReached,
     ClockAdvanced,
     Event,
@@ -41,7 +43,7 @@ from dealmodel.events import (
     Suspended,
     ViolationAlleged,
 )
-from dealmodel.obligations import (
+from dealmodel.model.obligations import (
     Milestone,
     Obligation,
     ObligationKind,
@@ -49,37 +51,22 @@ from dealmodel.obligations import (
     Quantity,
     Reciprocity,
 )
-from dealmodel.phases import ExpiryRule, Extension, Phase
-from dealmodel.scenarios import Outcome, Scenario, load_scenario, run_scenario
-from dealmodel.whatif import (
-    Comparison,
-    Variant,
-    VariantResult,
-    compare,
-    continue_run,
-    replay_until,
+from dealmodel.model.phases import ExpiryRule, Extension, Phase
+from dealmodel.render.diagram_model import diagram_model
+from dealmodel.render.dot import mimebundle as _mimebundle
+from dealmodel.render.dot import write_diagram
+from dealmodel.render.timeline import write_timeline
+from dealmodel.scenarios.scenario import (
+    Outcome,
+    Scenario,
+    builtin_scenario,
+    builtin_scenarios,
+    load_scenario,
+    run_scenario,
 )
+from dealmodel.scenarios.variants import Variant
 
-if TYPE_CHECKING:
-    from dealmodel.diagrams import diagram_model, write_diagram
-    from dealmodel.timeline import write_timeline
-
-_LAZY = {
-    "diagram_model": "dealmodel.diagrams",
-    "write_diagram": "dealmodel.diagrams",
-    "write_timeline": "dealmodel.timeline",
-}
-
-
-def __getattr__(name: str) -> object:
-    """Diagram and timeline functions load on first use (they pull in graphviz, matplotlib)."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'dealmodel' has no attribute {name!r}")
-    import importlib
-
-    return getattr(importlib.import_module(module), name)
-
+_display.register(_mimebundle)
 
 __all__ = [
     "AgreementReached",
@@ -99,6 +86,7 @@ __all__ = [
     "Extension",
     "HostilitiesResumed",
     "LedgerEntry",
+    "LogEntry",
     "Milestone",
     "NegotiationsEnded",
     "NegotiationsOpened",
@@ -124,6 +112,8 @@ __all__ = [
     "ViolationAlleged",
     "builtin_deal",
     "builtin_deals",
+    "builtin_scenario",
+    "builtin_scenarios",
     "compare",
     "compile_condition",
     "continue_run",

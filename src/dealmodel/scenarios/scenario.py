@@ -16,22 +16,31 @@ timeline, a summary, or the JSON document ``dealmodel run --json`` prints.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 import yaml
 
-from dealmodel._yaml import LineDict, Reader, load_yaml, yaml_error_problem
-from dealmodel.deal import Deal, deal_from_dict, resolve_deal
 from dealmodel.engine import Run
 from dealmodel.errors import DealDefinitionError, EventRejected, Problem, ScenarioError
-from dealmodel.events import Event, event_from_dict
+from dealmodel.io.deals import deal_from_dict, resolve_deal
+from dealmodel.io.events import event_from_dict
+from dealmodel.io.yaml import LineDict, Reader, load_yaml, yaml_error_problem
+from dealmodel.model.deal import Deal
+from dealmodel.model.events import Event
+from dealmodel.scenarios.variants import Variant, parse_variants
 
-if TYPE_CHECKING:
-    from dealmodel.whatif import Variant
-
-__all__ = ["EventOutcome", "Outcome", "Scenario", "load_scenario", "run_scenario"]
+__all__ = [
+    "EventOutcome",
+    "Outcome",
+    "Scenario",
+    "builtin_scenario",
+    "builtin_scenarios",
+    "load_scenario",
+    "run_scenario",
+]
 
 _FIELDS = ("deal", "title", "description", "hypothetical", "sources", "events", "variants")
 
@@ -62,14 +71,10 @@ class Scenario:
 
     def variant(self, name: str, description: str = "") -> Variant:
         """A hypothetical variant of this scenario, to change with drop/shift/add/with_deal."""
-        from dealmodel.whatif import Variant
-
         return Variant(self, name, description)
 
     def variants(self) -> tuple[Variant, ...]:
         """The variants declared under ``variants:`` in the scenario file."""
-        from dealmodel.whatif import parse_variants
-
         return parse_variants(self)
 
 
@@ -251,9 +256,40 @@ def scenario_from_dict(data: Any, source: str | None = None, base: Path | None =
     return scenario
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Load a scenario YAML file; errors name the file, line, entry and field."""
-    path = Path(path)
+def builtin_scenarios() -> tuple[str, ...]:
+    """Names of the scenarios shipped with dealmodel (e.g. ``gaza-2025``)."""
+    folder = resources.files("dealmodel") / "data" / "scenarios"
+    return tuple(sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml")))
+
+
+def builtin_scenario(name: str) -> Scenario:
+    """A built-in scenario by name, e.g. ``builtin_scenario("gaza-2025")``."""
+    names = builtin_scenarios()
+    if name not in names:
+        raise ScenarioError([Problem("", f"no built-in scenario named {name!r}",
+                                     "built-in scenarios: " + ", ".join(names))])
+    resource = resources.files("dealmodel") / "data" / "scenarios" / f"{name}.yaml"
+    with resources.as_file(resource) as real:
+        return _load_scenario_file(real)
+
+
+def load_scenario(ref: str | Path) -> Scenario:
+    """A scenario from a YAML file, or a built-in scenario by name (``"gaza-2025"``).
+
+    Errors name the file, line, entry and field; a path that does not exist says so.
+    """
+    text = str(ref)
+    if not isinstance(ref, Path) and not text.endswith((".yaml", ".yml")) \
+            and text in builtin_scenarios():
+        return builtin_scenario(text)
+    path = Path(ref)
+    if not path.exists():
+        raise ScenarioError([Problem("", "no such file", "check the path; built-in "
+                                     "scenarios: " + ", ".join(builtin_scenarios()))], text)
+    return _load_scenario_file(path)
+
+
+def _load_scenario_file(path: Path) -> Scenario:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:

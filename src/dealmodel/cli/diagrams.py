@@ -79,7 +79,7 @@ def _usage(message: str) -> DealModelError:
 
 
 def _is_scenario_file(path: Path) -> bool:
-    from dealmodel._yaml import load_yaml
+    from dealmodel.io.yaml import load_yaml
 
     try:
         data = load_yaml(path.read_text(encoding="utf-8"))
@@ -90,19 +90,19 @@ def _is_scenario_file(path: Path) -> bool:
 
 def _load(ref: str, as_scenario: bool) -> tuple[Any, Any]:
     """(deal, outcome or None) from a built-in name or a deal/scenario file."""
-    from dealmodel.cli import builtin_scenarios, resolve_scenario
-    from dealmodel.deal import builtin_deals, load_deal, resolve_deal
+    from dealmodel.io.deals import builtin_deals, load_deal, resolve_deal
+    from dealmodel.scenarios.scenario import builtin_scenarios, load_scenario
 
     path = Path(ref)
     if path.exists():
         if path.is_dir():
             raise _usage(f"{ref}: is a directory; give a deal or scenario YAML file")
         if _is_scenario_file(path):
-            outcome = resolve_scenario(ref).run()
+            outcome = load_scenario(ref).run()
             return outcome.run.deal, outcome
         return load_deal(path), None
     if as_scenario or (ref not in builtin_deals() and ref in builtin_scenarios()):
-        outcome = resolve_scenario(ref).run()
+        outcome = load_scenario(ref).run()
         return outcome.run.deal, outcome
     if ref.endswith((".yaml", ".yml")):
         raise ScenarioError([Problem("", "no such file", "check the path")], ref)
@@ -110,8 +110,8 @@ def _load(ref: str, as_scenario: bool) -> tuple[Any, Any]:
 
 
 def _write(model: Any, out: Path) -> int:
-    from dealmodel._render import NoRendererError
-    from dealmodel.diagrams import write_diagram
+    from dealmodel.render.dot import write_diagram
+    from dealmodel.render.renderers import NoRendererError
 
     if not out.parent.is_dir():
         raise DealModelError(f"{out}: the folder {out.parent} does not exist; create it first")
@@ -125,8 +125,8 @@ def _write(model: Any, out: Path) -> int:
 
 
 def _cmd_diagram(args: argparse.Namespace) -> int:
-    from dealmodel._render import check_suffix
-    from dealmodel.diagrams import diagram_model
+    from dealmodel.render.diagram_model import diagram_model
+    from dealmodel.render.renderers import check_suffix
 
     if args.all_dir:
         if args.source or args.output:
@@ -155,15 +155,15 @@ def _run_subtitle(outcome: Any) -> str:
 
 def committed_diagrams(examples: Path) -> list[tuple[str, Any, Any]]:
     """(file stem, diagram model, outcome or None) of every diagram ``--all`` writes."""
-    from dealmodel.cli import resolve_scenario
-    from dealmodel.deal import builtin_deal, builtin_deals
-    from dealmodel.diagrams import diagram_model
+    from dealmodel.io.deals import builtin_deal, builtin_deals
+    from dealmodel.render.diagram_model import diagram_model
+    from dealmodel.scenarios.scenario import load_scenario
 
     out: list[tuple[str, Any, Any]] = [
         (name, diagram_model(builtin_deal(name)), None) for name in builtin_deals()]
     for path in sorted(examples.glob("*.yaml")) if examples.is_dir() else []:
         if _is_scenario_file(path):
-            outcome = resolve_scenario(str(path)).run()
+            outcome = load_scenario(str(path)).run()
             model = diagram_model(outcome.run.deal, outcome.run,
                                   subtitle=_run_subtitle(outcome))
             out.append((f"{path.stem}.run", model, outcome))
@@ -172,7 +172,7 @@ def committed_diagrams(examples: Path) -> list[tuple[str, Any, Any]]:
 
 def write_all(folder: Path, examples: Path) -> int:
     """Write the SVG and DOT of every built-in deal and example run, and each run's timeline."""
-    from dealmodel.timeline import write_timeline
+    from dealmodel.render.timeline import write_timeline
 
     folder.mkdir(parents=True, exist_ok=True)
     worst = 0
@@ -187,15 +187,15 @@ def write_all(folder: Path, examples: Path) -> int:
 
 
 def _cmd_timeline(args: argparse.Namespace) -> int:
-    from dealmodel._render import check_suffix
-    from dealmodel.cli import resolve_scenario
-    from dealmodel.timeline import SUFFIXES, write_timeline
+    from dealmodel.render.renderers import check_suffix
+    from dealmodel.render.timeline import SUFFIXES, write_timeline
+    from dealmodel.scenarios.scenario import load_scenario
 
     out = Path(args.output)
     check_suffix(out, SUFFIXES)
     if not out.parent.is_dir():
         raise DealModelError(f"{out}: the folder {out.parent} does not exist; create it first")
-    outcome = resolve_scenario(args.scenario).run()
+    outcome = load_scenario(args.scenario).run()
     write_timeline(outcome, out)
     print(f"wrote {out}")
     return 0

@@ -16,15 +16,16 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dealmodel.events import Performed
-from dealmodel.obligations import ObligationKind, ObligationStatus
+from dealmodel.model.events import Performed
+from dealmodel.model.obligations import ObligationKind, ObligationStatus
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from dealmodel.engine import LedgerEntry, Run
-    from dealmodel.scenarios import Outcome
+    from dealmodel.engine.ledger import LedgerEntry
+    from dealmodel.engine.run import Run
+    from dealmodel.scenarios.scenario import Outcome
 
 __all__ = ["timeline_figure", "write_timeline"]
 
@@ -330,7 +331,7 @@ def timeline_figure(outcome: Outcome) -> Figure:
 
 def write_timeline(outcome: Outcome, path: str | Path) -> Path:
     """Save the timeline chart of ``outcome`` to ``path`` (.png or .svg)."""
-    from dealmodel._render import check_suffix
+    from dealmodel.render.renderers import check_suffix
 
     path = Path(path)
     suffix = check_suffix(path, SUFFIXES)

@@ -1,316 +1,28 @@
-"""Deals: parties, mediators, phases and the clauses they come from, as frozen data.
-
-A :class:`Deal` checks itself when built and reports every problem at once
-(:class:`~dealmodel.errors.DealDefinitionError`), each with its path and the fix:
-duplicate ids, dangling references, unreachable phases, schedules that exceed
-their target, conditions that name unknown obligations or phases.
-
-Deals load from YAML (:func:`load_deal`) or plain dicts (:func:`deal_from_dict`);
-the built-in deals ship with the package (:func:`builtin_deal`).
-"""
+"""Deal files: YAML and plain dicts to Deal objects and back, and the built-in deals."""
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
 from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import attrs
 import yaml
 
-from dealmodel._checks import check_id, raise_if, to_tuple
-from dealmodel._yaml import LineDict, Reader, load_yaml, yaml_error_problem
 from dealmodel.errors import DealDefinitionError, Problem
-from dealmodel.obligations import (
+from dealmodel.io.yaml import LineDict, Reader, load_yaml, yaml_error_problem
+from dealmodel.model.actors import Clause, Party, Role
+from dealmodel.model.deal import Deal
+from dealmodel.model.obligations import (
     Milestone,
     Obligation,
     ObligationKind,
     Quantity,
     Reciprocity,
 )
-from dealmodel.phases import ExpiryRule, Extension, Phase, parse_condition
+from dealmodel.model.phases import ExpiryRule, Extension, Phase, parse_condition
 
-__all__ = [
-    "Clause",
-    "Deal",
-    "Party",
-    "Role",
-    "builtin_deal",
-    "builtin_deals",
-    "deal_from_dict",
-    "deal_to_dict",
-    "load_deal",
-    "resolve_deal",
-]
-
-
-class Role(enum.Enum):
-    PARTY = "party"  # owes obligations
-    MEDIATOR = "mediator"  # brokers, certifies, rules on disputes
-    GUARANTOR = "guarantor"
-    MONITOR = "monitor"
-
-
-@attrs.frozen
-class Party:
-    """A signatory or a third party, named as in the agreement."""
-
-    id: str
-    name: str
-    role: Role = attrs.field(default=Role.PARTY, converter=Role)
-
-    def __attrs_post_init__(self) -> None:
-        problems: list[Problem] = []
-        check_id(problems, "id", self.id)
-        raise_if(problems)
-
-
-@attrs.frozen
-class Clause:
-    """Provenance of a term: what it says, where it is reported, whether it is disputed."""
-
-    id: str
-    summary: str
-    sources: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
-    disputed: bool = False
-    dispute_note: str = ""
-
-    def __attrs_post_init__(self) -> None:
-        problems: list[Problem] = []
-        check_id(problems, "id", self.id)
-        if self.disputed and not self.dispute_note:
-            problems.append(Problem("dispute_note", "a disputed clause must say what is disputed",
-                                    "give the figures each source reports"))
-        raise_if(problems)
-
-
-@attrs.frozen
-class Deal:
-    """A multiphase agreement. Built once, never changed: use ``attrs.evolve`` for variants."""
-
-    id: str
-    title: str
-    parties: tuple[Party, ...] = attrs.field(converter=to_tuple)
-    phases: tuple[Phase, ...] = attrs.field(converter=to_tuple)
-    clauses: tuple[Clause, ...] = attrs.field(default=(), converter=to_tuple)
-    in_force: str | None = None  # ISO date of day 1, if known
-    description: str = ""
-    hypothetical: bool = False
-    _obligations: dict[str, tuple[int, Obligation]] = attrs.field(
-        init=False, repr=False, eq=False
-    )
-    #: Private: the compiled lifecycle machine, built once and shared by every run.
-    _machine_cache: list[Any] = attrs.field(init=False, factory=list, repr=False, eq=False)
-
-    def __attrs_post_init__(self) -> None:
-        index: dict[str, tuple[int, Obligation]] = {}
-        for p_index, phase in enumerate(self.phases):
-            if isinstance(phase, Phase):
-                for obligation in phase.obligations:
-                    index.setdefault(obligation.id, (p_index, obligation))
-        object.__setattr__(self, "_obligations", index)
-        raise_if(deal_problems(self))
-
-    # -- lookups ---------------------------------------------------------------
-    def party(self, party_id: str) -> Party:
-        for party in self.parties:
-            if party.id == party_id:
-                return party
-        raise KeyError(party_id)
-
-    def has_party(self, party_id: str) -> bool:
-        return any(p.id == party_id for p in self.parties)
-
-    def phase(self, phase_id: str) -> Phase:
-        for phase in self.phases:
-            if phase.id == phase_id:
-                return phase
-        raise KeyError(phase_id)
-
-    def phase_index(self, phase_id: str) -> int:
-        for i, phase in enumerate(self.phases):
-            if phase.id == phase_id:
-                return i
-        raise KeyError(phase_id)
-
-    def obligation(self, obligation_id: str) -> Obligation:
-        return self._obligations[obligation_id][1]
-
-    def obligation_phase(self, obligation_id: str) -> int:
-        """Index of the phase an obligation belongs to."""
-        return self._obligations[obligation_id][0]
-
-    def obligations(self) -> Iterator[Obligation]:
-        for phase in self.phases:
-            yield from phase.obligations
-
-    def clause(self, clause_id: str) -> Clause:
-        for clause in self.clauses:
-            if clause.id == clause_id:
-                return clause
-        raise KeyError(clause_id)
-
-    def units(self) -> set[str]:
-        return {o.quantity.unit for o in self.obligations() if o.quantity is not None}
-
-    def phase_states(self, index: int) -> tuple[str, ...]:
-        """The lifecycle states of phase ``index``: itself, extended, limbo, suspended.
-
-        Limbo exists only where the phase continues while the *next* phase is negotiated.
-        """
-        phase = self.phases[index]
-        states = [phase.id]
-        if phase.extended_state:
-            states.append(phase.extended_state)
-        if phase.limbo_state and index + 1 < len(self.phases):
-            states.append(phase.limbo_state)
-        if phase.suspended_state:
-            states.append(phase.suspended_state)
-        return tuple(states)
-
-    def states(self) -> tuple[str, ...]:
-        """Every lifecycle state, in order: pending, each phase's states, terminal states."""
-        states = ["pending"]
-        for index in range(len(self.phases)):
-            states.extend(self.phase_states(index))
-        states.extend(TERMINAL_STATES)
-        return tuple(states)
-
-    @property
-    def mediators(self) -> tuple[Party, ...]:
-        return tuple(p for p in self.parties if p.role is not Role.PARTY)
-
-    def evolve_phase(self, phase_id: str, **changes: Any) -> Deal:
-        """A copy of this deal with one phase changed."""
-        phases = tuple(attrs.evolve(p, **changes) if p.id == phase_id else p for p in self.phases)
-        return attrs.evolve(self, phases=phases)
-
-    def evolve_obligation(self, obligation_id: str, **changes: Any) -> Deal:
-        """A copy of this deal with one obligation changed."""
-        p_index = self._obligations[obligation_id][0]
-        phase = self.phases[p_index]
-        new = tuple(attrs.evolve(o, **changes) if o.id == obligation_id else o
-                    for o in phase.obligations)
-        return self.evolve_phase(phase.id, obligations=new)
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        """Jupyter shows the deal as its phase diagram (text when no renderer is installed)."""
-        from dealmodel.diagrams import mimebundle
-
-        return mimebundle(self)
-
-
-TERMINAL_STATES = ("concluded", "collapsed", "lapsed")
-
-
-# -- checks ---------------------------------------------------------------------
-def _duplicates(problems: list[Problem], label: str, items: list[tuple[str, str]]) -> None:
-    seen: dict[str, str] = {}
-    for path, item_id in items:
-        if item_id in seen:
-            problems.append(Problem(f"{path}.id", f"duplicate {label} id {item_id!r} "
-                                    f"(first at {seen[item_id]})", "give each a unique id"))
-        else:
-            seen[item_id] = path
-
-
-def deal_problems(deal: Deal) -> list[Problem]:
-    """Every cross-reference problem of a deal (each part already checked itself)."""
-    problems: list[Problem] = []
-    check_id(problems, "id", deal.id)
-    if not deal.phases:
-        problems.append(Problem("phases", "a deal needs at least one phase"))
-    parties = {p.id: p for p in deal.parties}
-    clauses = {c.id for c in deal.clauses}
-    phases = [p.id for p in deal.phases]
-    _duplicates(problems, "party", [(f"parties[{i}]", p.id) for i, p in enumerate(deal.parties)])
-    _duplicates(problems, "clause", [(f"clauses[{i}]", c.id) for i, c in enumerate(deal.clauses)])
-    _duplicates(problems, "phase", [(f"phases[{i}]", p.id) for i, p in enumerate(deal.phases)])
-    _duplicates(problems, "obligation", [
-        (f"phases[{i}].obligations[{j}]", o.id)
-        for i, ph in enumerate(deal.phases) for j, o in enumerate(ph.obligations)
-    ])
-    reserved = {"pending", *TERMINAL_STATES}
-    obligations = deal._obligations
-    units = deal.units()
-
-    def ref(path: str, value: str | None, known: Any, what: str) -> None:
-        if value is not None and value not in known:
-            listed = ", ".join(sorted(known)) or "none defined"
-            problems.append(Problem(path, f"unknown {what} {value!r}", f"known: {listed}"))
-
-    for i, phase in enumerate(deal.phases):
-        path = f"phases[{i}]"
-        if phase.id in reserved:
-            problems.append(Problem(f"{path}.id", f"{phase.id!r} is a reserved state name",
-                                    "rename the phase"))
-        ref(f"{path}.clause", phase.clause, clauses, "clause")
-        for j, ob in enumerate(phase.obligations):
-            opath = f"{path}.obligations[{j}]"
-            ref(f"{opath}.obligor", ob.obligor, parties, "party")
-            ref(f"{opath}.beneficiary", ob.beneficiary, parties, "party")
-            ref(f"{opath}.clause", ob.clause, clauses, "clause")
-            if ob.obligor in parties and parties[ob.obligor].role is not Role.PARTY:
-                problems.append(Problem(f"{opath}.obligor", f"{ob.obligor!r} is a "
-                                        f"{parties[ob.obligor].role.value}, not a party",
-                                        "obligations are owed by parties; mediators rule"))
-            for k, rec in enumerate(ob.reciprocal):
-                ref(f"{opath}.reciprocal[{k}].per", rec.per, obligations, "obligation")
-            if phase.duration_days is not None and ob.kind is not ObligationKind.PROHIBITION:
-                last = ob.due_days()[-1] if ob.due_days() else None
-                if ob.schedule and last is not None and last > phase.duration_days:
-                    problems.append(Problem(f"{opath}.schedule", f"the schedule runs to day "
-                                            f"{last}, after the phase's {phase.duration_days} "
-                                            "days", "use due_day for duties that outlive "
-                                            "the phase"))
-        if phase.extension is not None:
-            ext = phase.extension
-            for k, holder in enumerate(ext.granted_by):
-                ref(f"{path}.extension.granted_by[{k}]", holder, parties, "party or mediator")
-            for ob_id, _ in ext.per_day:
-                ref(f"{path}.extension.per_day.{ob_id}", ob_id, obligations, "obligation")
-            ref(f"{path}.extension.clause", ext.clause, clauses, "clause")
-        if phase.entry_condition is not None:
-            kinds = {
-                "obligation": set(obligations),
-                "phase": set(phases),
-                "party": set(parties),
-                "obligation-or-unit": set(obligations) | units,
-            }
-            from dealmodel.conditions import FUNCTIONS
-
-            for func, arg in phase.entry_condition.references:
-                kind = FUNCTIONS[func][0][0]
-                ref(f"{path}.entry_condition", arg, kinds[kind], kind.replace("-", " "))
-        if phase.requires_agreement and i == 0:
-            problems.append(Problem(f"{path}.requires_agreement", "the first phase is the "
-                                    "agreement itself", "set requires_agreement: false"))
-    problems.extend(_reachability(deal))
-    return problems
-
-
-def _reachability(deal: Deal) -> list[Problem]:
-    """A phase is unreachable when the phase before it can never hand over to it."""
-    problems: list[Problem] = []
-    for i in range(1, len(deal.phases)):
-        before = deal.phases[i - 1]
-        why = None
-        if before.on_expiry is ExpiryRule.LAPSE:
-            why = f"phase {before.id!r} lapses when it ends (on_expiry: lapse)"
-        elif before.duration_days is None:
-            why = f"phase {before.id!r} is open-ended (no duration_days) and never hands over"
-        if why:
-            problems.append(Problem(f"phases[{i}]", f"phase {deal.phases[i].id!r} is "
-                                    f"unreachable: {why}", "set on_expiry: advance or "
-                                    "continue_while_negotiating, and a duration"))
-            break
-    return problems
-
-
-# -- loading ------------------------------------------------------------------------
 _DEAL_FIELDS = ("id", "title", "description", "in_force", "hypothetical", "parties",
                 "mediators", "clauses", "phases")
 _PHASE_FIELDS = ("id", "name", "duration_days", "entry_condition", "requires_agreement",
@@ -530,7 +242,7 @@ _BUILTIN_CACHE: dict[str, Deal] = {}
 
 def builtin_deals() -> tuple[str, ...]:
     """Names of the deals shipped with dealmodel."""
-    folder = resources.files("dealmodel") / "deals"
+    folder = resources.files("dealmodel") / "data" / "deals"
     return tuple(sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml")))
 
 
@@ -542,7 +254,7 @@ def builtin_deal(name: str) -> Deal:
         if name not in names:
             raise DealDefinitionError([Problem("", f"no built-in deal named {name!r}",
                                                f"built-in deals: {', '.join(names)}")])
-        resource = resources.files("dealmodel") / "deals" / f"{name}.yaml"
+        resource = resources.files("dealmodel") / "data" / "deals" / f"{name}.yaml"
         with resources.as_file(resource) as path:
             deal = _BUILTIN_CACHE[name] = load_deal(path)
     return deal

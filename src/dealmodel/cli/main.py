@@ -10,12 +10,13 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
-from importlib import resources
 from pathlib import Path
 
-from dealmodel.deal import builtin_deal, builtin_deals, load_deal
+from dealmodel.cli import diagrams as _cli_diagrams
+from dealmodel.cli import whatif as _cli_whatif
 from dealmodel.errors import DealModelError
-from dealmodel.scenarios import Scenario, load_scenario
+from dealmodel.io.deals import builtin_deal, builtin_deals, load_deal
+from dealmodel.scenarios.scenario import load_scenario
 
 __all__ = ["main"]
 
@@ -35,29 +36,8 @@ docs: docs/tutorial/first-run.md
 """
 
 
-def builtin_scenarios() -> tuple[str, ...]:
-    folder = resources.files("dealmodel") / "scenarios"
-    return tuple(sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml")))
-
-
-def resolve_scenario(ref: str) -> Scenario:
-    """A scenario from a file path or a built-in scenario name (e.g. ``gaza-2025``)."""
-    path = Path(ref)
-    if not path.exists() and ref in builtin_scenarios():
-        resource = resources.files("dealmodel") / "scenarios" / f"{ref}.yaml"
-        with resources.as_file(resource) as real:
-            return load_scenario(real)
-    if not path.exists():
-        from dealmodel.errors import Problem, ScenarioError
-
-        raise ScenarioError([Problem("", "no such file or built-in scenario",
-                                     "built-in scenarios: " + ", ".join(builtin_scenarios()))],
-                            ref)
-    return load_scenario(path)
-
-
 def _cmd_run(args: argparse.Namespace) -> int:
-    outcome = resolve_scenario(args.scenario).run()
+    outcome = load_scenario(args.scenario).run()
     if args.json:
         print(json.dumps(outcome.to_dict(), indent=2))
     else:
@@ -116,7 +96,6 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("deal", metavar="DEAL")
     check.set_defaults(func=_cmd_check)
     # Commands of other modules register themselves here (each owns its module).
-    from dealmodel import _cli_diagrams, _cli_whatif
 
     _cli_diagrams.add_commands(sub)
     _cli_whatif.add_commands(sub)

@@ -8,108 +8,19 @@ phase connects only to the next one, so no sequence of triggers can skip a phase
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import attrs
-from transitions import Event, EventData, Machine, State, Transition
+from transitions import EventData, Machine
 
-from dealmodel.obligations import ObligationKind
-from dealmodel.phases import ExpiryRule
+from dealmodel.engine.ledger import LedgerEntry
+from dealmodel.model.obligations import ObligationKind
+from dealmodel.model.phases import ExpiryRule
 
 if TYPE_CHECKING:
-    from dealmodel.deal import Deal
-    from dealmodel.engine import LedgerEntry, Run
-
-class _QuietState(State):
-    """A state whose enter/exit run their callbacks without per-call debug logging.
-
-    ``transitions`` formats log arguments (state names) on every enter and exit even
-    when logging is off; the engine keeps its own history, so this machine skips that.
-    """
-
-    def enter(self, event_data: EventData) -> None:
-        event_data.machine.callbacks(self.on_enter, event_data)
-
-    def exit(self, event_data: EventData) -> None:
-        event_data.machine.callbacks(self.on_exit, event_data)
-
-
-class _QuietTransition(Transition):
-    """``Transition.execute`` and ``_change_state`` with the same steps (prepare,
-    conditions, before, exit, set the model's state, enter, after) and no per-call
-    debug logging or repeated state lookups."""
-
-    def execute(self, event_data: EventData) -> bool:
-        machine = event_data.machine
-        if self.prepare:
-            machine.callbacks(self.prepare, event_data)
-        if self.conditions and not self._eval_conditions(event_data):
-            return False
-        before = self.before
-        if machine.before_state_change or before:
-            machine.callbacks(itertools.chain(machine.before_state_change, before), event_data)
-        if self.dest:
-            self._change_state(event_data)
-        after = self.after
-        if after or machine.after_state_change:
-            machine.callbacks(itertools.chain(after, machine.after_state_change), event_data)
-        return True
-
-    def _change_state(self, event_data: EventData) -> None:
-        assert self.dest is not None  # execute() changes state only when there is one
-        machine = event_data.machine
-        states = machine.states  # names are plain strings in this machine
-        source, dest = states[self.source], states[self.dest]
-        if source.on_exit:
-            source.exit(event_data)
-        setattr(event_data.model, machine.model_attribute, dest.value)
-        event_data.state = dest
-        if dest.on_enter:
-            dest.enter(event_data)
-        if dest.final:
-            machine.callbacks(machine.on_final, event_data)
-
-
-class _DirectEvent(Event):
-    """``Event.trigger`` without the indirection the lifecycle machine never uses.
-
-    ``transitions`` wraps each trigger in a ``functools.partial`` handed to the
-    machine's queue processor, and runs machine-wide prepare/finalize callbacks with
-    debug logging around them. The lifecycle machine has no queue and no machine-wide
-    callbacks, so this runs the same steps directly: find the model's state, then try
-    the state's transitions in order until one executes. A machine configured with a
-    queue or machine-wide callbacks falls back to the library's own ``trigger``.
-    """
-
-    def trigger(self, model: Any, *args: Any, **kwargs: Any) -> bool:
-        machine = self.machine
-        if (machine.has_queue or machine.prepare_event or machine.finalize_event
-                or machine.on_exception):
-            return bool(super().trigger(model, *args, **kwargs))
-        name = getattr(model, machine.model_attribute)  # states are named by strings
-        candidates = self.transitions.get(name)
-        if candidates is None:  # raises MachineError unless invalid triggers are ignored
-            return bool(self._is_valid_source(machine.get_model_state(model)))
-        event_data = EventData(machine.states[name], self, machine, model, args=args,
-                               kwargs=kwargs)
-        for transition in candidates:
-            event_data.transition = transition
-            if transition.execute(event_data):
-                event_data.result = True
-                break
-        return bool(event_data.result)
-
-
-class LifecycleMachine(Machine):
-    """A plain ``transitions`` machine using the library's extension points
-    (``state_cls``, ``transition_cls``, ``event_cls``) for leaner states, transitions
-    and events."""
-
-    state_cls = _QuietState
-    transition_cls = _QuietTransition
-    event_cls = _DirectEvent
+    from dealmodel.engine.run import Run
+    from dealmodel.model.deal import Deal
 
 
 class Guard:
@@ -138,9 +49,8 @@ class Edge:
 class Lifecycle:
     """The shared machine of one deal, and its edges as data."""
 
-    def __init__(self, deal: Deal, machine_cls: type[Machine] = LifecycleMachine) -> None:
-        """Build the machine of ``deal``; ``machine_cls`` is for tests that compare the
-        lean :class:`LifecycleMachine` with a stock ``transitions.Machine``."""
+    def __init__(self, deal: Deal) -> None:
+        """Build the machine of ``deal`` (a stock ``transitions.Machine``)."""
         self.deal = deal
         self._pristine: dict[str, LedgerEntry] | None = None
         standing_kinds = (ObligationKind.ONGOING, ObligationKind.PROHIBITION)
@@ -204,7 +114,7 @@ class Lifecycle:
         for s in deal.states():
             if s not in ("collapsed", "concluded", "lapsed"):
                 add("collapse", s, "collapsed")
-        self.machine = machine_cls(
+        self.machine = Machine(
             model=None,
             states=list(deal.states()),
             transitions=specs,
@@ -231,8 +141,6 @@ class Lifecycle:
         """The ledger every run starts from, built once. Never changed: runs copy an
         entry before changing it."""
         if self._pristine is None:
-            from dealmodel.engine import LedgerEntry
-
             self._pristine = {o.id: LedgerEntry(o, o.target)
                               for phase in self.deal.phases for o in phase.obligations}
         return self._pristine
@@ -267,3 +175,4 @@ def lifecycle(deal: Deal) -> Lifecycle:
         cache.append(Lifecycle(deal))
     machine: Lifecycle = cache[0]
     return machine
+

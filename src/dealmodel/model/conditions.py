@@ -145,6 +145,10 @@ class Expression:
     def __str__(self) -> str:
         return self.source
 
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        """Pickles as its source text and compiles again on loading (no closures travel)."""
+        return (compile_condition, (self.source,))
+
 
 class _Parser:
     def __init__(self, source: str) -> None:

@@ -42,13 +42,13 @@ def add_commands(sub: Any) -> None:
 
 
 def _cmd_whatif(args: argparse.Namespace) -> int:
-    from dealmodel.cli import builtin_scenarios, resolve_scenario
-    from dealmodel.whatif import compare
+    from dealmodel.analysis.compare import compare
+    from dealmodel.scenarios.scenario import builtin_scenarios, load_scenario
 
-    scenario = resolve_scenario(args.scenario)
+    scenario = load_scenario(args.scenario)
     if scenario.raw_variants is None:
         with_variants = [name for name in builtin_scenarios()
-                         if resolve_scenario(name).raw_variants is not None]
+                         if load_scenario(name).raw_variants is not None]
         hint = ("add a 'variants:' list (see docs/reference/scenario-file.md#variants)"
                 + (f", or try a built-in scenario that declares some: "
                    f"{', '.join(with_variants)}" if with_variants else ""))

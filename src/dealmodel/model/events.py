@@ -21,11 +21,9 @@ Every event has a ``day`` (day 1 is the day the deal takes effect) and optional
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import attrs
-
-from dealmodel.errors import Problem
 
 __all__ = [
     "EVENT_TYPES",
@@ -41,8 +39,6 @@ __all__ = [
     "Ruling",
     "Suspended",
     "ViolationAlleged",
-    "event_from_dict",
-    "event_to_dict",
 ]
 
 
@@ -192,63 +188,3 @@ _FIELD_TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
-def event_fields(cls: type[Event]) -> tuple[attrs.Attribute[Any], ...]:
-    return tuple(attrs.fields(cls))
-
-
-def event_from_dict(data: Any, path: str = "") -> tuple[Event | None, list[Problem]]:
-    """Build an event from ``{type: ..., day: ..., ...}``; returns (event, problems)."""
-    import difflib
-
-    from dealmodel._yaml import LineDict
-
-    line = data.line if isinstance(data, LineDict) else None
-    prefix = f"{path}." if path else ""
-    if not isinstance(data, dict):
-        return None, [Problem(path, f"an event must be a mapping, got {data!r:.60}", "", line)]
-    kind = data.get("type")
-    if kind not in EVENT_TYPES:
-        close = difflib.get_close_matches(str(kind), EVENT_TYPES, n=1)
-        fix = f"did you mean {close[0]!r}?" if close else "event types: " + ", ".join(EVENT_TYPES)
-        got = "missing" if kind is None else f"unknown event type {kind!r}"
-        ln = data.line_of("type") if isinstance(data, LineDict) else line
-        return None, [Problem(f"{prefix}type", got, fix, ln)]
-    cls = EVENT_TYPES[kind]
-    fields = {f.name: f for f in event_fields(cls)}
-    problems: list[Problem] = []
-    kwargs: dict[str, Any] = {}
-    for key, value in data.items():
-        if key == "type":
-            continue
-        ln = data.line_of(key) if isinstance(data, LineDict) else line
-        if key not in fields:
-            close = difflib.get_close_matches(key, fields, n=1)
-            fix = f"did you mean {close[0]!r}?" if close else f"{kind} takes: " + ", ".join(fields)
-            problems.append(Problem(f"{prefix}{key}", f"unknown field for a {kind} event", fix, ln))
-            continue
-        want = _FIELD_TYPES.get(key, (str,))
-        if value is None and fields[key].default is None:
-            kwargs[key] = None
-            continue
-        if not isinstance(value, want) or (isinstance(value, bool) and bool not in want):
-            names = " or ".join(t.__name__ for t in want)
-            problems.append(
-                Problem(f"{prefix}{key}", f"must be {names}, got {value!r:.60}", "", ln))
-            continue
-        kwargs[key] = value
-    for name, field in fields.items():
-        if field.default is attrs.NOTHING and name not in kwargs and name not in data:
-            problems.append(Problem(f"{prefix}{name}", f"is required for a {kind} event", "", line))
-    if problems:
-        return None, problems
-    return cls(**kwargs), []
-
-
-def event_to_dict(event: Event) -> dict[str, Any]:
-    """Plain data for an event; :func:`event_from_dict` reverses it."""
-    out: dict[str, Any] = {"type": event.TYPE}
-    for field in event_fields(type(event)):
-        value = getattr(event, field.name)
-        if field.name == "day" or value != field.default:
-            out[field.name] = value
-    return out

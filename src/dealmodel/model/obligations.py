@@ -22,8 +22,8 @@ import enum
 
 import attrs
 
-from dealmodel._checks import check_id, check_int, raise_if, to_tuple
 from dealmodel.errors import Problem
+from dealmodel.model._checks import check_id, check_int, raise_if, to_tuple
 
 __all__ = [
     "Milestone",

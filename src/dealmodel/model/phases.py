@@ -21,12 +21,16 @@ from typing import Any
 
 import attrs
 
-from dealmodel._checks import check_id, check_int, raise_if, to_tuple
-from dealmodel.conditions import Expression, compile_condition
 from dealmodel.errors import ConditionSyntaxError, Problem
-from dealmodel.obligations import Obligation
+from dealmodel.model._checks import check_id, check_int, raise_if, to_tuple
+from dealmodel.model.conditions import Expression, compile_condition
+from dealmodel.model.obligations import Obligation
 
 __all__ = ["ExpiryRule", "Extension", "Phase"]
+
+
+#: The lifecycle states in which a deal has ended (one definition for the whole library).
+TERMINAL_STATES = ("concluded", "collapsed", "lapsed")
 
 
 class ExpiryRule(enum.Enum):

@@ -1,0 +1,1 @@
+"""Analyses over runs: what-if forks and comparisons."""

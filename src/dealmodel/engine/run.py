@@ -1,0 +1,393 @@
+"""The Run: clock, lifecycle state, ledger and history of one run of a deal.
+
+A :class:`Run` holds the clock (whole days), the lifecycle state, an obligation
+ledger, the log of accepted events, the history of state changes and the
+allegations made. :meth:`Run.apply` is all-or-nothing: an event is first checked
+against the definition and the current state, and a refused event raises
+:class:`~dealmodel.errors.EventRejected` with the reason, leaving the run exactly
+as it was. :meth:`Run.check` answers the same question without changing anything.
+
+Moving the clock fires due deadlines in order (see :mod:`dealmodel.engine.clock`):
+each day's obligation deadlines, then phase expiry. A deadline "on day d" is checked
+at the end of day d, so what is performed on day d still counts.
+
+Cheap by design (see docs/explanation/performance.md): runs share the deal's machine
+and its pristine ledger, forks share ledger entries until one changes them
+(copy-on-write), and an event that passes deadlines is rolled back, if refused, from
+an undo journal rather than a copy of the run.
+"""
+
+from __future__ import annotations
+
+import json
+import operator
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from dealmodel import _display
+from dealmodel.engine import persist
+from dealmodel.engine.clock import advance
+from dealmodel.engine.handlers import HANDLERS, check_advance, commit_perform
+from dealmodel.engine.ledger import (
+    _ENTRY,
+    FULFILLED,
+    TERMINAL,
+    VIOLATED,
+    Allegation,
+    LedgerEntry,
+)
+from dealmodel.engine.machine import Lifecycle, lifecycle
+from dealmodel.engine.records import LogEntry
+from dealmodel.errors import EventRejected
+from dealmodel.model.actors import Role
+from dealmodel.model.deal import Deal
+from dealmodel.model.events import ClockAdvanced, Event
+
+__all__ = ["Run", "replay", "start"]
+
+
+_RUN_SCALARS = ("state", "day", "phase_index", "phase_entered", "phase_end", "extended_days",
+                "suspended_from", "suspended_by", "expiry_deferred", "_seq")
+_get_scalars = operator.attrgetter(*_RUN_SCALARS)
+
+
+class Run:
+    """One run of a deal. Create with :func:`start` (or ``Run(deal)``); change with apply()."""
+
+    __slots__ = (
+        "_deadlines",
+        "_journal",
+        "_machine",
+        "_owned",
+        "_seq",
+        "agreed",
+        "allegations",
+        "day",
+        "deal",
+        "expiry_deferred",
+        "extended_days",
+        "history",
+        "ledger",
+        "log",
+        "negotiating",
+        "phase_end",
+        "phase_entered",
+        "phase_index",
+        "state",
+        "suspended_by",
+        "suspended_from",
+    )
+
+    def __init__(self, deal: Deal) -> None:
+        self.deal = deal
+        self._machine: Lifecycle = lifecycle(deal)
+        self.state = "pending"
+        self.day = 0
+        self.phase_index = -1
+        self.phase_entered = 0
+        self.phase_end: int | None = None
+        self.extended_days = 0
+        self.suspended_from: str | None = None
+        self.suspended_by: str | None = None
+        self.expiry_deferred = False
+        self.negotiating: set[str] = set()
+        self.agreed: set[str] = set()
+        # The ledger starts as the deal's pristine one, shared: entries are copied on
+        # first write (see _writable), so starting a run costs one dict copy.
+        self.ledger = self._machine.pristine_ledger().copy()
+        self.log: list[LogEntry] = []
+        self.history: list[tuple[str, int]] = [("pending", 0)]
+        self.allegations: list[Allegation] = []
+        self._deadlines: list[tuple[int, int, int, str]] = [(0, _ENTRY, 0, "")]
+        self._seq = 1
+        self._journal: dict[LedgerEntry, tuple[Any, ...]] | None = None
+        #: ids of the ledger entries this run may change in place. A new run shares the
+        #: deal's pristine entries, and after a fork both runs share theirs: an entry is
+        #: copied before its first change (see _writable).
+        self._owned: set[str] = set()
+
+    # -- reading ---------------------------------------------------------------------
+    @property
+    def terminal(self) -> bool:
+        return self.state in TERMINAL
+
+    @property
+    def phase_id(self) -> str | None:
+        return self.deal.phases[self.phase_index].id if self.phase_index >= 0 else None
+
+    def owed(self, entry: LedgerEntry) -> int | None:
+        """What is owed now: the target, or for a reciprocal duty, ratio x the other's progress."""
+        ob = entry.obligation
+        if not ob.reciprocal:
+            return entry.target
+        ledger = self.ledger
+        owed = 0
+        for r in ob.reciprocal:
+            owed += r.ratio * ledger[r.per].progress
+        return owed if entry.target is None else min(owed, entry.target)
+
+    def events(self) -> list[Event]:
+        """The accepted events, in order."""
+        return [e.event for e in self.log]
+
+    def phase_ready(self, index: int) -> bool:
+        """Whether phase ``index`` may be entered: agreed if required, entry condition true."""
+        phase = self.deal.phases[index]
+        if phase.requires_agreement and phase.id not in self.agreed:
+            return False
+        return phase.entry_condition is None or phase.entry_condition.evaluate(self)
+
+    # ConditionContext
+    def variable(self, name: str) -> int | str | bool:
+        if name == "day":
+            return self.day
+        if name == "phase_day":
+            return self.day - self.phase_entered + 1 if self.phase_index >= 0 else 0
+        return self.state
+
+    def call(self, name: str, args: tuple[str, ...]) -> int | str | bool:
+        arg = args[0]
+        if name in ("delivered", "released"):
+            return sum(e.progress for e in self.ledger.values()
+                       if e.obligation.id == arg or e.obligation.unit == arg)
+        if name == "progress":
+            return self.ledger[arg].progress
+        if name == "target":
+            return self.owed(self.ledger[arg]) or 0
+        if name == "status":
+            return self.ledger[arg].status.value
+        if name == "fulfilled":
+            return self.ledger[arg].status is FULFILLED
+        if name == "violated":
+            return self.ledger[arg].status is VIOLATED
+        if name == "agreed":
+            return arg in self.agreed
+        if name == "negotiating":
+            return arg in self.negotiating
+        if name == "allegations":
+            return sum(1 for a in self.allegations if a.against == arg)
+        if name == "upheld":
+            return sum(1 for a in self.allegations if a.against == arg and a.status == "upheld")
+        raise KeyError(name)  # pragma: no cover - compile_condition rejects unknown names
+
+    # -- applying --------------------------------------------------------------------
+    def apply(self, event: Event) -> LogEntry:
+        """Apply one event, all or nothing. Raises EventRejected (run unchanged)."""
+        if event.day < self.day:
+            raise EventRejected(event, f"the event is dated day {event.day}, before the "
+                                f"clock (day {self.day}); events must be in date order")
+        handler = HANDLERS.get(type(event))
+        if handler is None:
+            raise EventRejected(event, f"unknown event type {type(event).__name__}")
+        check, commit = handler
+        changes: list[str] = []
+        deadlines = self._deadlines
+        if deadlines and deadlines[0][0] < event.day and check is check_advance:
+            advance(self, event.day, changes)  # moving the clock alone is never refused
+        elif deadlines and deadlines[0][0] < event.day:
+            undo = self._undo_record()
+            try:
+                advance(self, event.day, changes)
+                check(self, event)
+            except EventRejected:
+                self._undo(undo)
+                raise
+            self._journal = None
+        else:
+            check(self, event)
+            self.day = event.day
+        if commit is commit_perform:
+            split = len(changes)
+            progress, target = commit(self, event, changes)
+            entry = LogEntry(event, changes, progress, target, split)
+        else:
+            commit(self, event, changes)
+            entry = LogEntry(event, changes)
+        self.log.append(entry)
+        return entry
+
+    def apply_all(self, events: Iterable[Event]) -> Run:
+        """Apply events in order (stops at the first refusal, which raises)."""
+        for event in events:
+            self.apply(event)
+        return self
+
+    def check(self, event: Event) -> str | None:
+        """Dry run: None if ``event`` could be applied now, else the reason it would be refused."""
+        if event.day < self.day:
+            return (f"the event is dated day {event.day}, before the clock (day {self.day}); "
+                    "events must be in date order")
+        handler = HANDLERS.get(type(event))
+        if handler is None:
+            return f"unknown event type {type(event).__name__}"
+        undo = None
+        if self._deadlines and self._deadlines[0][0] < event.day:
+            undo = self._undo_record()
+            advance(self, event.day, [])
+        try:
+            handler[0](self, event)
+        except EventRejected as exc:
+            return exc.reason
+        finally:
+            if undo is not None:
+                self._undo(undo)
+        return None
+
+    def can_apply(self, event: Event) -> bool:
+        return self.check(event) is None
+
+    def advance_to(self, day: int) -> LogEntry:
+        """Move the clock to ``day`` (shorthand for applying ClockAdvanced(day))."""
+        return self.apply(ClockAdvanced(day))
+
+    # -- copying ---------------------------------------------------------------------
+    def fork(self) -> Run:
+        """An independent copy: changing one never touches the other."""
+        new = Run.__new__(Run)
+        new.deal = self.deal
+        new._machine = self._machine
+        new.state = self.state
+        new.day = self.day
+        new.phase_index = self.phase_index
+        new.phase_entered = self.phase_entered
+        new.phase_end = self.phase_end
+        new.extended_days = self.extended_days
+        new.suspended_from = self.suspended_from
+        new.suspended_by = self.suspended_by
+        new.expiry_deferred = self.expiry_deferred
+        new.negotiating = self.negotiating.copy()
+        new.agreed = self.agreed.copy()
+        new.ledger = self.ledger.copy()  # entries are shared: copied on first write
+        new._owned = set()
+        self._owned = set()
+        new.log = self.log.copy()
+        new.history = self.history.copy()
+        allegations = self.allegations
+        new.allegations = [a.copy() for a in allegations] if allegations else []
+        new._deadlines = self._deadlines.copy()
+        new._seq = self._seq
+        new._journal = None
+        return new
+
+    # What advancing the clock can change, and how to put it back. Advancing only sets
+    # scalars, the negotiating set, ledger statuses and deadlines, and appends to
+    # histories; the log, agreements and allegations are untouched. Cheaper than fork().
+    def _undo_record(self) -> tuple[Any, ...]:
+        self._journal = {}  # ledger entries are saved as advancing first touches them
+        return (_get_scalars(self), set(self.negotiating), len(self.history),
+                self._deadlines.copy())
+
+    def _writable(self, entry: LedgerEntry) -> LedgerEntry:
+        """The entry to change in place: this run's own copy (copy-on-write after a fork),
+        its state saved first if an undoable advance is under way (see _undo_record)."""
+        owned = self._owned
+        oid = entry.obligation.id
+        if oid not in owned:
+            self.ledger[oid] = entry = entry.copy()
+            owned.add(oid)
+        journal = self._journal
+        if journal is not None and entry not in journal:
+            journal[entry] = (entry.status, entry.due_day, entry.milestones,
+                              entry.violated_day, len(entry.history))
+        return entry
+
+    def _undo(self, record: tuple[Any, ...]) -> None:
+        scalars, negotiating, history, deadlines = record
+        for name, value in zip(_RUN_SCALARS, scalars, strict=True):
+            setattr(self, name, value)
+        self.negotiating = negotiating
+        del self.history[history:]
+        self._deadlines = deadlines
+        for entry, (status, due_day, milestones, violated_day, length) in (
+                self._journal or {}).items():
+            entry.status = status
+            entry.due_day = due_day
+            entry.milestones = milestones
+            entry.violated_day = violated_day
+            del entry.history[length:]
+        self._journal = None
+
+    # -- saving ----------------------------------------------------------------------
+    def to_dict(self, include_deal: bool = True) -> dict[str, Any]:
+        """Everything needed to restore this run exactly (see :meth:`from_dict`)."""
+        return persist.run_to_dict(self, include_deal)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=1)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], deal: Deal | None = None) -> Run:
+        """Restore a run saved by :meth:`to_dict`; the restored run continues identically."""
+        return persist.load_run(cls, data, deal)
+
+    @classmethod
+    def from_json(cls, text: str, deal: Deal | None = None) -> Run:
+        return cls.from_dict(json.loads(text), deal)
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(self.to_json(), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | Path) -> Run:
+        return cls.from_json(Path(path).read_text(encoding="utf-8"))
+
+    def __repr__(self) -> str:
+        return f"<Run {self.deal.id} day {self.day} {self.state}>"
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        """Jupyter shows the run over its deal's diagram (text when no renderer is installed)."""
+        return _display.mimebundle(self)
+
+    # -- explaining refusals --------------------------------------------------------
+    def _refuse(self, event: Event, reason: str) -> EventRejected:
+        return EventRejected(event, reason)
+
+    def _live(self, event: Event) -> None:
+        if self.state in TERMINAL:
+            raise self._refuse(event, f"the deal has ended (state is {self.state!r}, "
+                               f"since day {self.history[-1][1]})")
+
+    def _in_force(self, event: Event) -> None:
+        self._live(event)
+        if self.state == "pending":
+            raise self._refuse(event, "the deal is not yet in force (state is 'pending'); "
+                               "it takes effect on day 1")
+
+    def _party(self, event: Event, party: str, field: str, parties_only: bool = False) -> None:
+        if not self.deal.has_party(party):
+            known = ", ".join(p.id for p in self.deal.parties)
+            raise self._refuse(event, f"{field} {party!r} is not a party or mediator of "
+                               f"{self.deal.id} (known: {known})")
+        if parties_only and self.deal.party(party).role is not Role.PARTY:
+            raise self._refuse(event, f"{field} {party!r} is a "
+                               f"{self.deal.party(party).role.value}, not a party")
+
+    def _obligation(self, event: Event, obligation_id: str) -> LedgerEntry:
+        entry = self.ledger.get(obligation_id)
+        if entry is None:
+            raise self._refuse(event, f"unknown obligation {obligation_id!r} in "
+                               f"{self.deal.id}")
+        return entry
+
+    def _next_phase(self, event: Event, phase_id: str) -> None:
+        known = [p.id for p in self.deal.phases]
+        if phase_id not in known:
+            raise self._refuse(event, f"unknown phase {phase_id!r} (phases: {', '.join(known)})")
+        expected = self.phase_index + 1
+        if self.deal.phase_index(phase_id) != expected:
+            nxt = known[expected] if expected < len(known) else "none (this is the last phase)"
+            raise self._refuse(event, f"only the next phase can be negotiated: "
+                               f"{phase_id!r} is not next (next is {nxt}; state is "
+                               f"{self.state!r})")
+
+
+def start(deal: Deal) -> Run:
+    """A new run of ``deal`` at day 0, not yet in force (it takes effect on day 1)."""
+    return Run(deal)
+
+
+def replay(deal: Deal, events: Iterable[Event]) -> Run:
+    """A new run with ``events`` applied in order (raises at the first refusal)."""
+    return Run(deal).apply_all(events)
+

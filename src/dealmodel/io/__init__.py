@@ -1,0 +1,1 @@
+"""Input and output of definitions: YAML with line tracking, dicts to objects and back."""

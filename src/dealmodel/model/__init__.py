@@ -1,0 +1,1 @@
+"""Frozen definitions: deals, actors, phases, obligations, events and the condition language."""

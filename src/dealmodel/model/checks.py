@@ -1,0 +1,125 @@
+"""Definition checks: every problem of a deal at once, each with its path and fix."""
+
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from dealmodel.errors import Problem
+from dealmodel.model._checks import check_id
+from dealmodel.model.actors import Role
+from dealmodel.model.obligations import (
+    ObligationKind,
+)
+from dealmodel.model.phases import TERMINAL_STATES, ExpiryRule
+
+if TYPE_CHECKING:
+    from dealmodel.model.deal import Deal
+
+
+
+# -- checks ---------------------------------------------------------------------
+def _duplicates(problems: list[Problem], label: str, items: list[tuple[str, str]]) -> None:
+    seen: dict[str, str] = {}
+    for path, item_id in items:
+        if item_id in seen:
+            problems.append(Problem(f"{path}.id", f"duplicate {label} id {item_id!r} "
+                                    f"(first at {seen[item_id]})", "give each a unique id"))
+        else:
+            seen[item_id] = path
+
+
+def deal_problems(deal: Deal) -> list[Problem]:
+    """Every cross-reference problem of a deal (each part already checked itself)."""
+    problems: list[Problem] = []
+    check_id(problems, "id", deal.id)
+    if not deal.phases:
+        problems.append(Problem("phases", "a deal needs at least one phase"))
+    parties = {p.id: p for p in deal.parties}
+    clauses = {c.id for c in deal.clauses}
+    phases = [p.id for p in deal.phases]
+    _duplicates(problems, "party", [(f"parties[{i}]", p.id) for i, p in enumerate(deal.parties)])
+    _duplicates(problems, "clause", [(f"clauses[{i}]", c.id) for i, c in enumerate(deal.clauses)])
+    _duplicates(problems, "phase", [(f"phases[{i}]", p.id) for i, p in enumerate(deal.phases)])
+    _duplicates(problems, "obligation", [
+        (f"phases[{i}].obligations[{j}]", o.id)
+        for i, ph in enumerate(deal.phases) for j, o in enumerate(ph.obligations)
+    ])
+    reserved = {"pending", *TERMINAL_STATES}
+    obligations = deal._obligations
+    units = deal.units()
+
+    def ref(path: str, value: str | None, known: Any, what: str) -> None:
+        if value is not None and value not in known:
+            listed = ", ".join(sorted(known)) or "none defined"
+            problems.append(Problem(path, f"unknown {what} {value!r}", f"known: {listed}"))
+
+    for i, phase in enumerate(deal.phases):
+        path = f"phases[{i}]"
+        if phase.id in reserved:
+            problems.append(Problem(f"{path}.id", f"{phase.id!r} is a reserved state name",
+                                    "rename the phase"))
+        ref(f"{path}.clause", phase.clause, clauses, "clause")
+        for j, ob in enumerate(phase.obligations):
+            opath = f"{path}.obligations[{j}]"
+            ref(f"{opath}.obligor", ob.obligor, parties, "party")
+            ref(f"{opath}.beneficiary", ob.beneficiary, parties, "party")
+            ref(f"{opath}.clause", ob.clause, clauses, "clause")
+            if ob.obligor in parties and parties[ob.obligor].role is not Role.PARTY:
+                problems.append(Problem(f"{opath}.obligor", f"{ob.obligor!r} is a "
+                                        f"{parties[ob.obligor].role.value}, not a party",
+                                        "obligations are owed by parties; mediators rule"))
+            for k, rec in enumerate(ob.reciprocal):
+                ref(f"{opath}.reciprocal[{k}].per", rec.per, obligations, "obligation")
+            if phase.duration_days is not None and ob.kind is not ObligationKind.PROHIBITION:
+                last = ob.due_days()[-1] if ob.due_days() else None
+                if ob.schedule and last is not None and last > phase.duration_days:
+                    problems.append(Problem(f"{opath}.schedule", f"the schedule runs to day "
+                                            f"{last}, after the phase's {phase.duration_days} "
+                                            "days", "use due_day for duties that outlive "
+                                            "the phase"))
+        if phase.extension is not None:
+            ext = phase.extension
+            for k, holder in enumerate(ext.granted_by):
+                ref(f"{path}.extension.granted_by[{k}]", holder, parties, "party or mediator")
+            for ob_id, _ in ext.per_day:
+                ref(f"{path}.extension.per_day.{ob_id}", ob_id, obligations, "obligation")
+            ref(f"{path}.extension.clause", ext.clause, clauses, "clause")
+        if phase.entry_condition is not None:
+            kinds = {
+                "obligation": set(obligations),
+                "phase": set(phases),
+                "party": set(parties),
+                "obligation-or-unit": set(obligations) | units,
+            }
+            from dealmodel.model.conditions import FUNCTIONS
+
+            for func, arg in phase.entry_condition.references:
+                kind = FUNCTIONS[func][0][0]
+                ref(f"{path}.entry_condition", arg, kinds[kind], kind.replace("-", " "))
+        if phase.requires_agreement and i == 0:
+            problems.append(Problem(f"{path}.requires_agreement", "the first phase is the "
+                                    "agreement itself", "set requires_agreement: false"))
+    problems.extend(_reachability(deal))
+    return problems
+
+
+def _reachability(deal: Deal) -> list[Problem]:
+    """A phase is unreachable when the phase before it can never hand over to it."""
+    problems: list[Problem] = []
+    for i in range(1, len(deal.phases)):
+        before = deal.phases[i - 1]
+        why = None
+        if before.on_expiry is ExpiryRule.LAPSE:
+            why = f"phase {before.id!r} lapses when it ends (on_expiry: lapse)"
+        elif before.duration_days is None:
+            why = f"phase {before.id!r} is open-ended (no duration_days) and never hands over"
+        if why:
+            problems.append(Problem(f"phases[{i}]", f"phase {deal.phases[i].id!r} is "
+                                    f"unreachable: {why}", "set on_expiry: advance or "
+                                    "continue_while_negotiating, and a duration"))
+            break
+    return problems
+
+
+# -- loading ------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Scenarios: a deal with a dated list of events, their variants, and running them."""
