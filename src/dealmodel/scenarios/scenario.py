@@ -24,6 +24,7 @@ import attrs
 import yaml
 
 from dealmodel.engine import Run
+from dealmodel.engine.records import Record, record_to_dict
 from dealmodel.errors import DealDefinitionError, EventRejected, Problem, ScenarioError
 from dealmodel.io.deals import deal_from_dict, resolve_deal
 from dealmodel.io.events import event_from_dict
@@ -78,15 +79,27 @@ class Scenario:
         return parse_variants(self)
 
 
+def _record_tuple(records: Iterable[Record]) -> tuple[Record, ...]:
+    return tuple(records)
+
+
 @attrs.frozen
 class EventOutcome:
-    """What became of one event: accepted with its changes, or refused with the reason."""
+    """What became of one event: accepted with the records of what it changed, or refused
+    with the reason and its code. A refused event still moves the clock to its day, so
+    ``records`` then holds what the clock did (deadlines passed, a phase expired)."""
 
     event: Event
     accepted: bool
     reason: str | None
-    changes: tuple[str, ...] = attrs.field(converter=_str_tuple)
+    records: tuple[Record, ...] = attrs.field(converter=_record_tuple)
     state: str  # the state after the event
+    code: str | None = None  # the refusal's code
+
+    @property
+    def changes(self) -> list[str]:
+        """The records in words (for display)."""
+        return [str(r) for r in self.records]
 
 
 @attrs.frozen
@@ -124,8 +137,10 @@ class Outcome:
             "obligations": obligations,
             "events": [
                 {"day": e.event.day, "type": e.event.TYPE, "accepted": e.accepted,
-                 "reason": e.reason, "description": e.event.describe(),
-                 "changes": list(e.changes), "hypothetical": e.event.hypothetical}
+                 "refusal": None if e.accepted else {"code": e.code, "reason": e.reason},
+                 "description": e.event.describe(),
+                 "records": [record_to_dict(r) for r in e.records],
+                 "hypothetical": e.event.hypothetical}
                 for e in self.events
             ],
             "allegations": [a.to_dict() for a in run.allegations],
@@ -170,7 +185,7 @@ class Outcome:
             lines.append("allegations (an allegation is not a finding):")
             for a in run.allegations:
                 what = a.obligation or "the deal"
-                ruling = (f"{a.status} by {a.ruled_by} on day {a.ruled_day}"
+                ruling = (f"{a.status.value} by {a.ruled_by} on day {a.ruled_day}"
                           if a.ruled_by else "no ruling")
                 lines.append(f"  {a.id} day {a.day}: {a.by} alleges {a.against} violated "
                              f"{what} - {ruling}")
@@ -190,9 +205,12 @@ def apply_events(run: Run, events: Iterable[Event]) -> list[EventOutcome]:
         try:
             entry = run.apply(event)
         except EventRejected as exc:
-            outcomes.append(EventOutcome(event, False, exc.reason, (), run.state))
+            clock: tuple[Record, ...] = ()
+            if exc.code != "before-clock" and event.day > run.day:
+                clock = run.advance_to(event.day).records  # time passes all the same
+            outcomes.append(EventOutcome(event, False, exc.reason, clock, run.state, exc.code))
         else:
-            outcomes.append(EventOutcome(event, True, None, entry.changes, run.state))
+            outcomes.append(EventOutcome(event, True, None, entry.records, run.state))
     return outcomes
 
 
