@@ -7,8 +7,7 @@ runs the check, then the commit, and restores the run if anything raises.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING
 
 from dealmodel.engine.clock import (
     close_phase,
@@ -46,11 +45,11 @@ from dealmodel.engine.records import (
     TargetChanged,
     Violated,
 )
+from dealmodel.engine.registry import register
 from dealmodel.model.actors import Role
 from dealmodel.model.events import (
     AgreementReached,
     ClockAdvanced,
-    Event,
     Extended,
     HostilitiesResumed,
     NegotiationsEnded,
@@ -66,31 +65,7 @@ from dealmodel.model.obligations import ObligationKind
 if TYPE_CHECKING:
     from dealmodel.engine.run import Run
 
-__all__ = ["HANDLERS", "Handler", "check_advance"]
-
-E = TypeVar("E", bound=Event)
-
-
-class Handler(Generic[E]):
-    """How the engine applies one event class: ``check`` refuses (and changes nothing),
-    ``commit`` changes the run and appends the records of what changed."""
-
-    __slots__ = ("check", "commit")
-
-    def __init__(self, check: Callable[[Run, E], None],
-                 commit: Callable[[Run, E, list[Record]], None]) -> None:
-        self.check = check
-        self.commit = commit
-
-
-HANDLERS: dict[type[Event], Handler[Any]] = {}
-
-
-def register(cls: type[E], check: Callable[[Run, E], None],
-             commit: Callable[[Run, E, list[Record]], None]) -> None:
-    """Register the handler of event class ``cls`` (typed: check and commit take ``cls``)."""
-    HANDLERS[cls] = Handler(check, commit)
-
+__all__ = ["check_advance"]
 
 # -- the clock ---------------------------------------------------------------------------
 def check_advance(run: Run, event: ClockAdvanced) -> None:

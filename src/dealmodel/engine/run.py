@@ -26,9 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from dealmodel import _display
-from dealmodel.engine import persist
+from dealmodel.engine import (
+    handlers,  # noqa: F401  (registers the event handlers)
+    persist,
+)
 from dealmodel.engine.clock import advance
-from dealmodel.engine.handlers import HANDLERS, Handler
 from dealmodel.engine.ledger import (
     _ENTRY,
     FULFILLED,
@@ -39,6 +41,7 @@ from dealmodel.engine.ledger import (
 )
 from dealmodel.engine.machine import Lifecycle, lifecycle
 from dealmodel.engine.records import AllegationStatus, LogEntry, Record
+from dealmodel.engine.registry import HANDLERS, Handler
 from dealmodel.errors import EventRejected
 from dealmodel.model.actors import Role
 from dealmodel.model.deal import Deal
