@@ -31,6 +31,12 @@ from dealmodel.io.events import event_from_dict
 from dealmodel.io.yaml import LineDict, Reader, load_yaml, yaml_error_problem
 from dealmodel.model.deal import Deal
 from dealmodel.model.events import Event
+from dealmodel.scenarios.expect import (
+    Expectation,
+    Mismatch,
+    check_expectations,
+    expectation_from_dict,
+)
 from dealmodel.scenarios.variants import Variant, parse_variants
 
 __all__ = [
@@ -43,7 +49,8 @@ __all__ = [
     "run_scenario",
 ]
 
-_FIELDS = ("deal", "title", "description", "hypothetical", "sources", "events", "variants")
+_FIELDS = ("deal", "title", "description", "hypothetical", "sources", "events", "variants",
+           "expect")
 
 
 def _str_tuple(items: Iterable[str]) -> tuple[str, ...]:
@@ -66,6 +73,8 @@ class Scenario:
     sources: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     source: str | None = None  # the file it came from
     raw_variants: Any = attrs.field(default=None, eq=False, repr=False)
+    #: the outcome the file's author expects (``expect:``), checked by ``dealmodel test``
+    expect: Expectation | None = attrs.field(default=None, eq=False, repr=False)
 
     def run(self) -> Outcome:
         return run_scenario(self)
@@ -113,6 +122,12 @@ class Outcome:
     @property
     def refused(self) -> tuple[EventOutcome, ...]:
         return tuple(e for e in self.events if not e.accepted)
+
+    def mismatches(self) -> list[Mismatch]:
+        """Where the run differs from the scenario's ``expect:`` (empty if none is given)."""
+        if not self.scenario.expect:
+            return []
+        return check_expectations(self.scenario.expect, self.to_dict())
 
     def to_dict(self) -> dict[str, Any]:
         """The document printed by ``dealmodel run --json``."""
@@ -231,6 +246,17 @@ def parse_events(items: Sequence[Any], path: str = "events") -> tuple[list[Event
     return events, problems
 
 
+def _line_at(data: Any, path: str) -> int | None:
+    """The line of the deepest key of a dotted ``path`` found in line-tracking mappings."""
+    line = None
+    for part in path.split("."):
+        if not isinstance(data, LineDict) or part not in data:
+            break
+        line = data.line_of(part)
+        data = data[part]
+    return line
+
+
 def scenario_from_dict(data: Any, source: str | None = None, base: Path | None = None,
                        default_deal: Deal | None = None) -> Scenario:
     """Build a Scenario from plain data; every problem is reported at once."""
@@ -265,10 +291,15 @@ def scenario_from_dict(data: Any, source: str | None = None, base: Path | None =
     description = reader.field(m, "description", "", str, "")
     hypothetical = reader.field(m, "hypothetical", "", bool, False)
     sources = reader.items(m, "sources", "")
+    expect = None
+    if "expect" in m:
+        expect, found = expectation_from_dict(m["expect"])
+        reader.problems.extend(Problem(p.path, p.message, p.fix, _line_at(m, p.path))
+                               for p in found)
     if reader.problems or deal is None:
         raise ScenarioError(reader.problems, source)
     scenario = Scenario(deal, events, title, description, hypothetical, tuple(sources), source,
-                        m.get("variants"))
+                        m.get("variants"), expect)
     if scenario.raw_variants is not None:
         scenario.variants()  # check them now: a bad variant is a bad scenario file
     return scenario
