@@ -64,6 +64,20 @@ if TYPE_CHECKING:
     from dealmodel.diagrams import diagram_model, write_diagram
     from dealmodel.timeline import write_timeline
 
+
+def _installed_version() -> str:
+    """The version pip installed (from the package metadata); a bare source tree has none."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("dealmodel")
+    except PackageNotFoundError:  # imported from a source tree that was never installed
+        return "0+unknown"
+
+
+__version__ = _installed_version()
+
+
 _LAZY = {
     "diagram_model": "dealmodel.diagrams",
     "write_diagram": "dealmodel.diagrams",
