@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from importlib import metadata, resources
+from pathlib import Path
 
 from packaging.requirements import Requirement
 
@@ -55,3 +57,12 @@ def test_core_runs_without_the_optional_dependencies() -> None:
                           check=False)
     assert done.returncode == 0, done.stderr
     assert "phase1" in done.stdout
+
+
+def test_readme_links_are_absolute() -> None:
+    # The README is the PyPI page too, where a relative link or image leads nowhere.
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    targets = re.findall(r"\]\(([^)\s]+)\)", readme) + re.findall(r"<(\w+:[^>]+)>", readme)
+    assert targets
+    for target in targets:
+        assert target.startswith("https://"), target
