@@ -45,6 +45,9 @@ def test_python_dash_m_runs_the_cli() -> None:
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert "gaza-2025" in done.stdout
+    done = subprocess.run([sys.executable, "-m", "dealmodel", "--version"],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == f"dealmodel {dealmodel.__version__}"
 
 
 def test_core_runs_without_the_optional_dependencies() -> None:
