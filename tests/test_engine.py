@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -66,8 +67,10 @@ def test_as_reported_scenario(gaza: Deal) -> None:
 @pytest.mark.parametrize(("builtin", "example"), [
     ("gaza-2025", "gaza-2025-as-reported"), ("gaza-2025-whatif", "gaza-2025-whatif")])
 def test_builtin_scenario_matches_example(builtin: str, example: str) -> None:
-    packaged = ROOT / "src" / "dealmodel" / "data" / "scenarios" / f"{builtin}.yaml"
-    assert packaged.read_text() == (ROOT / "examples" / f"{example}.yaml").read_text()
+    # The installed copy (from src/ in a checkout, from site-packages when testing a wheel).
+    packaged = resources.files("dealmodel") / "data" / "scenarios" / f"{builtin}.yaml"
+    assert packaged.read_text("utf-8") == (ROOT / "examples" / f"{example}.yaml").read_text(
+        "utf-8")
 
 
 def test_deal_takes_effect_on_day_1(gaza: Deal) -> None:
