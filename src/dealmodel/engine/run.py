@@ -29,6 +29,7 @@ from dealmodel import _display
 from dealmodel.engine import (
     handlers,  # noqa: F401  (registers the event handlers)
     persist,
+    power_handlers,  # noqa: F401  (registers the handlers of powers)
 )
 from dealmodel.engine.clock import advance
 from dealmodel.engine.ledger import (
