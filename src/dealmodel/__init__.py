@@ -26,7 +26,7 @@ from dealmodel.errors import (
     ScenarioError,
 )
 from dealmodel.io.deals import builtin_deal, builtin_deals, deal_from_dict, deal_to_dict, load_deal
-from dealmodel.model.actors import Clause, Party, Role
+from dealmodel.model.actors import Actor, Clause, Party, Role
 from dealmodel.model.conditions import Expression, compile_condition
 from dealmodel.model.deal import Deal
 from dealmodel.model.events import (
@@ -38,10 +38,14 @@ from dealmodel.model.events import (
     NegotiationsEnded,
     NegotiationsOpened,
     Performed,
+    PhaseEnded,
+    Released,
+    Reported,
     Resumed,
     Ruling,
     Suspended,
     ViolationAlleged,
+    Withheld,
 )
 from dealmodel.model.obligations import (
     Milestone,
@@ -50,6 +54,7 @@ from dealmodel.model.obligations import (
     ObligationStatus,
     Quantity,
     Reciprocity,
+    RelativeDue,
 )
 from dealmodel.model.phases import ExpiryRule, Extension, Phase
 from dealmodel.render.diagram_model import diagram_model
@@ -69,6 +74,7 @@ from dealmodel.scenarios.variants import Variant
 _display.register(_mimebundle)
 
 __all__ = [
+    "Actor",
     "AgreementReached",
     "Allegation",
     "Clause",
@@ -97,9 +103,13 @@ __all__ = [
     "Party",
     "Performed",
     "Phase",
+    "PhaseEnded",
     "Problem",
     "Quantity",
     "Reciprocity",
+    "RelativeDue",
+    "Released",
+    "Reported",
     "Resumed",
     "Role",
     "Ruling",
@@ -110,6 +120,7 @@ __all__ = [
     "Variant",
     "VariantResult",
     "ViolationAlleged",
+    "Withheld",
     "builtin_deal",
     "builtin_deals",
     "builtin_scenario",

@@ -187,7 +187,7 @@ class Outcome:
             ob = entry.obligation
             owed = run.owed(entry)
             progress = f"{entry.progress:,}/{owed:,}" if owed is not None else f"{entry.progress:,}"
-            rows.append((ob.id, ob.obligor, entry.status.value, progress,
+            rows.append((ob.id, "+".join(ob.obligors), entry.status.value, progress,
                          "-" if entry.due_day is None else str(entry.due_day)))
         widths = [max(len(r[i]) for r in rows) for i in range(5)]
         for i, row in enumerate(rows):
