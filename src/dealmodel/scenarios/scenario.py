@@ -25,12 +25,14 @@ import yaml
 
 from dealmodel.engine import Run
 from dealmodel.engine.records import Record, record_to_dict
+from dealmodel.engine.score import implementation_rate
 from dealmodel.errors import DealDefinitionError, EventRejected, Problem, ScenarioError
 from dealmodel.io.deals import deal_from_dict, resolve_deal
 from dealmodel.io.events import event_from_dict
 from dealmodel.io.yaml import LineDict, Reader, load_yaml, yaml_error_problem
 from dealmodel.model.deal import Deal
 from dealmodel.model.events import Event
+from dealmodel.scenarios.documents import event_fields, obligation_document
 from dealmodel.scenarios.expect import (
     Expectation,
     Mismatch,
@@ -132,16 +134,7 @@ class Outcome:
     def to_dict(self) -> dict[str, Any]:
         """The document printed by ``dealmodel run --json``."""
         run = self.run
-        obligations = []
-        for entry in run.ledger.values():
-            ob = entry.obligation
-            obligations.append({
-                "id": ob.id, "obligor": ob.obligor, "kind": ob.kind.value,
-                "status": entry.status.value, "progress": entry.progress,
-                "target": run.owed(entry), "cap": entry.target if ob.reciprocal else None,
-                "unit": ob.unit, "due_day": entry.due_day, "violated_day": entry.violated_day,
-                "clause": ob.clause,
-            })
+        obligations = [obligation_document(run, entry) for entry in run.ledger.values()]
         return {
             "deal": run.deal.id,
             "scenario": self.scenario.title,
@@ -155,10 +148,11 @@ class Outcome:
                  "refusal": None if e.accepted else {"code": e.code, "reason": e.reason},
                  "description": e.event.describe(),
                  "records": [record_to_dict(r) for r in e.records],
-                 "hypothetical": e.event.hypothetical}
+                 **event_fields(e.event)}
                 for e in self.events
             ],
             "allegations": [a.to_dict() for a in run.allegations],
+            "implementation": [{"day": d, "rate": r} for d, r in implementation_rate(run)],
         }
 
     def timeline(self) -> str:
