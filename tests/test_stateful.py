@@ -19,7 +19,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from dealmodel import Deal, EventRejected, Run, builtin_deal, replay, start
 from dealmodel.engine.ledger import TERMINAL
-from dealmodel.engine.records import Performance, Violated
+from dealmodel.engine.records import Amendment, Performance, Violated
 from dealmodel.model.obligations import ObligationStatus
 from tests.strategies import deals, events_for
 
@@ -120,8 +120,10 @@ class DealRun(RuleBasedStateMachine):
             if status is ObligationStatus.FULFILLED_LATE:
                 assert entry.violated_day is not None and entry.fulfilled_day is not None
                 assert entry.violated_day <= entry.fulfilled_day
-            elif status is ObligationStatus.FULFILLED:
-                assert entry.violated_day is None and entry.fulfilled_day is not None
+            elif status is ObligationStatus.FULFILLED:  # on time (or as amended)
+                assert entry.fulfilled_day is not None
+                assert entry.violated_day is None or any(
+                    isinstance(r, Amendment) for r in entry.history)
             if status.breached:
                 assert entry.violated_day is not None
             if entry.violated_day is not None:

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from dealmodel._version import __version__
 from dealmodel.cli import diagrams as _cli_diagrams
 from dealmodel.cli import whatif as _cli_whatif
 from dealmodel.errors import DealModelError
@@ -102,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "run a deal against dated events and see its state, obligations and "
                     "allegations.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     run = sub.add_parser(
         "run", help="run a scenario and print its timeline and summary",
@@ -140,15 +141,6 @@ def build_parser() -> argparse.ArgumentParser:
     _cli_diagrams.add_commands(sub)
     _cli_whatif.add_commands(sub)
     return parser
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("dealmodel")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        return "unknown"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -80,10 +80,14 @@ def violate(run: Run, entry: LedgerEntry, item: Violated, out: list[Record]) -> 
     record(entry, item, out)
 
 
-def fulfil(run: Run, entry: LedgerEntry, day: int, cause: Cause, out: list[Record]) -> None:
-    """What is owed has been delivered: fulfilled, or fulfilled late after a breach."""
+def fulfil(run: Run, entry: LedgerEntry, day: int, cause: Cause, out: list[Record],
+          late: bool | None = None) -> None:
+    """What is owed has been delivered: fulfilled, or fulfilled late after a breach
+    (``late=False``: met as amended, on time by the new terms)."""
     entry = run._writable(entry)
-    status = FULFILLED if entry.violated_day is None else FULFILLED_LATE
+    if late is None:
+        late = entry.violated_day is not None
+    status = FULFILLED_LATE if late else FULFILLED
     entry.status = status
     entry.held_status = None
     entry.fulfilled_day = day
@@ -92,10 +96,14 @@ def fulfil(run: Run, entry: LedgerEntry, day: int, cause: Cause, out: list[Recor
 
 
 def needed_on(run: Run, entry: LedgerEntry, due: int) -> int | None:
-    """What must have been delivered by deadline ``due`` (None: nothing is measured)."""
+    """What must have been delivered by deadline ``due`` (None: nothing is measured then,
+    or the deadline was moved, by an amendment or an extension, and is judged on its new
+    day instead)."""
     for day, cumulative in entry.milestones:
         if day == due:
             return cumulative
+    if due != entry.due_day:
+        return None
     return run.owed(entry)
 
 

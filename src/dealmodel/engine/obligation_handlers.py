@@ -47,12 +47,12 @@ def _check_perform(run: Run, event: Performed) -> None:
     entry = run.ledger.get(event.obligation)
     if entry is None:
         entry = obligation(run, event, event.obligation)  # raises the refusal
-    if run.state in TERMINAL:
-        live(run, event)
     ob = entry.obligation
     _obligor(event, entry)
     if event.by is not None:
         party(run, event, event.by, "by")
+    if run.state in TERMINAL:
+        live(run, event)
     status = entry.status
     kind = ob.kind
     if not status.performable:
