@@ -28,11 +28,13 @@ from typing import Any
 from dealmodel import _display
 from dealmodel.engine import (
     handlers,  # noqa: F401  (registers the event handlers)
+    obligation_handlers,  # noqa: F401  (registers performing, withholding, reports)
     persist,
     power_handlers,  # noqa: F401  (registers the handlers of powers)
     queries,
 )
 from dealmodel.engine.clock import advance
+from dealmodel.engine.duties import anchor_reached
 from dealmodel.engine.ledger import (
     _ENTRY,
     TERMINAL,
@@ -193,6 +195,8 @@ class Run:
             else:
                 handler.check(self, event)
                 handler.commit(self, event, records)
+                if event.TYPE in self._machine.event_anchors:  # deadlines counted from it
+                    anchor_reached(self, f"event:{event.TYPE}", event.day, records)
             entry = LogEntry(event, records)
             self.log.append(entry)
         except BaseException:

@@ -221,7 +221,7 @@ def _obligation_rows(deal: Deal, phase: Phase, run: Run | None) -> tuple[Obligat
             status = entry.status.value
             violated_day = entry.violated_day
         rows.append(ObligationRow(
-            id=ob.id, obligor=deal.party(ob.obligor).name, what=ob.description or ob.id,
+            id=ob.id, obligor=deal.names(ob.obligors), what=ob.description or ob.id,
             target=ob.describe_target(), due=_due_text(ob, phase), status=status,
             violated_day=violated_day))
     return tuple(rows)

@@ -136,7 +136,7 @@ def _draw_quantities(ax: Axes, run: Run, deliveries: dict[str, list[tuple[int, i
             continue
         color = _QTY_COLORS[color_i % len(_QTY_COLORS)]
         color_i += 1
-        party = run.deal.party(ob.obligor).name
+        party = run.deal.names(ob.obligors)
         name = f"{ob.quantity.unit if ob.quantity else ob.id} ({party})"
         start = _history_days(entry, ObligationStatus.ACTIVE)[0]
         xs, ys = _cumulative(deliveries.get(ob.id, []))
@@ -178,7 +178,7 @@ def _draw_quantities(ax: Axes, run: Run, deliveries: dict[str, list[tuple[int, i
 
 def _row_label(run: Run, entry: LedgerEntry) -> str:
     ob = entry.obligation
-    party = run.deal.party(ob.obligor).name
+    party = run.deal.names(ob.obligors)
     what = ob.description or ob.id
     return textwrap.shorten(f"{party}: {what}", 52, placeholder="…")
 

@@ -25,9 +25,11 @@ from dealmodel.engine.records import (
     TermRenewed,
     record_to_dict,
 )
+from dealmodel.engine.score import implementation_rate
 from dealmodel.errors import EventRejected
 from dealmodel.model.deal import Deal
 from dealmodel.model.events import ClockAdvanced, Event
+from dealmodel.scenarios.documents import event_fields, obligation_document
 from dealmodel.scenarios.expect import Mismatch, check_expectations
 
 if TYPE_CHECKING:
@@ -80,16 +82,7 @@ class Outcome:
     def to_dict(self) -> dict[str, Any]:
         """The document printed by ``dealmodel run --json``."""
         run = self.run
-        obligations = []
-        for entry in run.ledger.values():
-            ob = entry.obligation
-            obligations.append({
-                "id": ob.id, "obligor": ob.obligor, "kind": ob.kind.value,
-                "status": entry.status.value, "progress": entry.progress,
-                "target": run.owed(entry), "cap": entry.target if ob.reciprocal else None,
-                "unit": ob.unit, "due_day": entry.due_day, "violated_day": entry.violated_day,
-                "clause": ob.clause,
-            })
+        obligations = [obligation_document(run, entry) for entry in run.ledger.values()]
         deal = run.deal
         end = run.end
         return {
@@ -116,7 +109,7 @@ class Outcome:
                  "refusal": None if e.accepted else {"code": e.code, "reason": e.reason},
                  "description": e.event.describe(),
                  "records": [record_to_dict(r) for r in e.records],
-                 "hypothetical": e.event.hypothetical}
+                 **event_fields(e.event)}
                 for e in self.events
             ],
             "extensions": self._records_of(PhaseExtended),
@@ -124,6 +117,7 @@ class Outcome:
             "renewals": self._records_of(TermRenewed),
             "after_end": self._records_of(AfterEnd),
             "allegations": [a.to_dict() for a in run.allegations],
+            "implementation": [{"day": d, "rate": r} for d, r in implementation_rate(run)],
         }
 
     def _records_of(self, kind: type[Record]) -> list[dict[str, Any]]:
@@ -178,7 +172,7 @@ class Outcome:
             ob = entry.obligation
             owed = run.owed(entry)
             progress = f"{entry.progress:,}/{owed:,}" if owed is not None else f"{entry.progress:,}"
-            rows.append((ob.id, ob.obligor, entry.status.value, progress,
+            rows.append((ob.id, "+".join(ob.obligors), entry.status.value, progress,
                          "-" if entry.due_day is None else str(entry.due_day)))
         widths = [max(len(r[i]) for r in rows) for i in range(5)]
         for i, row in enumerate(rows):
