@@ -51,6 +51,9 @@ def add_commands(sub: Any) -> None:
                               "file (a file with events:)")
     diagram.add_argument("-o", "--output", metavar="FILE",
                          help="output file: .svg, .png, .dot or .mmd")
+    diagram.add_argument("--compact", action="store_true",
+                         help="phases and endings only, sized for a report column (16 cm); "
+                              "with a scenario, what the run did beside each phase")
     diagram.add_argument("--obligations", action="store_true",
                          help="list each phase's obligations (obligor, what, target, due)")
     diagram.add_argument("--scenario", action="store_true",
@@ -109,14 +112,15 @@ def _load(ref: str, as_scenario: bool) -> tuple[Any, Any]:
     return resolve_deal(ref), None
 
 
-def _write(model: Any, out: Path) -> int:
+def _write(model: Any, out: Path, compact: bool = False) -> int:
+    from dealmodel.render.compact import write_compact
     from dealmodel.render.dot import write_diagram
     from dealmodel.render.renderers import NoRendererError
 
     if not out.parent.is_dir():
         raise DealModelError(f"{out}: the folder {out.parent} does not exist; create it first")
     try:
-        write_diagram(model, out)
+        (write_compact if compact else write_diagram)(model, out)
     except NoRendererError as exc:
         print(f"dealmodel: {exc}", file=sys.stderr)
         return 1
@@ -143,7 +147,7 @@ def _cmd_diagram(args: argparse.Namespace) -> int:
         run = outcome.run
         subtitle = _run_subtitle(outcome)
     model = diagram_model(deal, run, obligations=args.obligations, subtitle=subtitle)
-    return _write(model, out)
+    return _write(model, out, compact=args.compact)
 
 
 def _run_subtitle(outcome: Any) -> str:
@@ -179,6 +183,7 @@ def write_all(folder: Path, examples: Path) -> int:
     for stem, model, outcome in committed_diagrams(examples):
         for suffix in (".dot", ".svg"):
             worst = max(worst, _write(model, folder / f"{stem}{suffix}"))
+        worst = max(worst, _write(model, folder / f"{stem}.compact.svg", compact=True))
         if outcome is not None:
             timeline = folder / f"{stem.removesuffix('.run')}.timeline.png"
             write_timeline(outcome, timeline)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from dealmodel.cli import diagrams as _cli_diagrams
 from dealmodel.cli import whatif as _cli_whatif
-from dealmodel.errors import DealModelError
+from dealmodel.errors import DealModelError, MissingExtraError
 from dealmodel.io.deals import builtin_deal, builtin_deals, load_deal
 from dealmodel.scenarios.scenario import load_scenario
 
@@ -120,6 +120,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return func(args)
+    except MissingExtraError as exc:  # an optional dependency: install it, try again
+        print(f"dealmodel: {exc}", file=sys.stderr)
+        return 1
     except DealModelError as exc:
         print(f"dealmodel: error: {exc}", file=sys.stderr)
         return 2

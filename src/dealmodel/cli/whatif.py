@@ -57,8 +57,12 @@ def _cmd_whatif(args: argparse.Namespace) -> int:
     comparison = compare(scenario, args.variant)
     if args.json:
         print(comparison.to_json())
-    elif args.markdown:
-        print(comparison.to_markdown())
+        return 0
+    from dealmodel.render.tables import comparison_table, print_table, to_markdown
+
+    table = comparison_table(comparison)
+    if args.markdown:
+        print(to_markdown(table), end="")
     else:
-        print(comparison.to_text())
+        print_table(table)
     return 0

@@ -16,6 +16,7 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dealmodel._optional import require
 from dealmodel.model.events import Performed
 from dealmodel.model.obligations import ObligationKind, ObligationStatus
 
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = ["timeline_figure", "write_timeline"]
 
-SUFFIXES = (".png", ".svg")
+SUFFIXES = (".png", ".svg", ".pdf")
 _PHASES = ("#9ecae1", "#6baed6", "#4292c6", "#2171b5")
 _BAND = {"limbo": "#fdd870", "suspended": "#f4a582", "extended": "#a1d99b",
          "pending": "#eeeeee"}
@@ -274,7 +275,11 @@ def _legend(fig: Figure, run: Run) -> None:
 
 
 def timeline_figure(outcome: Outcome) -> Figure:
-    """The timeline chart of a scenario's outcome, as a matplotlib Figure (Agg canvas)."""
+    """The timeline chart of a scenario's outcome, as a matplotlib Figure (Agg canvas).
+
+    Raises :class:`~dealmodel.errors.MissingExtraError` when matplotlib is not installed.
+    """
+    require("matplotlib", "a timeline chart")
     from matplotlib.figure import Figure
 
     run = outcome.run
@@ -330,7 +335,7 @@ def timeline_figure(outcome: Outcome) -> Figure:
 
 
 def write_timeline(outcome: Outcome, path: str | Path) -> Path:
-    """Save the timeline chart of ``outcome`` to ``path`` (.png or .svg)."""
+    """Save the timeline chart of ``outcome`` to ``path`` (.png, .svg or vector .pdf)."""
     from dealmodel.render.renderers import check_suffix
 
     path = Path(path)
@@ -341,6 +346,8 @@ def write_timeline(outcome: Outcome, path: str | Path) -> Path:
     kwargs: dict[str, Any] = {"format": suffix[1:], "facecolor": "white"}
     if suffix == ".svg":
         kwargs["metadata"] = {"Date": None}  # reproducible output
+    elif suffix == ".pdf":
+        kwargs["metadata"] = {"CreationDate": None}
     # SVG text stays text: searchable, and editable by a graphics desk
     with matplotlib.rc_context({"svg.fonttype": "none"}):
         fig.savefig(path, **kwargs)

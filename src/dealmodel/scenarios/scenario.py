@@ -23,6 +23,7 @@ from typing import Any
 import attrs
 import yaml
 
+from dealmodel import _display
 from dealmodel.engine import Run
 from dealmodel.errors import DealDefinitionError, EventRejected, Problem, ScenarioError
 from dealmodel.io.deals import deal_from_dict, resolve_deal
@@ -30,6 +31,7 @@ from dealmodel.io.events import event_from_dict
 from dealmodel.io.yaml import LineDict, Reader, load_yaml, yaml_error_problem
 from dealmodel.model.deal import Deal
 from dealmodel.model.events import Event
+from dealmodel.scenarios import export
 from dealmodel.scenarios.variants import Variant, parse_variants
 
 __all__ = [
@@ -68,6 +70,11 @@ class Scenario:
 
     def run(self) -> Outcome:
         return run_scenario(self)
+
+    def __repr__(self) -> str:
+        hyp = ", hypothetical" if self.hypothetical else ""
+        return (f"<Scenario {self.title or 'untitled'!r} of deal {self.deal.id!r}: "
+                f"{len(self.events)} events{hyp}>")
 
     def variant(self, name: str, description: str = "") -> Variant:
         """A hypothetical variant of this scenario, to change with drop/shift/add/with_deal."""
@@ -130,6 +137,28 @@ class Outcome:
             ],
             "allegations": [a.to_dict() for a in run.allegations],
         }
+
+    def records(self, table: str = "ledger") -> list[dict[str, Any]]:
+        """Rows of a table: ``ledger`` (over time), ``events`` or ``allegations``."""
+        return export.records(self, table)
+
+    def to_csv(self, table: str = "ledger") -> str:
+        """A table (see :meth:`records`) as CSV text, what ``dealmodel run --csv`` prints."""
+        return export.to_csv(self.records(table), export.COLUMNS[table])
+
+    def to_dataframe(self, table: str = "ledger") -> Any:
+        """A table (see :meth:`records`) as a pandas DataFrame (``dealmodel[pandas]``)."""
+        return export.to_dataframe(self.records(table), export.COLUMNS[table])
+
+    def _repr_html_(self) -> str:
+        """Jupyter: a compact summary with the details folded (see dealmodel.render.html)."""
+        return _display.html(self)
+
+    def __repr__(self) -> str:
+        title = self.scenario.title or "untitled scenario"
+        hyp = " (hypothetical)" if self.scenario.hypothetical else ""
+        return (f"<Outcome of {title!r}{hyp}: {self.run.state} on day {self.run.day}, "
+                f"{len(self.events)} events, {len(self.refused)} refused>")
 
     def timeline(self) -> str:
         """A readable timeline: day, event, state change, obligations changed."""

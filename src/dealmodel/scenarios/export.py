@@ -1,0 +1,145 @@
+"""Tabular exports of a scenario's outcome: rows of plain values for CSV and DataFrames.
+
+Three tables, each a list of dicts with the same keys (:data:`COLUMNS`):
+
+* ``ledger`` - the obligation ledger over time: one row per obligation per day on which
+  it changed (became active, was performed, fulfilled, violated, suspended, resumed,
+  discharged), with the day's quantity, the running total and the status that evening;
+* ``events`` - each event of the scenario: accepted or refused (with the reason), the
+  state after it, and its provenance (hypothetical, note, source);
+* ``allegations`` - each allegation and its ruling (an allegation is not a finding).
+
+:func:`to_csv` writes rows as CSV (empty cells for "none", ``true``/``false``);
+:func:`to_dataframe` builds a pandas DataFrame (pandas is optional:
+``pip install 'dealmodel[pandas]'``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from dealmodel._optional import require
+from dealmodel.errors import DealModelError
+
+if TYPE_CHECKING:
+    from dealmodel.engine import Run
+    from dealmodel.scenarios.scenario import Outcome
+
+__all__ = ["COLUMNS", "TABLES", "Row", "records", "to_csv", "to_dataframe"]
+
+Row = dict[str, Any]
+
+#: The columns of each table, in order.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "ledger": ("day", "obligation", "obligor", "phase", "change", "quantity", "progress",
+               "status"),
+    "events": ("index", "day", "type", "description", "party", "obligation", "quantity",
+               "accepted", "reason", "state_after", "hypothetical", "note", "source"),
+    "allegations": ("id", "day", "by", "against", "obligation", "evidence", "status",
+                    "ruled_by", "ruled_day"),
+}
+TABLES = tuple(COLUMNS)
+
+# What each ledger history entry says, by its first word, and the status it leaves.
+_STATUS_AFTER = {"active": "active", "fulfilled": "fulfilled", "violated": "violated",
+                 "suspended": "suspended", "resumed": "active", "discharged": "discharged"}
+
+
+def _ledger_rows(run: Run) -> list[Row]:
+    rows: list[Row] = []
+    deal = run.deal
+    for entry in run.ledger.values():
+        ob = entry.obligation
+        phase = deal.phases[deal.obligation_phase(ob.id)].id
+        progress, status = 0, "pending"
+        day_rows: dict[int, Row] = {}
+        for day, what in entry.history:
+            row = day_rows.get(day)
+            if row is None:
+                row = day_rows[day] = {"day": day, "obligation": ob.id, "obligor": ob.obligor,
+                                       "phase": phase, "change": [], "quantity": 0}
+            if isinstance(what, int):
+                progress += what
+                row["quantity"] += what
+                row["change"].append("performed")
+            else:
+                word = what.split(":")[0].split(" ")[0]
+                status = _STATUS_AFTER.get(word, status)
+                row["change"].append(what)
+            row["progress"] = progress
+            row["status"] = status
+        rows.extend(day_rows.values())
+    for row in rows:
+        row["change"] = "; ".join(row["change"])
+        row["quantity"] = row["quantity"] or None
+    rows.sort(key=lambda r: r["day"])  # stable: ledger order within a day
+    return rows
+
+
+def _actor(event: Any) -> str | None:
+    actor = getattr(event, "party", None) or getattr(event, "by", None)
+    return actor if isinstance(actor, str) else None
+
+
+def _event_rows(outcome: Outcome) -> list[Row]:
+    rows: list[Row] = []
+    for i, item in enumerate(outcome.events):
+        event = item.event
+        rows.append({
+            "index": i, "day": event.day, "type": event.TYPE, "description": event.describe(),
+            "party": _actor(event), "obligation": getattr(event, "obligation", None),
+            "quantity": getattr(event, "quantity", None), "accepted": item.accepted,
+            "reason": item.reason, "state_after": item.state,
+            "hypothetical": event.hypothetical, "note": event.note or None,
+            "source": event.source or None,
+        })
+    return rows
+
+
+def _allegation_rows(run: Run) -> list[Row]:
+    return [{"id": a.id, "day": a.day, "by": a.by, "against": a.against,
+             "obligation": a.obligation, "evidence": a.evidence or None, "status": a.status,
+             "ruled_by": a.ruled_by, "ruled_day": a.ruled_day} for a in run.allegations]
+
+
+def records(outcome: Outcome, table: str = "ledger") -> list[Row]:
+    """The rows of ``table`` (``ledger``, ``events`` or ``allegations``) of ``outcome``."""
+    if table == "ledger":
+        return _ledger_rows(outcome.run)
+    if table == "events":
+        return _event_rows(outcome)
+    if table == "allegations":
+        return _allegation_rows(outcome.run)
+    raise DealModelError(f"no table named {table!r}; tables: {', '.join(TABLES)}")
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
+    """``rows`` as CSV text with a header line (``\\n`` line ends)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in columns])
+    return buffer.getvalue()
+
+
+def to_dataframe(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> Any:
+    """``rows`` as a ``pandas.DataFrame`` with nullable dtypes (missing values are NA).
+
+    Raises :class:`~dealmodel.errors.MissingExtraError` when pandas is not installed.
+    """
+    pandas = require("pandas", "to_dataframe()")
+    frame = pandas.DataFrame.from_records(list(rows), columns=list(columns))
+    return frame.convert_dtypes()
+
