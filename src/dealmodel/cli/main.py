@@ -16,6 +16,7 @@ from dealmodel.cli import diagrams as _cli_diagrams
 from dealmodel.cli import whatif as _cli_whatif
 from dealmodel.errors import DealModelError, MissingExtraError
 from dealmodel.io.deals import builtin_deal, builtin_deals, load_deal
+from dealmodel.scenarios.export import TABLES
 from dealmodel.scenarios.scenario import load_scenario
 
 __all__ = ["main"]
@@ -38,13 +39,24 @@ docs: docs/tutorial/first-run.md
 
 def _cmd_run(args: argparse.Namespace) -> int:
     outcome = load_scenario(args.scenario).run()
+    if args.csv:
+        sys.stdout.write(outcome.to_csv(args.csv))
+        return 1 if (args.strict and outcome.refused) else 0
     if args.json:
         print(json.dumps(outcome.to_dict(), indent=2))
     else:
+        from dealmodel.render import tables
+
         if not args.quiet:
             print(outcome.timeline())
             print()
-        print(outcome.summary())
+        print("\n".join(tables.summary_lines(outcome)))
+        print()
+        tables.print_table(tables.obligations_table(outcome.run))
+        if outcome.run.allegations:
+            tables.print_table(tables.allegations_table(outcome.run))
+        else:
+            print("allegations: none")
     refused = outcome.refused
     if refused and not args.json:
         print(f"\n{len(refused)} event(s) refused; see the reasons above.", file=sys.stderr)
@@ -84,7 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="example:\n  dealmodel run gaza-2025 --json | python -m json.tool",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     run.add_argument("scenario", metavar="SCENARIO", help="scenario file or built-in name")
-    run.add_argument("--json", action="store_true", help="print one JSON object instead")
+    out = run.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print one JSON object instead")
+    out.add_argument("--csv", nargs="?", const="ledger", choices=TABLES, metavar="TABLE",
+                     help="print a table as CSV instead: ledger (the default: one row per "
+                          "obligation per day it changed), events or allegations")
     run.add_argument("--strict", action="store_true", help="exit 1 if any event was refused")
     run.add_argument("-q", "--quiet", action="store_true", help="summary only, no timeline")
     run.set_defaults(func=_cmd_run)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from dealmodel.errors import Problem, ScenarioError
@@ -38,6 +39,9 @@ def add_commands(sub: Any) -> None:
     fmt.add_argument("--json", action="store_true", help="print the comparison as JSON")
     fmt.add_argument("--markdown", action="store_true",
                      help="print a Markdown table to paste into a report")
+    fmt.add_argument("--csv", nargs="?", const="runs", choices=("runs", "obligations"),
+                     metavar="TABLE", help="print a table as CSV: runs (the default: one row "
+                     "per run) or obligations (one row per run and obligation)")
     whatif.set_defaults(func=_cmd_whatif)
 
 
@@ -57,6 +61,9 @@ def _cmd_whatif(args: argparse.Namespace) -> int:
     comparison = compare(scenario, args.variant)
     if args.json:
         print(comparison.to_json())
+        return 0
+    if args.csv:
+        sys.stdout.write(comparison.to_csv(args.csv))
         return 0
     from dealmodel.render.tables import comparison_table, print_table, to_markdown
 

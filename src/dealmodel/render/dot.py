@@ -3,25 +3,20 @@
 
 from __future__ import annotations
 
-import contextlib
 import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dealmodel._optional import require
-from dealmodel.errors import MissingExtraError
-from dealmodel.model.deal import Deal
 from dealmodel.model.phases import TERMINAL_STATES
-from dealmodel.render.diagram_model import DiagramModel, DiagramState, diagram_model
-from dealmodel.render.renderers import NoRendererError, render_svg, render_to_file
+from dealmodel.render.diagram_model import DiagramModel, DiagramState
+from dealmodel.render.renderers import render_svg, render_to_file
 
 if TYPE_CHECKING:
     import graphviz
 
-    from dealmodel.engine import Run
 
 __all__ = [
-    "mimebundle",
     "to_dot",
     "to_mermaid",
     "to_svg",
@@ -323,19 +318,3 @@ def to_text(model: DiagramModel) -> str:
         lines.append(f"  {e.source} -> {e.dest}: {e.label}{taken}")
     return "\n".join(lines)
 
-
-def mimebundle(obj: Deal | Run) -> dict[str, str]:
-    """Jupyter display data for a Deal or a Run: its diagram as SVG, always with text.
-
-    Without a Graphviz renderer only ``text/plain`` is returned (repr and outline).
-    """
-
-    if isinstance(obj, Deal):
-        model = diagram_model(obj)
-    else:
-        model = diagram_model(obj.deal, obj, subtitle=f"Run: state {obj.state} on day {obj.day}")
-    head = f"<Deal {obj.id}: {obj.title}>" if isinstance(obj, Deal) else repr(obj)
-    bundle = {"text/plain": f"{head}\n{to_text(model)}"}
-    with contextlib.suppress(NoRendererError, MissingExtraError):
-        bundle["image/svg+xml"] = to_svg(model).decode("utf-8")
-    return bundle

@@ -4,7 +4,8 @@ Three tables, each a list of dicts with the same keys (:data:`COLUMNS`):
 
 * ``ledger`` - the obligation ledger over time: one row per obligation per day on which
   it changed (became active, was performed, fulfilled, violated, suspended, resumed,
-  discharged), with the day's quantity, the running total and the status that evening;
+  discharged), with the day's quantity, the running total, the status that evening and
+  whether a hypothetical event (or a hypothetical scenario) is behind it;
 * ``events`` - each event of the scenario: accepted or refused (with the reason), the
   state after it, and its provenance (hypothetical, note, source);
 * ``allegations`` - each allegation and its ruling (an allegation is not a finding).
@@ -35,7 +36,7 @@ Row = dict[str, Any]
 #: The columns of each table, in order.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "ledger": ("day", "obligation", "obligor", "phase", "change", "quantity", "progress",
-               "status"),
+               "status", "hypothetical"),
     "events": ("index", "day", "type", "description", "party", "obligation", "quantity",
                "accepted", "reason", "state_after", "hypothetical", "note", "source"),
     "allegations": ("id", "day", "by", "against", "obligation", "evidence", "status",
@@ -48,9 +49,13 @@ _STATUS_AFTER = {"active": "active", "fulfilled": "fulfilled", "violated": "viol
                  "suspended": "suspended", "resumed": "active", "discharged": "discharged"}
 
 
-def _ledger_rows(run: Run) -> list[Row]:
+def _ledger_rows(outcome: Outcome) -> list[Row]:
+    """Rows of the ledger over time. ``hypothetical``: the scenario is, or an event marked
+    hypothetical acted on the obligation that day (a performance, suspension, resumption)."""
+    run = outcome.run
     rows: list[Row] = []
     deal = run.deal
+    marked = {(e.day, getattr(e, "obligation", None)) for e in run.events() if e.hypothetical}
     for entry in run.ledger.values():
         ob = entry.obligation
         phase = deal.phases[deal.obligation_phase(ob.id)].id
@@ -59,8 +64,10 @@ def _ledger_rows(run: Run) -> list[Row]:
         for day, what in entry.history:
             row = day_rows.get(day)
             if row is None:
-                row = day_rows[day] = {"day": day, "obligation": ob.id, "obligor": ob.obligor,
-                                       "phase": phase, "change": [], "quantity": 0}
+                row = day_rows[day] = {
+                    "day": day, "obligation": ob.id, "obligor": ob.obligor, "phase": phase,
+                    "change": [], "quantity": 0, "hypothetical": outcome.scenario.hypothetical
+                    or (day, ob.id) in marked}
             if isinstance(what, int):
                 progress += what
                 row["quantity"] += what
@@ -108,7 +115,7 @@ def _allegation_rows(run: Run) -> list[Row]:
 def records(outcome: Outcome, table: str = "ledger") -> list[Row]:
     """The rows of ``table`` (``ledger``, ``events`` or ``allegations``) of ``outcome``."""
     if table == "ledger":
-        return _ledger_rows(outcome.run)
+        return _ledger_rows(outcome)
     if table == "events":
         return _event_rows(outcome)
     if table == "allegations":
