@@ -187,7 +187,7 @@ def _violation(v: dict[str, Any] | None) -> str:
 
 def _allegation(a: Any) -> str:
     what = a.obligation or "the deal"
-    return f"{a.id} day {a.day} {a.by} v {a.against} {what}: {a.status}"
+    return f"{a.id} day {a.day} {a.by} v {a.against} {what}: {a.status.value}"
 
 
 def _progress(run: Run, entry_id: str) -> str:

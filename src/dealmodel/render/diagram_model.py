@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING
 import attrs
 
 from dealmodel.engine.machine import lifecycle
+from dealmodel.engine.records import StatusChanged
 from dealmodel.model.deal import Deal
-from dealmodel.model.obligations import Obligation, ObligationKind
+from dealmodel.model.obligations import Obligation, ObligationKind, ObligationStatus
 from dealmodel.model.phases import TERMINAL_STATES, ExpiryRule, Phase
 
 if TYPE_CHECKING:
@@ -280,13 +281,15 @@ def run_notes(run: Run) -> tuple[RunNote, ...]:
     for entry in run.ledger.values():
         phase = deal.phases[deal.obligation_phase(entry.id)].id
         start: tuple[int, str] | None = None
-        for day, what in entry.history:
-            if isinstance(what, str) and what.startswith("suspended by "):
-                start = (day, what.removeprefix("suspended by "))
-            elif start is not None and isinstance(what, str):
+        for r in entry.history:
+            if not isinstance(r, StatusChanged):
+                continue
+            if r.status is ObligationStatus.SUSPENDED:
+                start = (r.day, r.actor or entry.obligation.obligor)
+            elif start is not None:
                 notes.append(RunNote("suspended", phase, start[0],
                                      f"{entry.id} suspended by {name.get(start[1], start[1])}, "
-                                     f"days {start[0]}-{day}"))
+                                     f"days {start[0]}-{r.day}"))
                 start = None
         if start is not None:
             notes.append(RunNote("suspended", phase, start[0],
@@ -295,7 +298,7 @@ def run_notes(run: Run) -> tuple[RunNote, ...]:
     for a in run.allegations:
         phase = (deal.phases[deal.obligation_phase(a.obligation)].id if a.obligation
                  else _phase_on(run, a.day))
-        ruling = (f"{a.status} by {name.get(a.ruled_by, a.ruled_by)} day {a.ruled_day}"
+        ruling = (f"{a.status.value} by {name.get(a.ruled_by, a.ruled_by)} day {a.ruled_day}"
                   if a.ruled_by else "no ruling")
         notes.append(RunNote("alleged", phase, a.day,
                              f"{a.id} day {a.day}: {name.get(a.by, a.by)} alleges "

@@ -194,7 +194,7 @@ def allegations_table(run: Run) -> Table:
     """The allegations made in the run and their rulings (an allegation is not a finding)."""
     rows = []
     for a in run.allegations:
-        ruling = (f"{a.status} by {a.ruled_by}, day {a.ruled_day}" if a.ruled_by
+        ruling = (f"{a.status.value} by {a.ruled_by}, day {a.ruled_day}" if a.ruled_by
                   else "no ruling")
         rows.append((a.id, str(a.day), a.by, a.against, a.obligation or "the deal", ruling))
     return Table(("id", "day", "by", "against", "obligation", "ruling"), rows,

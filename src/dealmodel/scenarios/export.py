@@ -4,8 +4,10 @@ Three tables, each a list of dicts with the same keys (:data:`COLUMNS`):
 
 * ``ledger`` - the obligation ledger over time: one row per obligation per day on which
   it changed (became active, was performed, fulfilled, violated, suspended, resumed,
-  discharged), with the day's quantity, the running total, the status that evening and
-  whether a hypothetical event (or a hypothetical scenario) is behind it;
+  discharged, target changed) and why (``cause``: the engine's typed record, e.g.
+  ``deadline met``, ``suspended by israel``), with the day's quantity, the running total,
+  the target, the status that evening and whether a hypothetical event (or a
+  hypothetical scenario) is behind it;
 * ``events`` - each event of the scenario: accepted or refused (with the reason), the
   state after it, and its provenance (hypothetical, note, source);
 * ``allegations`` - each allegation and its ruling (an allegation is not a finding).
@@ -23,6 +25,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from dealmodel._optional import require
+from dealmodel.engine.records import (
+    Performance,
+    Record,
+    StatusChanged,
+    TargetChanged,
+    Violated,
+)
 from dealmodel.errors import DealModelError
 
 if TYPE_CHECKING:
@@ -35,8 +44,8 @@ Row = dict[str, Any]
 
 #: The columns of each table, in order.
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "ledger": ("day", "obligation", "obligor", "phase", "change", "quantity", "progress",
-               "status", "hypothetical"),
+    "ledger": ("day", "obligation", "obligor", "phase", "change", "cause", "quantity",
+               "progress", "target", "status", "hypothetical"),
     "events": ("index", "day", "type", "description", "party", "obligation", "quantity",
                "accepted", "reason", "state_after", "hypothetical", "note", "source"),
     "allegations": ("id", "day", "by", "against", "obligation", "evidence", "status",
@@ -44,14 +53,23 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 TABLES = tuple(COLUMNS)
 
-# What each ledger history entry says, by its first word, and the status it leaves.
-_STATUS_AFTER = {"active": "active", "fulfilled": "fulfilled", "violated": "violated",
-                 "suspended": "suspended", "resumed": "active", "discharged": "discharged"}
+def _change(record: Record) -> tuple[str, str | None]:
+    """(what happened, why) of one ledger record, as typed fields."""
+    if isinstance(record, Performance):
+        return "performed", None
+    if isinstance(record, StatusChanged):
+        return record.status.value, record.cause.value
+    if isinstance(record, Violated):
+        return "violated", record.why
+    if isinstance(record, TargetChanged):
+        return "target changed", f"target {record.target}"
+    return record.kind, None
 
 
 def _ledger_rows(outcome: Outcome) -> list[Row]:
-    """Rows of the ledger over time. ``hypothetical``: the scenario is, or an event marked
-    hypothetical acted on the obligation that day (a performance, suspension, resumption)."""
+    """Rows of the ledger over time, one per obligation per day, from the run's typed
+    records. ``hypothetical``: the scenario is, or an event marked hypothetical acted on
+    the obligation that day (a performance, suspension, resumption)."""
     run = outcome.run
     rows: list[Row] = []
     deal = run.deal
@@ -59,28 +77,36 @@ def _ledger_rows(outcome: Outcome) -> list[Row]:
     for entry in run.ledger.values():
         ob = entry.obligation
         phase = deal.phases[deal.obligation_phase(ob.id)].id
-        progress, status = 0, "pending"
+        progress, status, target = 0, "pending", entry.obligation.target
         day_rows: dict[int, Row] = {}
-        for day, what in entry.history:
+        for record in entry.history:
+            day = record.day
             row = day_rows.get(day)
             if row is None:
                 row = day_rows[day] = {
                     "day": day, "obligation": ob.id, "obligor": ob.obligor, "phase": phase,
-                    "change": [], "quantity": 0, "hypothetical": outcome.scenario.hypothetical
-                    or (day, ob.id) in marked}
-            if isinstance(what, int):
-                progress += what
-                row["quantity"] += what
-                row["change"].append("performed")
-            else:
-                word = what.split(":")[0].split(" ")[0]
-                status = _STATUS_AFTER.get(word, status)
-                row["change"].append(what)
-            row["progress"] = progress
-            row["status"] = status
+                    "change": [], "cause": [], "quantity": 0,
+                    "hypothetical": outcome.scenario.hypothetical or (day, ob.id) in marked}
+            change, cause = _change(record)
+            if isinstance(record, Performance):
+                progress = record.progress
+                row["quantity"] += record.quantity
+            elif isinstance(record, StatusChanged):
+                status = record.status.value
+                if record.actor:
+                    cause = f"{cause} by {record.actor}"
+            elif isinstance(record, Violated):
+                status = "violated"
+            elif isinstance(record, TargetChanged):
+                target = record.target
+            row["change"].append(change)
+            if cause:
+                row["cause"].append(cause)
+            row.update(progress=progress, status=status, target=target)
         rows.extend(day_rows.values())
     for row in rows:
-        row["change"] = "; ".join(row["change"])
+        row["change"] = "; ".join(dict.fromkeys(row["change"]))
+        row["cause"] = "; ".join(dict.fromkeys(row["cause"])) or None
         row["quantity"] = row["quantity"] or None
     rows.sort(key=lambda r: r["day"])  # stable: ledger order within a day
     return rows
@@ -108,7 +134,8 @@ def _event_rows(outcome: Outcome) -> list[Row]:
 
 def _allegation_rows(run: Run) -> list[Row]:
     return [{"id": a.id, "day": a.day, "by": a.by, "against": a.against,
-             "obligation": a.obligation, "evidence": a.evidence or None, "status": a.status,
+             "obligation": a.obligation, "evidence": a.evidence or None,
+             "status": a.status.value,
              "ruled_by": a.ruled_by, "ruled_day": a.ruled_day} for a in run.allegations]
 
 
