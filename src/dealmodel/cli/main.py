@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from dealmodel.cli import diagrams as _cli_diagrams
+from dealmodel.cli import schema as _cli_schema
 from dealmodel.cli import whatif as _cli_whatif
 from dealmodel.errors import DealModelError, MissingExtraError
 from dealmodel.io.deals import builtin_deal, builtin_deals, load_deal
@@ -155,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _cli_diagrams.add_commands(sub)
     _cli_whatif.add_commands(sub)
+    _cli_schema.add_commands(sub)
     return parser
 
 

@@ -23,13 +23,25 @@ from dealmodel.model.obligations import (
 )
 from dealmodel.model.phases import ExpiryRule, Extension, Phase, parse_condition
 
-_DEAL_FIELDS = ("id", "title", "description", "in_force", "hypothetical", "parties",
-                "mediators", "clauses", "phases")
-_PHASE_FIELDS = ("id", "name", "duration_days", "entry_condition", "requires_agreement",
-                 "on_expiry", "obligations", "extension", "suspendable", "clause")
-_OBLIGATION_FIELDS = ("id", "obligor", "beneficiary", "kind", "description", "quantity",
-                      "due_day", "schedule", "reciprocal", "clause")
-
+#: The fields a deal file may give, per object: the loader rejects any other field, and
+#: the JSON Schema (:mod:`dealmodel.io.schema`) is generated from this table.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "deal": ("id", "title", "description", "in_force", "hypothetical", "parties",
+             "mediators", "clauses", "phases"),
+    "party": ("id", "name", "role"),
+    "clause": ("id", "summary", "sources", "disputed", "dispute_note"),
+    "phase": ("id", "name", "duration_days", "entry_condition", "requires_agreement",
+              "on_expiry", "obligations", "extension", "suspendable", "clause"),
+    "extension": ("max_days", "granted_by", "per_day", "clause"),
+    "obligation": ("id", "obligor", "beneficiary", "kind", "description", "quantity",
+                   "due_day", "schedule", "reciprocal", "clause"),
+    "quantity": ("amount", "unit"),
+    "milestone": ("day", "cumulative"),
+    "reciprocity": ("per", "ratio"),
+}
+_DEAL_FIELDS = FIELDS["deal"]
+_PHASE_FIELDS = FIELDS["phase"]
+_OBLIGATION_FIELDS = FIELDS["obligation"]
 
 def _enum_value(reader: Reader, data: dict[str, Any], key: str, path: str,
                 enum_type: type[enum.Enum], default: enum.Enum) -> Any:
@@ -51,7 +63,7 @@ def _load_obligation(reader: Reader, data: Any, path: str) -> Obligation | None:
                        ObligationKind.QUANTITY if has_quantity else ObligationKind.ACT)
     quantity = None
     if has_quantity:
-        q = reader.mapping(m["quantity"], f"{path}.quantity", ("amount", "unit"))
+        q = reader.mapping(m["quantity"], f"{path}.quantity", FIELDS["quantity"])
         if q is not None:
             amount = reader.field(q, "amount", f"{path}.quantity", int)
             unit = reader.field(q, "unit", f"{path}.quantity", str)
@@ -60,7 +72,7 @@ def _load_obligation(reader: Reader, data: Any, path: str) -> Obligation | None:
     schedule = []
     for k, item in enumerate(reader.items(m, "schedule", path)):
         mp = f"{path}.schedule[{k}]"
-        mm = reader.mapping(item, mp, ("day", "cumulative"))
+        mm = reader.mapping(item, mp, FIELDS["milestone"])
         if mm is not None:
             day = reader.field(mm, "day", mp, int)
             cum = reader.field(mm, "cumulative", mp, int)
@@ -71,7 +83,7 @@ def _load_obligation(reader: Reader, data: Any, path: str) -> Obligation | None:
     reciprocal = []
     for k, item in enumerate(reader.items(m, "reciprocal", path)):
         rp = f"{path}.reciprocal[{k}]"
-        rm = reader.mapping(item, rp, ("per", "ratio"))
+        rm = reader.mapping(item, rp, FIELDS["reciprocity"])
         if rm is not None:
             per = reader.field(rm, "per", rp, str)
             ratio = reader.field(rm, "ratio", rp, int)
@@ -112,7 +124,7 @@ def _load_phase(reader: Reader, data: Any, path: str) -> Phase | None:
     extension = None
     if m.get("extension") is not None:
         ep = f"{path}.extension"
-        em = reader.mapping(m["extension"], ep, ("max_days", "granted_by", "per_day", "clause"))
+        em = reader.mapping(m["extension"], ep, FIELDS["extension"])
         if em is not None:
             max_days = reader.field(em, "max_days", ep, int)
             granted = reader.items(em, "granted_by", ep, required=True)
@@ -147,7 +159,7 @@ def deal_from_dict(data: Any, source: str | None = None) -> Deal:
     for key, default_role in (("parties", "party"), ("mediators", "mediator")):
         for i, item in enumerate(reader.items(m, key, "", required=key == "parties")):
             pp = f"{key}[{i}]"
-            pm = reader.mapping(item, pp, ("id", "name", "role"))
+            pm = reader.mapping(item, pp, FIELDS["party"])
             if pm is None:
                 continue
             pid = reader.field(pm, "id", pp, str)
@@ -164,7 +176,7 @@ def deal_from_dict(data: Any, source: str | None = None) -> Deal:
     clauses: list[Clause] = []
     for i, item in enumerate(reader.items(m, "clauses", "")):
         cp = f"clauses[{i}]"
-        cm = reader.mapping(item, cp, ("id", "summary", "sources", "disputed", "dispute_note"))
+        cm = reader.mapping(item, cp, FIELDS["clause"])
         if cm is None:
             continue
         cid = reader.field(cm, "id", cp, str)
