@@ -116,7 +116,7 @@ def test_help_teaches(capsys: pytest.CaptureFixture[str]) -> None:
     assert "dealmodel run gaza-2025" in out and "exit codes" in out
     with pytest.raises(SystemExit):
         main(["run", "--help"])
-    assert "example:" in capsys.readouterr().out
+    assert "examples:" in capsys.readouterr().out
 
 
 def test_deals_and_check(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

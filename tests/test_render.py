@@ -105,7 +105,7 @@ def test_no_renderer_writes_dot_and_says_how_to_install(
         assert dot.read_text("utf-8") == to_dot(diagram_model(gaza))
         err = capsys.readouterr().err
         assert f"{out} was not written" in err and f"source is in {dot}" in err
-        assert "pip install 'dealmodel[render]'" in err
+        assert "pip install 'dealmodel[diagrams]'" in err
         assert "apt install graphviz" in err
         assert f"dot -Tsvg {dot} -o {tmp_path / 'gaza.svg'}" in err
 
@@ -116,7 +116,7 @@ def test_no_renderer_still_writes_dot_and_mermaid(tmp_path: Path, no_renderer: N
 
 
 def test_render_svg_without_renderer_raises(no_renderer: None) -> None:
-    with pytest.raises(render.NoRendererError, match="pip install 'dealmodel\\[render\\]'"):
+    with pytest.raises(render.NoRendererError, match="pip install 'dealmodel\\[diagrams\\]'"):
         render.render_svg("digraph { a -> b }")
 
 

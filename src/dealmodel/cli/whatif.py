@@ -6,9 +6,10 @@ import argparse
 import sys
 from typing import Any
 
+from dealmodel.cli._help import docs
 from dealmodel.errors import Problem, ScenarioError
 
-EPILOG = """\
+EPILOG = f"""\
 examples:
   dealmodel whatif gaza-2025-whatif        the built-in Gaza 2025 what-if variants
   dealmodel whatif examples/gaza-2025-whatif.yaml
@@ -17,7 +18,10 @@ examples:
 
 Variants are hypothetical; every output says so. A bad variant exits 2 naming the
 variant and the field; a variant event the engine refuses is reported in the table.
-docs: docs/how-to/what-if.md, docs/reference/scenario-file.md#variants
+  dealmodel whatif gaza-2025-whatif --csv obligations > whatif.csv
+
+The table fits the terminal (cells wrap); no colour when piped or with NO_COLOR set.
+docs: {docs("how-to/what-if/")}, {docs("reference/scenario-file/#variants")}
 """
 
 
@@ -53,7 +57,7 @@ def _cmd_whatif(args: argparse.Namespace) -> int:
     if scenario.raw_variants is None:
         with_variants = [name for name in builtin_scenarios()
                          if load_scenario(name).raw_variants is not None]
-        hint = ("add a 'variants:' list (see docs/reference/scenario-file.md#variants)"
+        hint = (f"add a 'variants:' list (see {docs('reference/scenario-file/#variants')})"
                 + (f", or try a built-in scenario that declares some: "
                    f"{', '.join(with_variants)}" if with_variants else ""))
         raise ScenarioError([Problem("variants", "the scenario declares no variants", hint)],

