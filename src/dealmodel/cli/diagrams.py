@@ -78,11 +78,15 @@ def add_commands(sub: Any) -> None:
     timeline = sub.add_parser(
         "timeline", help="draw a scenario's timeline chart (PNG, SVG or PDF)",
         description="Draw what happened, day by day: phase bands (limbo included), each "
-                    "obligation's due schedule against what was delivered, allegations and "
-                    "rulings, the collapse or conclusion.",
+                    "quantity obligation's deliveries against what was due, one row per "
+                    "obligation, allegations and rulings, the collapse or conclusion. For a "
+                    "scenario with variants: the base beside each hypothetical variant.",
         epilog=TIMELINE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     timeline.add_argument("scenario", metavar="SCENARIO",
                           help="a scenario YAML file or a built-in scenario name")
+    timeline.add_argument("--base", action="store_true",
+                          help="for a scenario with variants: chart the base run alone, in "
+                               "detail (default: the base beside each hypothetical variant)")
     timeline.add_argument("-o", "--output", metavar="FILE", required=True,
                           help="output file: .png, .svg or .pdf")
     timeline.set_defaults(func=_cmd_timeline)
@@ -197,7 +201,10 @@ def write_all(folder: Path, examples: Path) -> int:
         worst = max(worst, _write(model, folder / f"{stem}.compact.svg", compact=True))
         if outcome is not None:
             timeline = folder / f"{stem.removesuffix('.run')}.timeline.png"
-            write_timeline(outcome, timeline)
+            if outcome.scenario.raw_variants is not None:  # as `dealmodel timeline` draws it
+                write_variants_timeline(outcome.scenario, timeline)
+            else:
+                write_timeline(outcome, timeline)
             print(f"wrote {timeline}")
     return worst
 
@@ -211,7 +218,18 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
     check_suffix(out, SUFFIXES)
     if not out.parent.is_dir():
         raise DealModelError(f"{out}: the folder {out.parent} does not exist; create it first")
-    outcome = load_scenario(args.scenario).run()
-    write_timeline(outcome, out)
+    scenario = load_scenario(args.scenario)
+    if scenario.raw_variants is not None and not args.base:
+        write_variants_timeline(scenario, out)
+    else:
+        write_timeline(scenario.run(), out)
     print(f"wrote {out}")
     return 0
+
+
+def write_variants_timeline(scenario: Any, out: Path) -> None:
+    """The base run beside each of the scenario's hypothetical variants."""
+    from dealmodel.analysis.compare import compare
+    from dealmodel.render.whatif_chart import write_comparison_timeline
+
+    write_comparison_timeline(compare(scenario), out)
