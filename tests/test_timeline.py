@@ -55,7 +55,7 @@ def test_each_quantity_has_its_own_panel_so_no_line_hides_another() -> None:
     has its own panel in its own units, so neither line can hide the other."""
     fig = timeline_figure(resolve_scenario("gaza-2025").run())
     panels = fig.axes[1:-1]
-    assert [[t.get_text() for t in ax.get_legend().get_texts()][0] for ax in panels] == [
+    assert [ax.get_legend().get_texts()[0].get_text() for ax in panels] == [
         "hostages (Hamas): delivered 33 of 33", "prisoners (Israel): delivered 990 of 990",
         "detainees (Israel): delivered 1,000 of 1,000"]
     assert [ax.get_ylim()[1] for ax in panels] == pytest.approx([33 * 1.12, 990 * 1.12,
