@@ -9,6 +9,7 @@ flows: ``model`` (frozen definitions), ``io`` (YAML and dicts), ``engine`` (runs
 """
 
 from dealmodel import _display
+from dealmodel._version import __version__ as __version__
 from dealmodel.analysis.compare import (
     Comparison,
     VariantResult,
@@ -69,6 +70,8 @@ from dealmodel.scenarios.variants import Variant
 
 _display.register(_mimebundle)
 _display.register_html(_to_html)
+
+
 
 __all__ = [
     "AgreementReached",

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from dealmodel._version import __version__
 from dealmodel.cli import completion as _cli_completion
 from dealmodel.cli import diagrams as _cli_diagrams
 from dealmodel.cli import schema as _cli_schema
@@ -122,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "run a deal against dated events and see its state, obligations and "
                     "allegations.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     run = sub.add_parser(
         "run", help="run a scenario and print its timeline and summary",
@@ -187,15 +188,6 @@ def build_parser() -> argparse.ArgumentParser:
     _cli_schema.add_commands(sub)
     _cli_completion.add_commands(sub, parser)
     return parser
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("dealmodel")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        return "unknown"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from functools import partial
 from importlib import resources
@@ -21,18 +22,21 @@ from dealmodel.model.obligations import (
     Quantity,
     Reciprocity,
 )
-from dealmodel.model.phases import ExpiryRule, Extension, Phase, parse_condition
+from dealmodel.model.phases import ExpiryRule, Extension, Phase, Renewal, parse_condition
+from dealmodel.model.powers import Power, PowerKind
 
 #: The fields a deal file may give, per object: the loader rejects any other field, and
 #: the JSON Schema (:mod:`dealmodel.io.schema`) is generated from this table.
 FIELDS: dict[str, tuple[str, ...]] = {
     "deal": ("id", "title", "description", "in_force", "hypothetical", "parties",
-             "mediators", "clauses", "phases"),
+             "mediators", "clauses", "phases", "powers"),
     "party": ("id", "name", "role"),
     "clause": ("id", "summary", "sources", "disputed", "dispute_note"),
+    "power": ("power", "holders", "jointly", "phases", "notice_days", "max_days", "clause"),
     "phase": ("id", "name", "duration_days", "entry_condition", "requires_agreement",
-              "on_expiry", "obligations", "extension", "suspendable", "clause"),
-    "extension": ("max_days", "granted_by", "per_day", "clause"),
+              "on_expiry", "obligations", "extension", "suspendable", "clause", "renewal"),
+    "extension": ("max_days", "granted_by", "per_day", "clause", "max_days_each", "jointly"),
+    "renewal": ("term_days", "automatic", "notice_days", "max_renewals", "clause"),
     "obligation": ("id", "obligor", "beneficiary", "kind", "description", "quantity",
                    "due_day", "schedule", "reciprocal", "clause"),
     "quantity": ("amount", "unit"),
@@ -40,8 +44,10 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "reciprocity": ("per", "ratio"),
 }
 _DEAL_FIELDS = FIELDS["deal"]
+_POWER_FIELDS = FIELDS["power"]
 _PHASE_FIELDS = FIELDS["phase"]
 _OBLIGATION_FIELDS = FIELDS["obligation"]
+
 
 def _enum_value(reader: Reader, data: dict[str, Any], key: str, path: str,
                 enum_type: type[enum.Enum], default: enum.Enum) -> Any:
@@ -126,13 +132,27 @@ def _load_phase(reader: Reader, data: Any, path: str) -> Phase | None:
         ep = f"{path}.extension"
         em = reader.mapping(m["extension"], ep, FIELDS["extension"])
         if em is not None:
-            max_days = reader.field(em, "max_days", ep, int)
+            max_days = reader.field(em, "max_days", ep, int, None)
             granted = reader.items(em, "granted_by", ep, required=True)
             per_day = reader.field(em, "per_day", ep, dict, {})
             clause = reader.field(em, "clause", ep, str, None)
-            if max_days is not None:
-                extension = reader.build(ep, em, lambda: Extension(
-                    max_days, tuple(granted), dict(per_day), clause))
+            each = reader.field(em, "max_days_each", ep, int, None)
+            jointly = reader.field(em, "jointly", ep, bool, False)
+            extension = reader.build(ep, em, lambda: Extension(
+                max_days, tuple(granted), dict(per_day), clause, each, jointly))
+    renewal = None
+    if m.get("renewal") is not None:
+        rp = f"{path}.renewal"
+        rm = reader.mapping(m["renewal"], rp, FIELDS["renewal"])
+        if rm is not None:
+            term = reader.field(rm, "term_days", rp, int)
+            automatic = reader.field(rm, "automatic", rp, bool, True)
+            notice = reader.field(rm, "notice_days", rp, int, 0)
+            most = reader.field(rm, "max_renewals", rp, int, None)
+            rclause = reader.field(rm, "clause", rp, str, None)
+            if term is not None:
+                renewal = reader.build(rp, rm, lambda: Renewal(term, automatic, notice, most,
+                                                               rclause))
     duration = reader.field(m, "duration_days", path, int, None)
     fields = {
         "id": reader.field(m, "id", path, str),
@@ -146,7 +166,7 @@ def _load_phase(reader: Reader, data: Any, path: str) -> Phase | None:
         return None
     return reader.build(path, m, lambda: Phase(
         duration_days=duration, obligations=obligations, entry_condition=condition,
-        on_expiry=on_expiry, extension=extension, **fields))
+        on_expiry=on_expiry, extension=extension, renewal=renewal, **fields))
 
 
 def deal_from_dict(data: Any, source: str | None = None) -> Deal:
@@ -194,13 +214,42 @@ def deal_from_dict(data: Any, source: str | None = None) -> Deal:
         phase = _load_phase(reader, item, f"phases[{i}]")
         if phase is not None:
             phases.append(phase)
+    powers: list[Power] = []
+    for i, item in enumerate(reader.items(m, "powers", "")):
+        pp = f"powers[{i}]"
+        pm = reader.mapping(item, pp, _POWER_FIELDS)
+        if pm is None:
+            continue
+        kind = _enum_value(reader, pm, "power", pp, PowerKind, PowerKind.TERMINATE)
+        holders = pm.get("holders")
+        holders = [holders] if isinstance(holders, str) else reader.items(pm, "holders", pp,
+                                                                          required=True)
+        pfields = {
+            "jointly": reader.field(pm, "jointly", pp, bool, False),
+            "phases": tuple(reader.items(pm, "phases", pp)),
+            "notice_days": reader.field(pm, "notice_days", pp, int, 0),
+            "max_days": reader.field(pm, "max_days", pp, int, None),
+            "clause": reader.field(pm, "clause", pp, str, None),
+        }
+        power = reader.build(pp, pm, lambda: Power(kind, tuple(holders), **pfields))
+        if power is not None:
+            powers.append(power)
     deal_id = reader.field(m, "id", "", str)
     title = reader.field(m, "title", "", str, deal_id or "")
     in_force = m.get("in_force")
+    if in_force is not None:
+        if isinstance(in_force, dt.date) and not isinstance(in_force, dt.datetime):
+            in_force = in_force.isoformat()
+        elif not isinstance(in_force, str) or not _is_iso_date(in_force):
+            reader.problem("in_force", f"must be a date (YYYY-MM-DD), got {in_force!r:.40}",
+                           "write the date day 1 falls on, e.g. in_force: 2025-01-19", m,
+                           "in_force")
+            in_force = None
     fields = {
         "description": reader.field(m, "description", "", str, ""),
         "hypothetical": reader.field(m, "hypothetical", "", bool, False),
-        "in_force": str(in_force) if in_force is not None else None,
+        "in_force": in_force,
+        "powers": tuple(powers),
     }
     if reader.problems or deal_id is None:
         # Report what is wrong so far, plus the cross-reference problems we can still see.
@@ -209,6 +258,14 @@ def deal_from_dict(data: Any, source: str | None = None) -> Deal:
         return Deal(deal_id, title, parties, phases, clauses, **fields)
     except DealDefinitionError as exc:
         raise DealDefinitionError(_with_lines(exc.problems, m), source) from None
+
+
+def _is_iso_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _with_lines(problems: tuple[Problem, ...], data: Any) -> list[Problem]:
@@ -329,6 +386,16 @@ def deal_to_dict(deal: Deal) -> dict[str, Any]:
                                 "per_day": dict(p.extension.per_day)}
             if p.extension.clause:
                 out["extension"]["clause"] = p.extension.clause
+            if p.extension.max_days_each is not None:
+                out["extension"]["max_days_each"] = p.extension.max_days_each
+            if p.extension.jointly:
+                out["extension"]["jointly"] = True
+        if p.renewal is not None:
+            r = p.renewal
+            out["renewal"] = {"term_days": r.term_days, "automatic": r.automatic,
+                              "notice_days": r.notice_days, "max_renewals": r.max_renewals}
+            if r.clause:
+                out["renewal"]["clause"] = r.clause
         out["obligations"] = [obligation(o) for o in p.obligations]
         return out
 
@@ -343,4 +410,7 @@ def deal_to_dict(deal: Deal) -> dict[str, Any]:
                      "disputed": c.disputed, "dispute_note": c.dispute_note}
                     for c in deal.clauses],
         "phases": [phase(p) for p in deal.phases],
+        "powers": [{"power": w.kind.value, "holders": list(w.holders), "jointly": w.jointly,
+                    "phases": list(w.phases), "notice_days": w.notice_days,
+                    "max_days": w.max_days, "clause": w.clause} for w in deal.powers],
     }

@@ -32,7 +32,8 @@ from dealmodel.io.deals import FIELDS
 from dealmodel.model.actors import Clause, Party
 from dealmodel.model.deal import Deal
 from dealmodel.model.obligations import Milestone, Obligation, Quantity, Reciprocity
-from dealmodel.model.phases import Extension, Phase
+from dealmodel.model.phases import Extension, Phase, Renewal
+from dealmodel.model.powers import Power, PowerKind
 
 __all__ = [
     "DESCRIPTIONS",
@@ -53,9 +54,9 @@ SCHEMA_URL = ("https://raw.githubusercontent.com/dealmodel/dealmodel/main/src/de
 
 #: The model class behind each object of a deal file (keys of ``FIELDS``).
 MODELS: dict[str, type] = {
-    "deal": Deal, "party": Party, "clause": Clause, "phase": Phase, "extension": Extension,
-    "obligation": Obligation, "quantity": Quantity, "milestone": Milestone,
-    "reciprocity": Reciprocity,
+    "deal": Deal, "party": Party, "clause": Clause, "power": Power, "phase": Phase,
+    "extension": Extension, "renewal": Renewal, "obligation": Obligation,
+    "quantity": Quantity, "milestone": Milestone, "reciprocity": Reciprocity,
 }
 
 _SOURCE = {"anyOf": [{"type": "string"},
@@ -70,6 +71,11 @@ FILE_FORMS: dict[tuple[str, str], dict[str, Any]] = {
                             "description": "mediators, guarantors and monitors (role "
                                            "defaults to mediator)"},
     ("clause", "sources"): {"type": "array", "items": _SOURCE},
+    ("power", "power"): {"enum": [k.value for k in PowerKind],
+                         "description": "what the holders may do (default: terminate)"},
+    ("power", "holders"): {"anyOf": [{"type": "string"},
+                                     {"type": "array", "items": {"type": "string"}}],
+                           "description": "who holds the power ('parties': every party)"},
     ("phase", "entry_condition"): {
         "type": ["string", "null"],
         "description": 'a condition that must hold to enter the phase, e.g. '
@@ -108,7 +114,7 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
 
 #: Fields without a default in the model that the loader fills in when a file omits them.
 LOADER_DEFAULTS = {("deal", "title"), ("phase", "duration_days"), ("party", "name"),
-                   ("clause", "summary")}
+                   ("clause", "summary"), ("extension", "max_days")}
 
 _SCALARS: dict[Any, dict[str, Any]] = {
     int: {"type": "integer"}, str: {"type": "string"}, bool: {"type": "boolean"},

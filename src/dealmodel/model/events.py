@@ -16,11 +16,17 @@ Every event has a ``day`` (day 1 is the day the deal takes effect) and optional
 ``allege``                  ``by`` alleges that ``against`` violated ``obligation``
 ``rule``                    mediator ``by`` rules on ``allegation`` (``upheld``)
 ``hostilities_resumed``     fighting resumes; the deal collapses
+``terminate``               ``by`` declares the deal over (after ``notice_days``)
+``amend``                   ``by`` moves an obligation's ``due_day`` or ``quantity``
+``renew``                   ``by`` renews the current phase's term
+``object_renewal``          ``by`` objects to the automatic renewal of the term
+``declare``                 ``by`` declares a fact; with ``phase``, that it has begun
 ==========================  ========================================================
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
 import attrs
@@ -28,17 +34,23 @@ import attrs
 __all__ = [
     "EVENT_TYPES",
     "AgreementReached",
+    "Amended",
     "ClockAdvanced",
+    "Declared",
     "Event",
     "Extended",
     "HostilitiesResumed",
     "NegotiationsEnded",
     "NegotiationsOpened",
     "Performed",
+    "RenewalObjected",
+    "Renewed",
     "Resumed",
     "Ruling",
     "Suspended",
+    "Terminated",
     "ViolationAlleged",
+    "actors",
 ]
 
 
@@ -131,14 +143,31 @@ class Resumed(Event):
         return f"{self.party} resumes {what}"
 
 
+def _actors(value: str | Iterable[str]) -> str | tuple[str, ...]:
+    """``by`` is one actor id, or several acting together (a list in YAML)."""
+    if isinstance(value, str):
+        return value
+    items = tuple(value)
+    return items[0] if len(items) == 1 else items
+
+
+def actors(by: str | tuple[str, ...]) -> tuple[str, ...]:
+    """The actors of a ``by`` field, as a tuple."""
+    return (by,) if isinstance(by, str) else by
+
+
+def _who(by: str | tuple[str, ...]) -> str:
+    return by if isinstance(by, str) else " and ".join(by)
+
+
 @attrs.frozen
 class Extended(Event):
     TYPE: ClassVar[str] = "extend"
-    by: str
+    by: str | tuple[str, ...] = attrs.field(converter=_actors)
     days: int = 1
 
     def describe(self) -> str:
-        return f"{self.by} extends the phase by {self.days} day(s)"
+        return f"{_who(self.by)} extends the phase by {self.days} day(s)"
 
 
 @attrs.frozen
@@ -175,16 +204,73 @@ class HostilitiesResumed(Event):
         return "hostilities resume" + (f" (attributed to {self.by} as reported)" if self.by else "")
 
 
+@attrs.frozen
+class Terminated(Event):
+    TYPE: ClassVar[str] = "terminate"
+    by: str | tuple[str, ...] = attrs.field(converter=_actors)
+    notice_days: int = 0
+    reason: str = ""
+
+    def describe(self) -> str:
+        notice = f" with {self.notice_days} days' notice" if self.notice_days else ""
+        return f"{_who(self.by)} terminates the deal{notice}"
+
+
+@attrs.frozen
+class Amended(Event):
+    TYPE: ClassVar[str] = "amend"
+    by: str | tuple[str, ...] = attrs.field(converter=_actors)
+    obligation: str
+    due_day: int | None = None
+    quantity: int | None = None
+
+    def describe(self) -> str:
+        parts = [f"due day {self.due_day}" if self.due_day is not None else "",
+                 f"quantity {self.quantity:,}" if self.quantity is not None else ""]
+        return f"{_who(self.by)} amends {self.obligation}: " + ", ".join(p for p in parts if p)
+
+
+@attrs.frozen
+class Renewed(Event):
+    TYPE: ClassVar[str] = "renew"
+    by: str | tuple[str, ...] = attrs.field(converter=_actors)
+
+    def describe(self) -> str:
+        return f"{_who(self.by)} renews the term"
+
+
+@attrs.frozen
+class RenewalObjected(Event):
+    TYPE: ClassVar[str] = "object_renewal"
+    by: str | tuple[str, ...] = attrs.field(converter=_actors)
+
+    def describe(self) -> str:
+        return f"{_who(self.by)} objects to the renewal of the term"
+
+
+@attrs.frozen
+class Declared(Event):
+    TYPE: ClassVar[str] = "declare"
+    by: str | tuple[str, ...] = attrs.field(converter=_actors)
+    statement: str = ""
+    phase: str | None = None
+
+    def describe(self) -> str:
+        if self.phase is not None:
+            return f"{_who(self.by)} declares that {self.phase} has begun"
+        return f"{_who(self.by)} declares: {self.statement}"
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.TYPE: cls
     for cls in (ClockAdvanced, Performed, NegotiationsOpened, NegotiationsEnded,
                 AgreementReached, Suspended, Resumed, Extended, ViolationAlleged, Ruling,
-                HostilitiesResumed)
+                HostilitiesResumed, Terminated, Amended, Renewed, RenewalObjected, Declared)
 }
 
 _FIELD_TYPES: dict[str, tuple[type, ...]] = {
     "day": (int,), "quantity": (int,), "days": (int,), "upheld": (bool,),
-    "hypothetical": (bool,),
+    "hypothetical": (bool,), "notice_days": (int,), "due_day": (int,), "by": (str, list),
 }
 
 

@@ -30,10 +30,7 @@ _PATH = "#1f4e79"
 _RED = "#b2182b"
 _FILL = {"phase": "#dbe9f6", "terminal": "#eeeeee"}
 _VISITED = {"phase": "#8dbbe8", "terminal": "#bdbdbd"}
-_KEY = "arrows: solid = next phase, grey = lapse, dashed = hostilities resume"
-_END_TEXT = {"concluded": "Concluded\nevery phase completed",
-             "collapsed": "Collapsed\nhostilities resumed",
-             "lapsed": "Lapsed\nno agreement, no talks"}
+_KEY = "arrows: solid = next phase, grey = another ending, dashed = hostilities resume"
 
 
 def _q(text: str) -> str:
@@ -134,7 +131,7 @@ def to_compact_dot(model: DiagramModel) -> str:
     for s in ends:
         fill = (_VISITED if s.visited else _FILL)["terminal"]
         extra = f', color="{_PATH}", penwidth=2.6, peripheries=2' if s.final else ""
-        out.append(f"  {_nid(s.id)} [label={_label(_END_TEXT[s.id].split(chr(10)))}, "
+        out.append(f"  {_nid(s.id)} [label={_label([s.title, *s.details], 26)}, "
                    f'style=filled, fillcolor="{fill}", fontsize=10{extra}]')
     out.append("  {rank=sink; " + " ".join(_nid(s.id) for s in ends) + "}")
     out.extend(_edges(model))
@@ -165,7 +162,7 @@ def _edges(model: DiagramModel) -> list[str]:
         style = ""
         if trigger == "collapse":
             style = ', style=dashed, color="#b0b0b0", constraint=false'
-        elif trigger == "lapse":
+        elif b in TERMINAL_STATES and trigger != "conclude":
             style = ', color="#999999", constraint=false'
         if taken:
             text.append("day " + ", ".join(map(str, taken)))

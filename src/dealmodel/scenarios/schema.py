@@ -33,7 +33,8 @@ from dealmodel.scenarios import expect, scenario, selectors
 
 __all__ = ["event_schema", "scenario_schema"]
 
-_JSON = {int: "integer", str: "string", bool: "boolean", float: "number"}
+_JSON = {int: "integer", str: "string", bool: "boolean", float: "number", list: "array",
+         tuple: "array"}
 _DESCRIBE = {
     "deal": "a built-in deal name (e.g. gaza-2025), a path to a deal file (relative to "
             "this file), or the deal itself",
@@ -51,15 +52,24 @@ def _one_or_many(item: dict[str, Any]) -> dict[str, Any]:
     return {"anyOf": [item, {"type": "array", "items": item}]}
 
 
+def _field_type(types: tuple[type, ...], nullable: bool) -> dict[str, Any]:
+    """The JSON type of an event field the loader accepts as any of ``types``."""
+    kinds = [_JSON[t] for t in types]
+    if nullable:
+        kinds.append("null")
+    out: dict[str, Any] = {"type": kinds[0] if len(kinds) == 1 else kinds}
+    if "array" in kinds:
+        out["items"] = {"type": "string"}  # a list of actors (a joint act)
+    return out
+
+
 def event_schema(cls: type[Event]) -> dict[str, Any]:
     """One event type's schema: ``type`` fixed to its name, then its fields."""
     props: dict[str, Any] = {"type": {"const": cls.TYPE}}
     required = ["type"]
     for field in attrs.fields(cls):
-        kinds = [_JSON[t] for t in _FIELD_TYPES.get(field.name, (str,))]
-        if field.default is None:
-            kinds.append("null")
-        props[field.name] = {"type": kinds[0] if len(kinds) == 1 else kinds}
+        props[field.name] = _field_type(_FIELD_TYPES.get(field.name, (str,)),
+                                        nullable=field.default is None)
         if field.default is attrs.NOTHING:
             required.append(field.name)
     doc = (cls.__doc__ or "").strip().splitlines()
