@@ -61,6 +61,7 @@ def test_every_command_help_has_a_summary_and_examples(
     assert re.search(r"^examples?:\n  dealmodel " + name, text, re.M), text
     assert not REPO_PATH.search(text), REPO_PATH.search(text)
     assert "docs/" not in text.replace("dealmodel.github.io/dealmodel/", "")
+    assert "examples/" not in text  # an installed package has no examples folder
 
 
 def complete(words: list[str]) -> list[str]:

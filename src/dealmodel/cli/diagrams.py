@@ -22,7 +22,7 @@ examples:
   dealmodel diagram gaza-2025 -o gaza.svg                 the built-in deal's lifecycle
   dealmodel diagram gaza-2025 --compact -o gaza.pdf       phases and endings, 16 cm wide
   dealmodel diagram gaza-2025 -o gaza.png --obligations   with each phase's obligations
-  dealmodel diagram examples/gaza-2025-as-reported.yaml -o run.svg   a run overlaid
+  dealmodel diagram my-scenario.yaml -o run.svg           a scenario file's run overlaid
   dealmodel diagram gaza-2025 --scenario --compact -o run.svg   the built-in scenario's run
   dealmodel diagram gaza-2025 --scenario -o run.mmd       the built-in scenario, as Mermaid
   dealmodel diagram --all diagrams/                       regenerate the committed diagrams
@@ -39,7 +39,7 @@ docs: {docs("how-to/render-diagrams/")}
 TIMELINE_EPILOG = f"""\
 examples:
   dealmodel timeline gaza-2025 -o gaza-timeline.png
-  dealmodel timeline examples/gaza-2025-as-reported.yaml -o timeline.svg
+  dealmodel timeline my-scenario.yaml -o timeline.svg
   dealmodel timeline gaza-2025-whatif -o whatif.pdf       the base beside each variant
 
 Needs matplotlib: pip install 'dealmodel[charts]' (otherwise exit 1, saying so).

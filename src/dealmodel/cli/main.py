@@ -29,7 +29,7 @@ EPILOG = f"""\
 examples:
   dealmodel run gaza-2025                  run the built-in January 2025 Gaza scenario
   dealmodel run gaza-2025 --csv            the obligation ledger over time, as CSV
-  dealmodel run examples/gaza-2025-as-reported.yaml --json
+  dealmodel run my-scenario.yaml --json    a scenario file, as one JSON document
   dealmodel deals                          list the built-in deals
   dealmodel check my-deal.yaml             validate a deal definition
   dealmodel whatif gaza-2025-whatif        compare hypothetical variants side by side
@@ -155,8 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run each scenario file and compare its outcome with the file's "
         "expect: section (final state and day, phase entry days, obligation fields, "
         "counts). Lists every mismatch, expected against actual.",
-        epilog="examples:\n  dealmodel test examples/semantics/*.yaml\n"
-        "  dealmodel test examples/gaza-2025-record.yaml\n\n"
+        epilog="examples:\n  dealmodel test my-scenario.yaml\n"
+        "  dealmodel test scenarios/*.yaml -q\n\n"
         "exit codes: 0 all match, 1 a mismatch, 2 a file could not be loaded",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     test.add_argument("files", metavar="FILE", nargs="+", help="scenario files with expect:")

@@ -12,9 +12,9 @@ from dealmodel.errors import Problem, ScenarioError
 EPILOG = f"""\
 examples:
   dealmodel whatif gaza-2025-whatif        the built-in Gaza 2025 what-if variants
-  dealmodel whatif examples/gaza-2025-whatif.yaml
-  dealmodel whatif examples/gaza-2025-whatif.yaml --variant aid-not-cut --markdown
-  dealmodel whatif examples/gaza-2025-whatif.yaml --json | python -m json.tool
+  dealmodel whatif my-scenario.yaml       a scenario file with variants:
+  dealmodel whatif gaza-2025-whatif --variant aid-not-cut --markdown
+  dealmodel whatif gaza-2025-whatif --json | python -m json.tool
 
 Variants are hypothetical; every output says so. A bad variant exits 2 naming the
 variant and the field; a variant event the engine refuses is reported in the table.
