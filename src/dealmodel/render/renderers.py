@@ -215,9 +215,9 @@ def render_to_file(source: str, path: Path, mermaid: Callable[[], str] | None = 
 
 
 #: PDF pages are rasterised at this resolution when Graphviz's dot is not there to draw
-#: them as vectors, and at less for very large diagrams (at most _MAX_PIXELS).
+#: them as vectors, and at less for a poster-sized diagram (at most _MAX_PIXELS pixels).
 PDF_DPI = 300
-_MAX_PIXELS = 40_000_000
+_MAX_PIXELS = 16_000_000
 
 
 def svg_to_pdf(svg: bytes) -> bytes:
