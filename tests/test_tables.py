@@ -101,6 +101,9 @@ def test_comparison_html_is_compact_and_says_hypothetical() -> None:
     assert len(html.encode("utf-8")) < 20_000
     assert "<b>Hypothetical.</b>" in html
     assert "phase2-agreed-day-35<br>(hypothetical)" in html
+    # the run-level rows first, the per-obligation rows folded
+    assert html.index("diverges from base") < html.index("<summary>Obligations (")
+    assert html.index("<summary>Obligations (") < html.index(">p1_hostages *</td>")
     assert len(repr(comparison)) < 300
     assert all(len(repr(r)) < 200 for r in comparison.results)
 

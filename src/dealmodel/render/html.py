@@ -92,11 +92,22 @@ def comparison_html(comparison: Comparison) -> str:
     head = (f"<p><b>What-if: {esc(title)}</b><br><b>Hypothetical.</b> "
             f"{esc(HYPOTHETICAL_NOTE)} Compared on day {comparison.horizon}; rows in bold "
             "differ from the base.</p>")
-    body = tables.to_html(tables.Table(table.columns, table.rows, marked=table.marked),
-                          caption=False)
+    # the run-level rows first; the per-obligation rows (after "diverges from base") fold
+    split = next((i + 1 for i, row in enumerate(table.rows)
+                  if row[0].startswith("diverges from base")), len(table.rows))
+
+    def part(first: int, last: int) -> str:
+        return tables.to_html(tables.Table(
+            table.columns, table.rows[first:last],
+            marked={i - first for i in table.marked if first <= i < last}), caption=False)
+
+    differ = sum(1 for i in table.marked if i >= split)
     notes = "<ul>" + "".join(f"<li>{esc(n.strip())}</li>" for n in comparison.notes()) + "</ul>"
-    return _wrap(head, body, _details(f"What each variant changes ({len(comparison.variants)}"
-                                      " hypothetical variants)", notes))
+    return _wrap(head, part(0, split),
+                 _details(f"Obligations ({len(table.rows) - split} rows, {differ} differ)",
+                          part(split, len(table.rows))),
+                 _details(f"What each variant changes ({len(comparison.variants)}"
+                          " hypothetical variants)", notes))
 
 
 def deal_html(deal: Deal) -> str:
