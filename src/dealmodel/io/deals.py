@@ -26,14 +26,30 @@ from dealmodel.model.obligations import (
 from dealmodel.model.phases import ExpiryRule, Extension, Phase, Renewal, parse_condition
 from dealmodel.model.powers import Power, PowerKind
 
-_DEAL_FIELDS = ("id", "title", "description", "in_force", "hypothetical", "parties",
-                "mediators", "actors", "clauses", "phases", "powers")
-_POWER_FIELDS = ("power", "holders", "jointly", "phases", "notice_days", "max_days", "clause")
-_PHASE_FIELDS = ("id", "name", "duration_days", "entry_condition", "requires_agreement",
-                 "on_expiry", "obligations", "extension", "suspendable", "clause", "renewal")
-_OBLIGATION_FIELDS = ("id", "obligor", "obligors", "beneficiary", "beneficiaries", "kind",
-                      "description", "quantity", "due_day", "due", "schedule", "reciprocal",
-                      "parts", "strict", "clause")
+#: The fields a deal file may give, per object: the loader rejects any other field, and
+#: the JSON Schema (:mod:`dealmodel.io.schema`) is generated from this table.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "deal": ("id", "title", "description", "in_force", "hypothetical", "parties",
+             "mediators", "actors", "clauses", "phases", "powers"),
+    "party": ("id", "name", "role"),
+    "clause": ("id", "summary", "sources", "disputed", "dispute_note"),
+    "power": ("power", "holders", "jointly", "phases", "notice_days", "max_days", "clause"),
+    "phase": ("id", "name", "duration_days", "entry_condition", "requires_agreement",
+              "on_expiry", "obligations", "extension", "suspendable", "clause", "renewal"),
+    "extension": ("max_days", "granted_by", "per_day", "clause", "max_days_each", "jointly"),
+    "renewal": ("term_days", "automatic", "notice_days", "max_renewals", "clause"),
+    "obligation": ("id", "obligor", "obligors", "beneficiary", "beneficiaries", "kind",
+                   "description", "quantity", "due_day", "due", "schedule", "reciprocal",
+                   "parts", "strict", "clause"),
+    "quantity": ("amount", "unit"),
+    "milestone": ("day", "cumulative"),
+    "reciprocity": ("per", "ratio"),
+    "due": ("after", "days"),
+}
+_DEAL_FIELDS = FIELDS["deal"]
+_POWER_FIELDS = FIELDS["power"]
+_PHASE_FIELDS = FIELDS["phase"]
+_OBLIGATION_FIELDS = FIELDS["obligation"]
 _END_OF_PHASE = "end_of_phase"
 
 
@@ -57,7 +73,7 @@ def _load_obligation(reader: Reader, data: Any, path: str) -> Obligation | None:
                        ObligationKind.QUANTITY if has_quantity else ObligationKind.ACT)
     quantity = None
     if has_quantity:
-        q = reader.mapping(m["quantity"], f"{path}.quantity", ("amount", "unit"))
+        q = reader.mapping(m["quantity"], f"{path}.quantity", FIELDS["quantity"])
         if q is not None:
             amount = reader.field(q, "amount", f"{path}.quantity", int)
             unit = reader.field(q, "unit", f"{path}.quantity", str)
@@ -66,7 +82,7 @@ def _load_obligation(reader: Reader, data: Any, path: str) -> Obligation | None:
     schedule = []
     for k, item in enumerate(reader.items(m, "schedule", path)):
         mp = f"{path}.schedule[{k}]"
-        mm = reader.mapping(item, mp, ("day", "cumulative"))
+        mm = reader.mapping(item, mp, FIELDS["milestone"])
         if mm is not None:
             day = reader.field(mm, "day", mp, int)
             cum = reader.field(mm, "cumulative", mp, int)
@@ -77,7 +93,7 @@ def _load_obligation(reader: Reader, data: Any, path: str) -> Obligation | None:
     reciprocal = []
     for k, item in enumerate(reader.items(m, "reciprocal", path)):
         rp = f"{path}.reciprocal[{k}]"
-        rm = reader.mapping(item, rp, ("per", "ratio"))
+        rm = reader.mapping(item, rp, FIELDS["reciprocity"])
         if rm is not None:
             per = reader.field(rm, "per", rp, str)
             ratio = reader.field(rm, "ratio", rp, int)
@@ -132,7 +148,7 @@ def _load_due(reader: Reader, m: dict[str, Any], path: str) -> tuple[RelativeDue
         reader.problem(dp, f"must be {_END_OF_PHASE} or a mapping {{after, days}}, got "
                        f"{raw!r:.60}", "e.g. due: {after: p1_hostages, days: 30}", m, "due")
         return None, False
-    dm = reader.mapping(raw, dp, ("after", "days"))
+    dm = reader.mapping(raw, dp, FIELDS["due"])
     if dm is None:
         return None, False
     after = reader.field(dm, "after", dp, str)
@@ -161,8 +177,7 @@ def _load_phase(reader: Reader, data: Any, path: str) -> Phase | None:
     extension = None
     if m.get("extension") is not None:
         ep = f"{path}.extension"
-        em = reader.mapping(m["extension"], ep, ("max_days", "granted_by", "per_day", "clause",
-                                                 "max_days_each", "jointly"))
+        em = reader.mapping(m["extension"], ep, FIELDS["extension"])
         if em is not None:
             max_days = reader.field(em, "max_days", ep, int, None)
             granted = reader.items(em, "granted_by", ep, required=True)
@@ -175,8 +190,7 @@ def _load_phase(reader: Reader, data: Any, path: str) -> Phase | None:
     renewal = None
     if m.get("renewal") is not None:
         rp = f"{path}.renewal"
-        rm = reader.mapping(m["renewal"], rp, ("term_days", "automatic", "notice_days",
-                                               "max_renewals", "clause"))
+        rm = reader.mapping(m["renewal"], rp, FIELDS["renewal"])
         if rm is not None:
             term = reader.field(rm, "term_days", rp, int)
             automatic = reader.field(rm, "automatic", rp, bool, True)
@@ -213,7 +227,7 @@ def deal_from_dict(data: Any, source: str | None = None) -> Deal:
                               ("actors", None)):
         for i, item in enumerate(reader.items(m, key, "", required=key == "parties")):
             pp = f"{key}[{i}]"
-            pm = reader.mapping(item, pp, ("id", "name", "role"))
+            pm = reader.mapping(item, pp, FIELDS["party"])
             if pm is None:
                 continue
             pid = reader.field(pm, "id", pp, str)
@@ -236,7 +250,7 @@ def deal_from_dict(data: Any, source: str | None = None) -> Deal:
     clauses: list[Clause] = []
     for i, item in enumerate(reader.items(m, "clauses", "")):
         cp = f"clauses[{i}]"
-        cm = reader.mapping(item, cp, ("id", "summary", "sources", "disputed", "dispute_note"))
+        cm = reader.mapping(item, cp, FIELDS["clause"])
         if cm is None:
             continue
         cid = reader.field(cm, "id", cp, str)
