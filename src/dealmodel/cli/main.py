@@ -10,13 +10,14 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from dealmodel.cli import diagrams as _cli_diagrams
 from dealmodel.cli import whatif as _cli_whatif
+from dealmodel.cli._inputs import add_input_options, input_options
 from dealmodel.errors import DealModelError
-from dealmodel.io.deals import builtin_deal, builtin_deals, load_deal
-from dealmodel.scenarios.scenario import load_scenario
+from dealmodel.io.deals import builtin_deal, builtin_deals
+from dealmodel.model.deal import Deal
+from dealmodel.scenarios.scenario import load_deal_or_scenario, load_scenario
 
 __all__ = ["main"]
 
@@ -25,7 +26,9 @@ examples:
   dealmodel run gaza-2025                  run the built-in January 2025 Gaza scenario
   dealmodel run examples/gaza-2025-as-reported.yaml --json
   dealmodel deals                          list the built-in deals
-  dealmodel check my-deal.yaml             validate a deal definition
+  dealmodel check my-deal.yaml             validate a deal or scenario file
+  dealmodel run theirs.yaml --allow-path ../deals
+                                           let a scenario read deal files in ../deals
   dealmodel whatif examples/gaza-2025-whatif.yaml
                                            compare hypothetical variants side by side
   dealmodel diagram gaza-2025 -o gaza.svg  draw a deal's phase diagram
@@ -37,7 +40,7 @@ docs: docs/tutorial/first-run.md
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    outcome = load_scenario(args.scenario).run()
+    outcome = load_scenario(args.scenario, **input_options(args)).run()
     if args.json:
         print(json.dumps(outcome.to_dict(), indent=2))
     else:
@@ -59,11 +62,17 @@ def _cmd_deals(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    path = Path(args.deal)
-    deal = load_deal(path) if path.exists() else builtin_deal(args.deal)
-    obligations = sum(len(p.obligations) for p in deal.phases)
-    print(f"{args.deal}: ok - {deal.id}, {len(deal.phases)} phases, {obligations} obligations, "
-          f"{len(deal.states())} lifecycle states")
+    loaded = load_deal_or_scenario(args.file, **input_options(args))
+    if isinstance(loaded, Deal):
+        deal = loaded
+        obligations = sum(len(p.obligations) for p in deal.phases)
+        print(f"{args.file}: ok - {deal.id}, {len(deal.phases)} phases, {obligations} "
+              f"obligations, {len(deal.states())} lifecycle states")
+        return 0
+    variants = len(loaded.variants())
+    title = f" {loaded.title!r}" if loaded.title else ""
+    print(f"{args.file}: ok - scenario{title} on {loaded.deal.id}, {len(loaded.events)} events"
+          + (f", {variants} variants" if variants else ""))
     return 0
 
 
@@ -90,15 +99,22 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=_cmd_run)
     deals = sub.add_parser("deals", help="list the built-in deals")
     deals.set_defaults(func=_cmd_deals)
-    check = sub.add_parser("check", help="validate a deal definition (YAML file or built-in)",
-                           epilog="example:\n  dealmodel check my-deal.yaml",
-                           formatter_class=argparse.RawDescriptionHelpFormatter)
-    check.add_argument("deal", metavar="DEAL")
+    check = sub.add_parser(
+        "check", help="validate a deal or scenario file (or a built-in name)",
+        description="Load a deal or scenario file and report every problem at once, each "
+                    "with its line and field; a scenario's events and variants are checked "
+                    "against its deal. Nothing is run.",
+        epilog="examples:\n  dealmodel check my-deal.yaml\n  dealmodel check my-scenario.yaml",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    check.add_argument("file", metavar="FILE", help="a deal or scenario YAML file, or a "
+                       "built-in name")
     check.set_defaults(func=_cmd_check)
     # Commands of other modules register themselves here (each owns its module).
 
     _cli_diagrams.add_commands(sub)
     _cli_whatif.add_commands(sub)
+    for name in ("run", "check", "whatif", "diagram", "timeline"):
+        add_input_options(sub.choices[name])
     return parser
 
 

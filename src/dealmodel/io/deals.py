@@ -1,17 +1,24 @@
-"""Deal files: YAML and plain dicts to Deal objects and back, and the built-in deals."""
+"""Deal files: YAML and plain dicts to Deal objects and back, and the built-in deals.
+
+One pass over the data reports every problem at once - field problems (wrong type,
+unknown field, missing field) and the cross-reference problems the Deal finds itself
+(an obligor that is not a party, a condition naming an unknown obligation) - each with
+its path, line and fix.
+"""
 
 from __future__ import annotations
 
 import enum
+import os
 from functools import partial
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from dealmodel.errors import DealDefinitionError, Problem
-from dealmodel.io.yaml import LineDict, Reader, load_yaml, yaml_error_problem
+from dealmodel.errors import DealDefinitionError, InputError, Problem
+from dealmodel.io.limits import Limits
+from dealmodel.io.reader import Reader
+from dealmodel.io.resolve import AllowPaths, Source, builtin_names, load_source, resolve
+from dealmodel.io.yaml import LineDict
 from dealmodel.model.actors import Clause, Party, Role
 from dealmodel.model.deal import Deal
 from dealmodel.model.obligations import (
@@ -36,14 +43,14 @@ def _enum_value(reader: Reader, data: dict[str, Any], key: str, path: str,
     raw = reader.field(data, key, path, str, default.value)
     values = [e.value for e in enum_type]
     if raw not in values:
-        reader.problem(f"{path}.{key}", f"must be one of {', '.join(values)}, got {raw!r}",
-                       "", data, key)
+        reader.problem(f"{path}.{key}", f"must be one of {', '.join(values)}, got "
+                       f"{reader.show(raw)}", "", data, key)
         return default
     return enum_type(raw)
 
 
-def _load_obligation(reader: Reader, data: Any, path: str) -> Obligation | None:
-    m = reader.mapping(data, path, _OBLIGATION_FIELDS)
+def _load_obligation(reader: Reader, data: Any, path: str, parent: Any) -> Obligation | None:
+    m = reader.mapping(data, path, _OBLIGATION_FIELDS, parent)
     if m is None:
         return None
     has_quantity = "quantity" in m
@@ -51,7 +58,7 @@ def _load_obligation(reader: Reader, data: Any, path: str) -> Obligation | None:
                        ObligationKind.QUANTITY if has_quantity else ObligationKind.ACT)
     quantity = None
     if has_quantity:
-        q = reader.mapping(m["quantity"], f"{path}.quantity", ("amount", "unit"))
+        q = reader.mapping(m["quantity"], f"{path}.quantity", ("amount", "unit"), m, "quantity")
         if q is not None:
             amount = reader.field(q, "amount", f"{path}.quantity", int)
             unit = reader.field(q, "unit", f"{path}.quantity", str)
@@ -60,7 +67,7 @@ def _load_obligation(reader: Reader, data: Any, path: str) -> Obligation | None:
     schedule = []
     for k, item in enumerate(reader.items(m, "schedule", path)):
         mp = f"{path}.schedule[{k}]"
-        mm = reader.mapping(item, mp, ("day", "cumulative"))
+        mm = reader.mapping(item, mp, ("day", "cumulative"), m, "schedule")
         if mm is not None:
             day = reader.field(mm, "day", mp, int)
             cum = reader.field(mm, "cumulative", mp, int)
@@ -71,7 +78,7 @@ def _load_obligation(reader: Reader, data: Any, path: str) -> Obligation | None:
     reciprocal = []
     for k, item in enumerate(reader.items(m, "reciprocal", path)):
         rp = f"{path}.reciprocal[{k}]"
-        rm = reader.mapping(item, rp, ("per", "ratio"))
+        rm = reader.mapping(item, rp, ("per", "ratio"), m, "reciprocal")
         if rm is not None:
             per = reader.field(rm, "per", rp, str)
             ratio = reader.field(rm, "ratio", rp, int)
@@ -93,13 +100,29 @@ def _load_obligation(reader: Reader, data: Any, path: str) -> Obligation | None:
         kind=kind, quantity=quantity, schedule=schedule, reciprocal=reciprocal, **fields))
 
 
-def _load_phase(reader: Reader, data: Any, path: str) -> Phase | None:
-    m = reader.mapping(data, path, _PHASE_FIELDS)
+def _load_extension(reader: Reader, m: dict[str, Any], path: str) -> Extension | None:
+    ep = f"{path}.extension"
+    em = reader.mapping(m["extension"], ep, ("max_days", "granted_by", "per_day", "clause"),
+                        m, "extension")
+    if em is None:
+        return None
+    max_days = reader.field(em, "max_days", ep, int)
+    granted = reader.texts(em, "granted_by", ep, required=True)
+    clause = reader.field(em, "clause", ep, str, None)
+    raw = reader.field(em, "per_day", ep, dict, {}, "e.g. per_day: {p1_hostages: 1}")
+    per_day = {key: reader.field(raw, key, f"{ep}.per_day", int) for key in raw}
+    if max_days is None or None in per_day.values():
+        return None
+    return reader.build(ep, em, lambda: Extension(max_days, tuple(granted), per_day, clause))
+
+
+def _load_phase(reader: Reader, data: Any, path: str, parent: Any) -> Phase | None:
+    m = reader.mapping(data, path, _PHASE_FIELDS, parent)
     if m is None:
         return None
     obligations = []
     for j, item in enumerate(reader.items(m, "obligations", path)):
-        ob = _load_obligation(reader, item, f"{path}.obligations[{j}]")
+        ob = _load_obligation(reader, item, f"{path}.obligations[{j}]", m)
         if ob is not None:
             obligations.append(ob)
     condition = None
@@ -107,20 +130,9 @@ def _load_phase(reader: Reader, data: Any, path: str) -> Phase | None:
     if text is not None:
         condition, problem = parse_condition(text, f"{path}.entry_condition")
         if problem is not None:
-            problem.line = m.line_of("entry_condition") if isinstance(m, LineDict) else None
-            reader.problems.append(problem)
-    extension = None
-    if m.get("extension") is not None:
-        ep = f"{path}.extension"
-        em = reader.mapping(m["extension"], ep, ("max_days", "granted_by", "per_day", "clause"))
-        if em is not None:
-            max_days = reader.field(em, "max_days", ep, int)
-            granted = reader.items(em, "granted_by", ep, required=True)
-            per_day = reader.field(em, "per_day", ep, dict, {})
-            clause = reader.field(em, "clause", ep, str, None)
-            if max_days is not None:
-                extension = reader.build(ep, em, lambda: Extension(
-                    max_days, tuple(granted), dict(per_day), clause))
+            line = m.line_of("entry_condition") if isinstance(m, LineDict) else None
+            reader.add([problem], line)
+    extension = _load_extension(reader, m, path) if m.get("extension") is not None else None
     duration = reader.field(m, "duration_days", path, int, None)
     fields = {
         "id": reader.field(m, "id", path, str),
@@ -137,39 +149,40 @@ def _load_phase(reader: Reader, data: Any, path: str) -> Phase | None:
         on_expiry=on_expiry, extension=extension, **fields))
 
 
-def deal_from_dict(data: Any, source: str | None = None) -> Deal:
-    """Build a Deal from plain data (as loaded from YAML); reports every problem at once."""
-    reader = Reader()
-    m = reader.mapping(data, "", _DEAL_FIELDS)
-    if m is None:
-        raise DealDefinitionError(reader.problems, source)
+def _load_parties(reader: Reader, m: dict[str, Any]) -> list[Party]:
     parties: list[Party] = []
+    roles = [r.value for r in Role]
     for key, default_role in (("parties", "party"), ("mediators", "mediator")):
         for i, item in enumerate(reader.items(m, key, "", required=key == "parties")):
             pp = f"{key}[{i}]"
-            pm = reader.mapping(item, pp, ("id", "name", "role"))
+            pm = reader.mapping(item, pp, ("id", "name", "role"), m, key)
             if pm is None:
                 continue
             pid = reader.field(pm, "id", pp, str)
             role = reader.field(pm, "role", pp, str, default_role)
-            if role not in {r.value for r in Role}:
-                reader.problem(f"{pp}.role", f"must be one of "
-                               f"{', '.join(r.value for r in Role)}, got {role!r}", "", pm, "role")
+            if role not in roles:
+                reader.problem(f"{pp}.role", f"must be one of {', '.join(roles)}, got "
+                               f"{reader.show(role)}", "", pm, "role")
                 continue
             if pid is not None:
                 name = reader.field(pm, "name", pp, str, pid)
                 party = reader.build(pp, pm, lambda: Party(pid, name, role))
                 if party is not None:
                     parties.append(party)
+    return parties
+
+
+def _load_clauses(reader: Reader, m: dict[str, Any]) -> list[Clause]:
     clauses: list[Clause] = []
     for i, item in enumerate(reader.items(m, "clauses", "")):
         cp = f"clauses[{i}]"
-        cm = reader.mapping(item, cp, ("id", "summary", "sources", "disputed", "dispute_note"))
+        cm = reader.mapping(item, cp, ("id", "summary", "sources", "disputed", "dispute_note"),
+                            m, "clauses")
         if cm is None:
             continue
         cid = reader.field(cm, "id", cp, str)
         summary = reader.field(cm, "summary", cp, str, "")
-        sources = reader.items(cm, "sources", cp)
+        sources = reader.texts(cm, "sources", cp)
         disputed = reader.field(cm, "disputed", cp, bool, False)
         note = reader.field(cm, "dispute_note", cp, str, "")
         if cid is not None:
@@ -177,26 +190,44 @@ def deal_from_dict(data: Any, source: str | None = None) -> Deal:
                                                          disputed, note))
             if clause is not None:
                 clauses.append(clause)
+    return clauses
+
+
+def read_deal(reader: Reader, data: Any, parent: Any = None, key: str | None = None) -> Deal | None:
+    """A Deal from plain data, recording every problem in ``reader`` (None if any)."""
+    m = reader.mapping(data, "", _DEAL_FIELDS, parent, key)
+    if m is None:
+        return None
+    parties = _load_parties(reader, m)
+    clauses = _load_clauses(reader, m)
     phases: list[Phase] = []
     for i, item in enumerate(reader.items(m, "phases", "", required=True)):
-        phase = _load_phase(reader, item, f"phases[{i}]")
+        phase = _load_phase(reader, item, f"phases[{i}]", m)
         if phase is not None:
             phases.append(phase)
     deal_id = reader.field(m, "id", "", str)
     title = reader.field(m, "title", "", str, deal_id or "")
-    in_force = m.get("in_force")
     fields = {
         "description": reader.field(m, "description", "", str, ""),
         "hypothetical": reader.field(m, "hypothetical", "", bool, False),
-        "in_force": str(in_force) if in_force is not None else None,
+        "in_force": reader.date(m, "in_force", ""),
     }
     if reader.problems or deal_id is None:
-        # Report what is wrong so far, plus the cross-reference problems we can still see.
-        raise DealDefinitionError(reader.problems, source)
+        return None
     try:
         return Deal(deal_id, title, parties, phases, clauses, **fields)
     except DealDefinitionError as exc:
-        raise DealDefinitionError(_with_lines(exc.problems, m), source) from None
+        reader.add(_with_lines(exc.problems, m))
+        return None
+
+
+def deal_from_dict(data: Any, source: str | None = None) -> Deal:
+    """Build a Deal from plain data (as loaded from YAML); reports every problem at once."""
+    reader = Reader()
+    deal = read_deal(reader, data)
+    if deal is None:
+        raise DealDefinitionError(reader.problems, source)
+    return deal
 
 
 def _with_lines(problems: tuple[Problem, ...], data: Any) -> list[Problem]:
@@ -218,23 +249,26 @@ def _with_lines(problems: tuple[Problem, ...], data: Any) -> list[Problem]:
                 node = node.get(part)
             else:
                 break
-        out.append(Problem(p.path, p.message, p.fix, p.line or line))
+        out.append(Problem(p.path, p.message, p.fix, p.line or line, p.source))
     return out
 
 
-def load_deal(path: str | Path) -> Deal:
+def load_deal(path: str | os.PathLike[str], *, limits: Limits | None = None) -> Deal:
     """Load a deal from a YAML file; errors name the file, line and field."""
-    path = Path(path)
+    source = Source("deal", os.fspath(path), Path(path))
+    return _load(source, limits)
+
+
+def _load(source: Source, limits: Limits | None, echo: bool = True) -> Deal:
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DealDefinitionError([Problem("", f"cannot read deal file: {exc.strerror}",
-                                           "check the path")], str(path)) from None
-    try:
-        data = load_yaml(text)
-    except yaml.YAMLError as exc:
-        raise DealDefinitionError([yaml_error_problem(exc)], str(path)) from None
-    return deal_from_dict(data, str(path))
+        data = load_source(source, limits)
+    except InputError as exc:
+        raise DealDefinitionError(exc.problems, source.name) from None
+    reader = Reader(None, echo)
+    deal = read_deal(reader, data)
+    if deal is None:
+        raise DealDefinitionError(reader.problems, source.name)
+    return deal
 
 
 _BUILTIN_CACHE: dict[str, Deal] = {}
@@ -242,8 +276,7 @@ _BUILTIN_CACHE: dict[str, Deal] = {}
 
 def builtin_deals() -> tuple[str, ...]:
     """Names of the deals shipped with dealmodel."""
-    folder = resources.files("dealmodel") / "data" / "deals"
-    return tuple(sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml")))
+    return builtin_names("deal")
 
 
 def builtin_deal(name: str) -> Deal:
@@ -254,26 +287,27 @@ def builtin_deal(name: str) -> Deal:
         if name not in names:
             raise DealDefinitionError([Problem("", f"no built-in deal named {name!r}",
                                                f"built-in deals: {', '.join(names)}")])
-        resource = resources.files("dealmodel") / "data" / "deals" / f"{name}.yaml"
-        with resources.as_file(resource) as path:
-            deal = _BUILTIN_CACHE[name] = load_deal(path)
+        deal = _BUILTIN_CACHE[name] = _load(resolve(name, "deal"), None)
     return deal
 
 
-def resolve_deal(ref: str | Path | Deal, base: Path | None = None) -> Deal:
-    """A Deal from a Deal, a built-in name, or a YAML path (relative to ``base``)."""
+def resolve_deal(ref: str | os.PathLike[str] | Deal, base: Path | None = None, *,
+                 allow_paths: AllowPaths = (), limits: Limits | None = None) -> Deal:
+    """A Deal from a Deal, a built-in name, or a YAML path.
+
+    ``base`` is the folder of the file that names the deal: a path must then lead to a
+    file under it (or under one of ``allow_paths``). Errors in a deal file that another
+    file names are reported under the deal file's own name, without echoing its content.
+    """
     if isinstance(ref, Deal):
         return ref
-    text = str(ref)
-    if not text.endswith((".yaml", ".yml")) and text in builtin_deals():
-        return builtin_deal(text)
-    path = Path(text)
-    if base is not None and not path.is_absolute():
-        path = base / path
-    if not path.exists():
-        raise DealDefinitionError([Problem("", f"no built-in deal or file named {text!r}",
-                                           f"built-in deals: {', '.join(builtin_deals())}")])
-    return load_deal(path)
+    try:
+        source = resolve(ref, "deal", base=base, allow_paths=allow_paths)
+    except InputError as exc:
+        raise DealDefinitionError(exc.problems) from None
+    if source.builtin:
+        return builtin_deal(source.name)
+    return _load(source, limits, echo=base is None)
 
 
 # -- saving -------------------------------------------------------------------------

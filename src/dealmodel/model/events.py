@@ -17,13 +17,22 @@ Every event has a ``day`` (day 1 is the day the deal takes effect) and optional
 ``rule``                    mediator ``by`` rules on ``allegation`` (``upheld``)
 ``hostilities_resumed``     fighting resumes; the deal collapses
 ==========================  ========================================================
+
+Fields are type-checked when an event is built: ``day``, ``quantity`` and ``days`` are
+whole numbers (not ``True``, not ``2.5``, not ``"5"``, never NaN), ``upheld`` and
+``hypothetical`` are ``True`` or ``False``, names are text. A wrong type raises
+:class:`~dealmodel.errors.EventDefinitionError` naming every bad field.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+import types
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 import attrs
+
+from dealmodel.errors import EventDefinitionError, Problem, short
 
 __all__ = [
     "EVENT_TYPES",
@@ -39,6 +48,7 @@ __all__ = [
     "Ruling",
     "Suspended",
     "ViolationAlleged",
+    "field_problems",
 ]
 
 
@@ -51,6 +61,14 @@ class Event:
     note: str = attrs.field(default="", kw_only=True)
     source: str = attrs.field(default="", kw_only=True)
     hypothetical: bool = attrs.field(default=False, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        for name, kind, nullable in _spec(type(self)):
+            value = getattr(self, name)
+            if type(value) is not kind and not (nullable and value is None):
+                problems = field_problems(type(self), attrs.asdict(self, recurse=False))
+                if problems:
+                    raise EventDefinitionError(self.TYPE, problems)
 
     @property
     def type(self) -> str:
@@ -182,9 +200,42 @@ EVENT_TYPES: dict[str, type[Event]] = {
                 HostilitiesResumed)
 }
 
-_FIELD_TYPES: dict[str, tuple[type, ...]] = {
-    "day": (int,), "quantity": (int,), "days": (int,), "upheld": (bool,),
-    "hypothetical": (bool,),
-}
+_NAMES = {int: "a whole number", str: "text", bool: "true or false"}
+_SPECS: dict[type[Event], tuple[tuple[str, type, bool], ...]] = {}
 
 
+def _spec(cls: type[Event]) -> tuple[tuple[str, type, bool], ...]:
+    """(field, type, may be None) for each checked field of an event class."""
+    spec = _SPECS.get(cls)
+    if spec is None:
+        out = []
+        for field in attrs.fields(attrs.resolve_types(cls)):
+            kind: Any = field.type
+            nullable = False
+            if isinstance(kind, types.UnionType) and type(None) in kind.__args__:
+                rest = [t for t in kind.__args__ if t is not type(None)]
+                kind, nullable = (rest[0] if len(rest) == 1 else None), True
+            if kind in _NAMES:
+                out.append((field.name, kind, nullable))
+        spec = _SPECS[cls] = tuple(out)
+    return spec
+
+
+def field_problems(cls: type[Event], values: Mapping[str, Any]) -> list[Problem]:
+    """Problems with the types of ``values`` given for an event of class ``cls``."""
+    problems = []
+    for name, kind, nullable in _spec(cls):
+        if name not in values:
+            continue
+        value = values[name]
+        if value is None and nullable:
+            continue
+        ok = isinstance(value, bool) if kind is bool else (
+            isinstance(value, kind) and not isinstance(value, bool))
+        if not ok:
+            fix = ("write a whole number, e.g. 3" if kind is int else
+                   "write true or false" if kind is bool else "give text, e.g. 'hamas'")
+            problems.append(Problem(name, f"must be {_NAMES[kind]}"
+                                    f"{' or nothing' if nullable else ''}, got {short(value)} "
+                                    f"({type(value).__name__})", fix))
+    return problems
