@@ -16,15 +16,15 @@ timeline, a summary, or the JSON document ``dealmodel run --json`` prints.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from dealmodel.engine import Run
+from dealmodel.engine.records import Record, record_to_dict
 from dealmodel.errors import (
-    DealDefinitionError,
     EventRejected,
     InputError,
     Problem,
@@ -35,10 +35,7 @@ from dealmodel.io.deals import (
     builtin_deal,
     builtin_deals,
     deal_from_dict,
-    read_deal,
-    resolve_deal,
 )
-from dealmodel.io.events import event_from_dict
 from dealmodel.io.limits import Limits
 from dealmodel.io.reader import Reader
 from dealmodel.io.resolve import (
@@ -49,10 +46,15 @@ from dealmodel.io.resolve import (
     looks_like_a_path,
     resolve,
 )
-from dealmodel.io.yaml import LineDict
 from dealmodel.model.deal import Deal
 from dealmodel.model.events import Event
-from dealmodel.scenarios.selectors import References
+from dealmodel.scenarios.expect import (
+    Expectation,
+    Mismatch,
+    check_expectations,
+    expectation_from_dict,
+)
+from dealmodel.scenarios.reading import line_at, parse_events, scenario_deal
 from dealmodel.scenarios.variant_files import parse_variants
 from dealmodel.scenarios.variants import Variant
 
@@ -67,7 +69,8 @@ __all__ = [
     "run_scenario",
 ]
 
-_FIELDS = ("deal", "title", "description", "hypothetical", "sources", "events", "variants")
+_FIELDS = ("deal", "title", "description", "hypothetical", "sources", "events", "variants",
+           "expect")
 
 
 def _str_tuple(items: Iterable[str]) -> tuple[str, ...]:
@@ -90,6 +93,8 @@ class Scenario:
     sources: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
     source: str | None = None  # the file it came from
     raw_variants: Any = attrs.field(default=None, eq=False, repr=False)
+    #: the outcome the file's author expects (``expect:``), checked by ``dealmodel test``
+    expect: Expectation | None = attrs.field(default=None, eq=False, repr=False)
 
     def run(self) -> Outcome:
         return run_scenario(self)
@@ -103,15 +108,27 @@ class Scenario:
         return parse_variants(self)
 
 
+def _record_tuple(records: Iterable[Record]) -> tuple[Record, ...]:
+    return tuple(records)
+
+
 @attrs.frozen
 class EventOutcome:
-    """What became of one event: accepted with its changes, or refused with the reason."""
+    """What became of one event: accepted with the records of what it changed, or refused
+    with the reason and its code. A refused event still moves the clock to its day, so
+    ``records`` then holds what the clock did (deadlines passed, a phase expired)."""
 
     event: Event
     accepted: bool
     reason: str | None
-    changes: tuple[str, ...] = attrs.field(converter=_str_tuple)
+    records: tuple[Record, ...] = attrs.field(converter=_record_tuple)
     state: str  # the state after the event
+    code: str | None = None  # the refusal's code
+
+    @property
+    def changes(self) -> list[str]:
+        """The records in words (for display)."""
+        return [str(r) for r in self.records]
 
 
 @attrs.frozen
@@ -125,6 +142,12 @@ class Outcome:
     @property
     def refused(self) -> tuple[EventOutcome, ...]:
         return tuple(e for e in self.events if not e.accepted)
+
+    def mismatches(self) -> list[Mismatch]:
+        """Where the run differs from the scenario's ``expect:`` (empty if none is given)."""
+        if not self.scenario.expect:
+            return []
+        return check_expectations(self.scenario.expect, self.to_dict())
 
     def to_dict(self) -> dict[str, Any]:
         """The document printed by ``dealmodel run --json``."""
@@ -149,8 +172,10 @@ class Outcome:
             "obligations": obligations,
             "events": [
                 {"day": e.event.day, "type": e.event.TYPE, "accepted": e.accepted,
-                 "reason": e.reason, "description": e.event.describe(),
-                 "changes": list(e.changes), "hypothetical": e.event.hypothetical}
+                 "refusal": None if e.accepted else {"code": e.code, "reason": e.reason},
+                 "description": e.event.describe(),
+                 "records": [record_to_dict(r) for r in e.records],
+                 "hypothetical": e.event.hypothetical}
                 for e in self.events
             ],
             "allegations": [a.to_dict() for a in run.allegations],
@@ -195,7 +220,7 @@ class Outcome:
             lines.append("allegations (an allegation is not a finding):")
             for a in run.allegations:
                 what = a.obligation or "the deal"
-                ruling = (f"{a.status} by {a.ruled_by} on day {a.ruled_day}"
+                ruling = (f"{a.status.value} by {a.ruled_by} on day {a.ruled_day}"
                           if a.ruled_by else "no ruling")
                 lines.append(f"  {a.id} day {a.day}: {a.by} alleges {a.against} violated "
                              f"{what} - {ruling}")
@@ -215,9 +240,12 @@ def apply_events(run: Run, events: Iterable[Event]) -> list[EventOutcome]:
         try:
             entry = run.apply(event)
         except EventRejected as exc:
-            outcomes.append(EventOutcome(event, False, exc.reason, (), run.state))
+            clock: tuple[Record, ...] = ()
+            if exc.code != "before-clock" and event.day > run.day:
+                clock = run.advance_to(event.day).records  # time passes all the same
+            outcomes.append(EventOutcome(event, False, exc.reason, clock, run.state, exc.code))
         else:
-            outcomes.append(EventOutcome(event, True, None, entry.changes, run.state))
+            outcomes.append(EventOutcome(event, True, None, entry.records, run.state))
     return outcomes
 
 
@@ -225,27 +253,6 @@ def run_scenario(scenario: Scenario, run: Run | None = None) -> Outcome:
     """Apply the scenario's events in order; refused events are recorded, not fatal."""
     run = run if run is not None else Run(scenario.deal)
     return Outcome(scenario, run, tuple(apply_events(run, scenario.events)))
-
-
-def parse_events(items: Sequence[Any], path: str = "events", deal: Deal | None = None
-                 ) -> tuple[list[Event], list[Problem]]:
-    """Events from plain data; with ``deal``, names it does not know are problems too."""
-    events: list[Event] = []
-    problems: list[Problem] = []
-    refs = References(deal) if deal is not None else None
-    for i, item in enumerate(items):
-        where = f"{path}[{i}]"
-        event, found = event_from_dict(item, where)
-        problems.extend(found)
-        if event is None:
-            continue
-        events.append(event)
-        if refs is not None:
-            for p in refs.problems(event, where):
-                key = p.path.rsplit(".", 1)[-1]
-                problems.append(p.located(item.line_of(key) if isinstance(item, LineDict)
-                                          else None))
-    return events, problems
 
 
 def scenario_from_dict(data: Any, source: str | None = None, base: Path | None = None,
@@ -264,47 +271,25 @@ def scenario_from_dict(data: Any, source: str | None = None, base: Path | None =
         raise ScenarioError([Problem("", "this is a deal file, not a scenario",
                                      "check it with: dealmodel check FILE; to run it, write "
                                      "a scenario with deal: FILE and events:")], source)
-    deal = _scenario_deal(reader, m, base or Path.cwd(), default_deal, allow_paths, limits)
+    deal = scenario_deal(reader, m, base or Path.cwd(), default_deal, allow_paths, limits)
     events, problems = parse_events(reader.items(m, "events", "", required=True), deal=deal)
     reader.problems.extend(problems)
     title = reader.field(m, "title", "", str, "")
     description = reader.field(m, "description", "", str, "")
     hypothetical = reader.field(m, "hypothetical", "", bool, False)
     sources = reader.texts(m, "sources", "")
+    expect = None
+    if "expect" in m:
+        expect, found = expectation_from_dict(m["expect"])
+        reader.problems.extend(Problem(p.path, p.message, p.fix, line_at(m, p.path))
+                               for p in found)
     if reader.problems or deal is None:
         raise ScenarioError(reader.problems, source)
     scenario = Scenario(deal, events, title, description, hypothetical, tuple(sources), source,
-                        m.get("variants"))
+                        m.get("variants"), expect)
     if scenario.raw_variants is not None:
         scenario.variants()  # check them now: a bad variant is a bad scenario file
     return scenario
-
-
-def _scenario_deal(reader: Reader, m: dict[str, Any], base: Path, default: Deal | None,
-                   allow_paths: AllowPaths, limits: Limits | None) -> Deal | None:
-    raw = m.get("deal")
-    line = m.line_of("deal") if isinstance(m, LineDict) else None
-    if raw is None:
-        if default is None:
-            reader.problem("deal", "is required", "name a built-in deal (e.g. gaza-2025), a "
-                           "YAML path, or give the definition inline", m)
-        return default
-    if isinstance(raw, dict):  # inline: its problems are located in this file already
-        deal_reader = Reader()
-        deal = read_deal(deal_reader, raw)
-        reader.problems.extend(p.prefixed("deal", line) for p in deal_reader.problems)
-        return deal
-    if not isinstance(raw, str):
-        reader.problem("deal", f"must be a name, a path or a mapping, got {short(raw)}",
-                       "e.g. deal: gaza-2025", m, "deal")
-        return None
-    try:
-        return resolve_deal(raw, base, allow_paths=allow_paths, limits=limits)
-    except DealDefinitionError as exc:
-        # A problem inside the deal file is reported under its own name and lines.
-        reader.problems.extend(p.located(None, exc.source) if exc.source else
-                               p.prefixed("deal", line) for p in exc.problems)
-        return None
 
 
 def builtin_scenarios() -> tuple[str, ...]:
