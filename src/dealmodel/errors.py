@@ -63,8 +63,9 @@ _SHORT = _Short()
 
 
 def short(value: object) -> str:
-    """A short ``repr`` of ``value`` for messages (at most about 60 characters)."""
-    return _SHORT.repr(value)
+    """A short ``repr`` of ``value`` for messages (at most 100 characters)."""
+    text = _SHORT.repr(value)
+    return text if len(text) <= 100 else text[:97] + "..."
 
 
 class DealModelError(Exception):

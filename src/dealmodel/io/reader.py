@@ -96,9 +96,15 @@ class Reader:
             return None
         for name in data:
             if name not in allowed:
-                self.problem(join(path, short(name)[1:-1]), "unknown field",
+                self.problem(join(path, self.key(name)), "unknown field",
                              suggest(name, allowed).replace("known:", "allowed:"), data, name)
         return data
+
+    def key(self, name: str) -> str:
+        """A key for a path: shortened, and cut short when echo is off."""
+        if not self.echo and len(name) > 12:
+            return name[:12] + "..."
+        return short(name)[1:-1]
 
     def field(self, data: dict[str, Any], key: str, path: str, kind: type | tuple[type, ...],
               default: Any = MISSING, fix: str = "") -> Any:
@@ -182,7 +188,7 @@ def _names(kinds: tuple[type, ...]) -> str:
 
 
 def _fix(value: object, kinds: tuple[type, ...]) -> str:
-    if bool in kinds and value in _YES_NO:
+    if bool in kinds and isinstance(value, str) and value in _YES_NO:
         return "write true or false (yes, no, on and off are text)"
     if str in kinds and isinstance(value, (int, float, bool, datetime.date)):
         return "put it in quotes to make it text"

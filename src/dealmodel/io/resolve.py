@@ -109,8 +109,8 @@ def _check_allowed(path: Path, text: str, base: Path, allow_paths: AllowPaths,
     if any(_inside(real, root) for root in roots):
         return
     raise _refuse(where, f"{short(text)} is outside the folder of the file that names it "
-                  f"({base}); a file may only refer to a built-in name or to a file under "
-                  "its own folder",
+                  f"({os.path.abspath(base)}); a file may only refer to a built-in name or "
+                  "to a file under its own folder",
                   "if you trust it, allow its folder: --allow-path DIR on the command line, "
                   "or allow_paths=[DIR] in Python")
 
@@ -122,8 +122,7 @@ def _check_exists(path: Path, text: str, kind: Kind, where: str, base: Path | No
         builtins = ", ".join(builtin_names(kind))
         if looks_like_a_path(text):
             message = f"no such file: {short(text)}" + (f" (looked in {base})" if base else "")
-            raise _refuse(where, message, f"check the path; built-in {kind}s: {builtins}") \
-                from None
+            raise _refuse(where, message, "check the path") from None
         raise _refuse(where, f"no built-in {kind} or file named {short(text)}",
                       f"built-in {kind}s: {builtins}") from None
     except (OSError, ValueError) as exc:
@@ -150,30 +149,43 @@ def read_source(source: Source, limits: Limits | None = None) -> bytes:
         fd = os.open(source.path, flags)
     except FileNotFoundError:
         raise InputError([Problem("", "no such file", "check the path")], name) from None
+    except IsADirectoryError:  # some systems refuse to open a directory at all
+        raise InputError([Problem("", "is a directory, not a regular file",
+                                  "give a YAML file")], name) from None
     except OSError as exc:
         raise InputError([Problem("", f"cannot read the file: {_reason(exc)}",
                                   "check the path and its permissions")], name) from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            what = ("a directory" if stat.S_ISDIR(info.st_mode) else
-                    "a FIFO (named pipe)" if stat.S_ISFIFO(info.st_mode) else
-                    "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
-                    else "not a regular file")
-            raise InputError([Problem("", f"is {what}, not a regular file",
-                                      "give a YAML file")], name)
-        limit = limits.max_file_bytes
-        too_big = InputError([Problem("", f"the file is larger than the limit of "
-                                      f"{_mb(limit)}",
-                                      "split it, or raise the limit: --max-file-mb on the "
-                                      "command line, limits=Limits(max_file_bytes=...) in "
-                                      "Python")], name)
-        if info.st_size > limit:
-            raise too_big
-        data = handle.read(limit + 1)
-        if len(data) > limit:
-            raise too_big
-        return data
+    try:
+        return _read_regular(fd, name, limits.max_file_bytes)
+    finally:
+        os.close(fd)
+
+
+def _read_regular(fd: int, name: str, limit: int) -> bytes:
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        what = ("a directory" if stat.S_ISDIR(info.st_mode) else
+                "a FIFO (named pipe)" if stat.S_ISFIFO(info.st_mode) else
+                "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
+                else "not a regular file")
+        raise InputError([Problem("", f"is {what}, not a regular file", "give a YAML file")],
+                         name)
+    too_big = InputError([Problem("", f"the file is larger than the limit of {_mb(limit)}",
+                                  "split it, or raise the limit: --max-file-mb on the command "
+                                  "line, limits=Limits(max_file_bytes=...) in Python")], name)
+    if info.st_size > limit:
+        raise too_big
+    chunks = []
+    size = 0
+    while size <= limit:  # the file may have grown since fstat: read at most limit + 1
+        chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > limit:
+        raise too_big
+    return b"".join(chunks)
 
 
 def _mb(size: int) -> str:
