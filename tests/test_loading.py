@@ -250,3 +250,18 @@ def test_file_size_limit_and_max_file_mb(tmp_path: Path,
     with pytest.raises(SystemExit):
         main(["run", str(path), "--max-file-mb", "nan"])
     assert "must be a positive number of megabytes" in capsys.readouterr().err
+
+
+def test_the_pure_python_parser_gives_the_same_data_and_lines(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+
+    import dealmodel.io.yaml as loader
+
+    text = (DATA / "truce-2phase.yaml").read_text() + "extra:\n  a: [1, {b: 2}]\n"
+    fast = parse_yaml(text)
+    monkeypatch.setattr(loader, "_PARSER", yaml.SafeLoader)
+    slow = parse_yaml(text)
+    assert slow == fast and slow.key_lines == fast.key_lines
+    assert slow["extra"]["a"][1].line == fast["extra"]["a"][1].line == len(text.splitlines())
+    assert "duplicate key" in problems_of("a: 1\na: 2\n")[0]
