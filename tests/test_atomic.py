@@ -144,8 +144,10 @@ def test_refusals_carry_a_known_code(gaza: Deal) -> None:
         with pytest.raises(EventRejected) as info:
             run.apply(event)
         assert info.value.code == code
+    assert run.refusal(Performed(1, party="hamas", obligation="p1_hostages")) is None
     run.apply(HostilitiesResumed(2))
-    assert run.refusal(Performed(3, party="hamas", obligation="p1_hostages")).code == "deal-ended"  # type: ignore[union-attr]
+    assert run.refusal(Performed(3, party="hamas", obligation="nope")).code == (  # type: ignore[union-attr]
+        "unknown-obligation")
     assert run.refusal(ClockAdvanced(1)).code == "before-clock"  # type: ignore[union-attr]
 
 

@@ -55,7 +55,7 @@ def problems_of(data: dict[str, Any]) -> list[str]:
 def test_minimal_is_valid() -> None:
     deal = deal_from_dict(minimal())
     assert deal.states() == ("pending", "p1", "p1:suspended", "p2", "p2:suspended",
-                             "concluded", "collapsed", "lapsed")
+                             "concluded", "expired", "lapsed", "terminated", "collapsed")
     assert deal.obligation("b_leave").kind is ObligationKind.ACT
 
 
@@ -92,8 +92,8 @@ def test_definitions_are_frozen() -> None:
         (lambda d: d["phases"][1].update(id="p1"),
          "phases[1].id: duplicate phase id 'p1'"),
         (lambda d: d["phases"][0].update(on_expiry="stop"),
-         "phases[0].on_expiry: must be one of advance, continue_while_negotiating, lapse, "
-         "got 'stop'"),
+         "phases[0].on_expiry: must be one of advance, continue_while_negotiating, hold, "
+         "lapse, expire, got 'stop'"),
         (lambda d: d["phases"][1].update(entry_condition='fulfilled("zzz")'),
          "phases[1].entry_condition: unknown obligation 'zzz'"),
         (lambda d: d["phases"][1].update(entry_condition="day >"),

@@ -94,3 +94,27 @@ def test_user_defined_events_are_checked_by_their_annotations() -> None:
     assert Shelled(3, by="x", rounds=4).rounds == 4
     with pytest.raises(EventDefinitionError, match="rounds: must be a whole number"):
         Shelled(3, by="x", rounds=4.0)
+
+
+@pytest.mark.parametrize(("by", "expected"), [
+    (3, "by: must be a name or a list of names, got 3 (int)"),
+    ([], "by: must be a name or a list of names, got ()"),
+    (["qatar", 5], "by: must be a name or a list of names, got ('qatar', 5)"),
+    ([["qatar"]], "by: must be a name or a list of names"),
+])
+def test_joint_actors_are_names(by: Any, expected: str) -> None:
+    with pytest.raises(EventDefinitionError, match=expected.replace("(", r"\(").replace(
+            ")", r"\)")):
+        Extended(5, by=by)
+
+
+def test_joint_actors_build_and_are_checked_against_the_deal(tmp_path: Any) -> None:
+    from dealmodel import ScenarioError, load_scenario
+
+    assert Extended(5, by=["qatar", "egypt"]).by == ("qatar", "egypt")
+    assert Extended(5, by=["qatar"]).by == "qatar"
+    path = tmp_path / "s.yaml"
+    path.write_text("deal: gaza-2025\nevents:\n  - {day: 2, type: extend, by: [qatar, egytp]}\n")
+    with pytest.raises(ScenarioError, match=r"line 3: events\[0\].by: unknown party 'egytp' in "
+                                            r"gaza-2025 \(did you mean 'egypt'\?\)"):
+        load_scenario(path)

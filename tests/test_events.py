@@ -23,6 +23,13 @@ SAMPLES: list[dict[str, Any]] = [
     {"type": "rule", "day": 45, "by": "egypt", "allegation": "A1", "upheld": False},
     {"type": "hostilities_resumed", "day": 59, "by": "israel", "note": "as reported",
      "hypothetical": True},
+    {"type": "terminate", "day": 60, "by": "israel", "notice_days": 7, "reason": "x"},
+    {"type": "amend", "day": 10, "by": ["israel", "hamas"], "obligation": "p1_rafah",
+     "due_day": 14},
+    {"type": "renew", "day": 30, "by": "qatar"},
+    {"type": "object_renewal", "day": 30, "by": "hamas"},
+    {"type": "declare", "day": 43, "by": "us", "statement": "phase 2 has begun",
+     "phase": "phase2", "source": "https://example.org/statement"},
 ]
 
 

@@ -9,6 +9,7 @@ flows: ``model`` (frozen definitions), ``io`` (YAML and dicts), ``engine`` (runs
 """
 
 from dealmodel import _display
+from dealmodel._version import __version__ as __version__
 from dealmodel.analysis.compare import (
     Comparison,
     VariantResult,
@@ -70,6 +71,8 @@ from dealmodel.scenarios.scenario import (
 from dealmodel.scenarios.variants import Variant
 
 _display.register(_mimebundle)
+
+
 
 __all__ = [
     "AgreementReached",

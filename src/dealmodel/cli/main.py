@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 
+from dealmodel._version import __version__
 from dealmodel.cli import diagrams as _cli_diagrams
 from dealmodel.cli import whatif as _cli_whatif
 from dealmodel.cli._inputs import add_input_options, input_options
@@ -111,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "run a deal against dated events and see its state, obligations and "
                     "allegations.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     run = sub.add_parser(
         "run", help="run a scenario and print its timeline and summary",
@@ -156,15 +157,6 @@ def build_parser() -> argparse.ArgumentParser:
     for name in ("run", "test", "check", "whatif", "diagram", "timeline"):
         add_input_options(sub.choices[name])
     return parser
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("dealmodel")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        return "unknown"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,6 +13,7 @@ from dealmodel.engine.ledger import (
     _ACT,
     _EXPIRY,
     _MILESTONE,
+    _TERMINATION,
     ACTIVE,
     DISCHARGED,
     FULFILLED,
@@ -23,13 +24,17 @@ from dealmodel.engine.ledger import (
 )
 from dealmodel.engine.records import (
     Cause,
+    EndCause,
+    Ended,
     ExpiryDeferred,
     Record,
     StateChanged,
     StatusChanged,
+    TermRenewed,
     Violated,
 )
 from dealmodel.model.obligations import ObligationKind
+from dealmodel.model.phases import LIMBO_RULES, ExpiryRule
 
 if TYPE_CHECKING:
     from dealmodel.engine.ledger import LedgerEntry
@@ -59,6 +64,11 @@ def advance(run: Run, day: int, out: list[Record]) -> None:
         elif kind == _EXPIRY:
             if run.phase_end == due and run.phase_id == ref:
                 expire(run, out)
+        elif kind == _TERMINATION:
+            if run.termination is not None and run.termination[0] == due + 1:
+                by = run.termination[1]
+                run.termination = None
+                end_deal(run, "terminate", EndCause.TERMINATED, by, out)
         else:
             enter(run, 0, out)
     run.day = day
@@ -78,6 +88,8 @@ def enter(run: Run, index: int, out: list[Record]) -> None:
     run.phase_index = index
     run.phase_entered = run.day
     run.extended_days = 0
+    run.renewals = 0
+    run.renewal_objected = ()
     run.phase_end = (run.day + phase.duration_days - 1
                       if phase.duration_days is not None else None)
     run._own_mutables()
@@ -125,6 +137,8 @@ def check_deadline(run: Run, entry: LedgerEntry, due: int, out: list[Record]) ->
         return  # settled or violated already: a stale deadline
     ob = entry.obligation
     if ob.kind is _ACT:
+        if due != entry.due_day:
+            return  # a deadline moved by an amendment
         if entry.progress < 1:
             violate(run, entry, Violated(due, ob.id, due), out)
         return
@@ -134,6 +148,8 @@ def check_deadline(run: Run, entry: LedgerEntry, due: int, out: list[Record]) ->
             needed = cumulative
             break
     else:
+        if due != entry.due_day:
+            return  # a deadline moved by an amendment: judged on its new day instead
         needed = run.owed(entry) if ob.reciprocal else entry.target
     if needed is not None and entry.progress < needed:
         violate(run, entry, Violated(due, ob.id, due, entry.progress, needed), out)
@@ -144,13 +160,14 @@ def check_deadline(run: Run, entry: LedgerEntry, due: int, out: list[Record]) ->
 
 
 def expire(run: Run, out: list[Record]) -> None:
-    """The current phase's time is up: follow its expiry rule."""
+    """The current phase's time is up: renew its term, or follow its expiry rule."""
     state = run.state
     if state.endswith(":suspended"):
         run.expiry_deferred = True
         out.append(ExpiryDeferred(run.day, run.deal.phases[run.phase_index].id))
         return
     index = run.phase_index
+    phase = run.deal.phases[index]
     end = run.phase_end
     if end is not None:
         ledger = run.ledger
@@ -158,24 +175,55 @@ def expire(run: Run, out: list[Record]) -> None:
             entry = ledger[oid]
             if entry.due_day == end:
                 check_deadline(run, entry, end, out)
+    renewal = phase.renewal
+    if renewal is not None and end is not None:
+        if (renewal.automatic and not run.renewal_objected
+                and (renewal.max_renewals is None or run.renewals < renewal.max_renewals)):
+            run.renewals += 1
+            run.phase_end = end + renewal.term_days
+            push(run, run.phase_end, _EXPIRY, phase.id)
+            out.append(TermRenewed(run.day, phase.id, run.phase_end))
+            return
+        cause = EndCause.RENEWAL_OBJECTED if run.renewal_objected else EndCause.TERM_RAN_OUT
+        end_deal(run, "expire", cause, run.renewal_objected, out)
+        return
     machine = run._machine
+    rule = phase.on_expiry
     if index + 1 < len(run.deal.phases):
         if machine.can("advance", state) and run.phase_ready(index + 1):
             close_phase(run, index, out)
             enter(run, index + 1, out)
-        elif machine.fire("limbo", run):
+        elif rule in LIMBO_RULES and machine.fire("limbo", run):
             run.history.append((run.state, run.day))
             out.append(StateChanged(run.day, run.state, "limbo"))
+        elif rule is ExpiryRule.EXPIRE:
+            end_deal(run, "expire", EndCause.TERM_RAN_OUT, (), out)
         else:
-            set_state(run, "lapse", out)
-            discharge(run, out)
+            cause = EndCause.LAPSE_RULE if rule is ExpiryRule.LAPSE else (
+                EndCause.TALKS_ENDED if rule is ExpiryRule.CONTINUE_WHILE_NEGOTIATING
+                else EndCause.NOT_READY)
+            end_deal(run, "lapse", cause, (), out)
+    elif rule is ExpiryRule.HOLD and machine.fire("limbo", run):
+        run.history.append((run.state, run.day))
+        out.append(StateChanged(run.day, run.state, "limbo"))
+    elif rule is ExpiryRule.EXPIRE:
+        end_deal(run, "expire", EndCause.TERM_RAN_OUT, (), out)
     elif machine.can("conclude", state):
         close_phase(run, index, out)
-        set_state(run, "conclude", out)
-        discharge(run, out)
+        end_deal(run, "conclude", EndCause.LAST_PHASE_DONE, (), out)
     else:
-        set_state(run, "lapse", out)
-        discharge(run, out)
+        end_deal(run, "lapse", EndCause.LAPSE_RULE, (), out)
+
+
+def end_deal(run: Run, trigger: str, cause: EndCause, by: tuple[str, ...],
+             out: list[Record]) -> None:
+    """End the deal by ``trigger`` (a transition into a terminal state), record how, and
+    settle what is still open (see :func:`discharge`)."""
+    set_state(run, trigger, out)
+    ended = Ended(run.day, run.state, cause, by)
+    run.end = ended
+    out.append(ended)
+    discharge(run, out)
 
 
 def close_phase(run: Run, index: int, out: list[Record]) -> None:
@@ -219,8 +267,7 @@ def conclude_if_settled(run: Run, out: list[Record]) -> None:
     ledger = run.ledger
     if all(ledger[oid].status.settled for oid in run._machine.settling[index]):
         close_phase(run, index, out)
-        set_state(run, "conclude", out)
-        discharge(run, out)
+        end_deal(run, "conclude", EndCause.LAST_PHASE_DONE, (), out)
 
 
 def in_limbo_for(run: Run, phase_id: str) -> bool:

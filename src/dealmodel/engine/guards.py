@@ -53,6 +53,12 @@ CODES: dict[str, str] = {
     "wrong-obligor": "the obligation is owed by someone else",
     "party-cannot-rule": "a party cannot rule on an allegation",
     "already-ruled": "the allegation was ruled on already",
+    "already-terminating": "a termination on notice is already under way",
+    "no-renewal-clause": "the phase has no renewal clause",
+    "cannot-renew": "the term cannot be renewed (or objected to) from this state",
+    "late-objection": "an objection to renewal came after the notice day",
+    "cannot-advance": "the next phase cannot begin from this state",
+    "entry-condition": "the next phase's entry condition is false",
 }
 
 

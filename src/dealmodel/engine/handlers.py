@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from dealmodel.engine.clock import (
     close_phase,
     conclude_if_settled,
-    discharge,
+    end_deal,
     enter,
     expire,
     in_limbo_for,
@@ -37,7 +37,9 @@ from dealmodel.engine.records import (
     AllegationRuled,
     AllegationStatus,
     Cause,
+    EndCause,
     Performance,
+    PhaseExtended,
     Record,
     StatusChanged,
     TalksChanged,
@@ -59,8 +61,10 @@ from dealmodel.model.events import (
     Ruling,
     Suspended,
     ViolationAlleged,
+    actors,
 )
 from dealmodel.model.obligations import ObligationKind
+from dealmodel.model.phases import ExpiryRule
 
 if TYPE_CHECKING:
     from dealmodel.engine.run import Run
@@ -81,12 +85,12 @@ def _check_perform(run: Run, event: Performed) -> None:
     entry = run.ledger.get(event.obligation)
     if entry is None:
         entry = obligation(run, event, event.obligation)  # raises the refusal
-    if run.state in TERMINAL:
-        live(run, event)
     ob = entry.obligation
     if event.party != ob.obligor:
         raise refuse(event, "not-obligor", f"only {ob.obligor!r} can perform {ob.id!r}; "
                      f"party was {event.party!r}")
+    if run.state in TERMINAL:
+        live(run, event)
     status = entry.status
     if status is not ACTIVE and status is not VIOLATED:
         if status is PENDING:
@@ -156,9 +160,9 @@ def _commit_ended(run: Run, event: NegotiationsEnded, out: list[Record]) -> None
     run._own_mutables()
     run.negotiating.discard(event.phase)
     out.append(TalksChanged(event.day, event.phase, TalksStatus.ENDED))
-    if in_limbo_for(run, event.phase):
-        set_state(run, "lapse", out)
-        discharge(run, out)
+    if in_limbo_for(run, event.phase) and run.deal.phases[run.phase_index].on_expiry \
+            is ExpiryRule.CONTINUE_WHILE_NEGOTIATING:
+        end_deal(run, "lapse", EndCause.TALKS_ENDED, (), out)
 
 
 def _commit_agreed(run: Run, event: AgreementReached, out: list[Record]) -> None:
@@ -242,10 +246,11 @@ def _commit_resume(run: Run, event: Resumed, out: list[Record]) -> None:
     elif resumed_to is not None and run.state == resumed_to:
         nxt = run.phase_index + 1
         if (nxt < len(run.deal.phases) and in_limbo_for(run, run.deal.phases[nxt].id)
+                and run.deal.phases[run.phase_index].on_expiry
+                is ExpiryRule.CONTINUE_WHILE_NEGOTIATING
                 and run.deal.phases[nxt].id not in run.negotiating):
             # talks ended while the deal was suspended in limbo: nothing holds it now
-            set_state(run, "lapse", out)
-            discharge(run, out)
+            end_deal(run, "lapse", EndCause.TALKS_ENDED, (), out)
 
 
 # -- extension ---------------------------------------------------------------------------
@@ -256,18 +261,31 @@ def _check_extend(run: Run, event: Extended) -> None:
     if ext is None:
         raise refuse(event, "no-extension-clause", f"phase {phase.id!r} has no extension "
                      "clause")
-    if event.by not in ext.granted_by:
-        raise refuse(event, "no-power", f"{event.by!r} holds no power to extend {phase.id!r} "
-                     f"(granted to: {', '.join(ext.granted_by)})")
+    by = actors(event.by)
+    granted = ext.granted_by
+    if ext.jointly and not set(granted) <= set(by):
+        raise refuse(event, "no-power", f"extending {phase.id!r} takes all of "
+                     f"{', '.join(granted)} jointly; by was {', '.join(by)}")
+    if not set(by) <= set(granted):
+        raise refuse(event, "no-power", f"{', '.join(a for a in by if a not in granted)!s} "
+                     f"holds no power to extend {phase.id!r} (granted to: "
+                     f"{', '.join(granted)})")
     if not run._machine.can("extend", run.state):
         raise refuse(event, "cannot-extend", f"{phase.id!r} cannot be extended from state "
                      f"{run.state!r}")
     if event.days < 1:
         raise refuse(event, "bad-quantity", f"days must be at least 1, got {event.days}")
-    if run.extended_days + event.days > ext.max_days:
+    if ext.max_days_each is not None and event.days > ext.max_days_each:
+        raise refuse(event, "over-maximum", f"extension beyond the maximum per extension: "
+                     f"{event.days} > max_days_each {ext.max_days_each}")
+    if ext.max_days is not None and run.extended_days + event.days > ext.max_days:
         raise refuse(event, "over-maximum", f"extension beyond the maximum: "
                      f"{run.extended_days} day(s) used + {event.days} > max_days "
                      f"{ext.max_days}")
+    assert run.phase_end is not None
+    if run.phase_end + event.days < run.day:
+        raise refuse(event, "cannot-extend", f"the extended end, day "
+                     f"{run.phase_end + event.days}, has passed too (today is day {run.day})")
 
 
 def _commit_extend(run: Run, event: Extended, out: list[Record]) -> None:
@@ -277,6 +295,8 @@ def _commit_extend(run: Run, event: Extended, out: list[Record]) -> None:
     run.extended_days += event.days
     run.phase_end += event.days
     set_state(run, "extend", out)
+    out.append(PhaseExtended(event.day, phase.id, event.days, run.phase_end,
+                             actors(event.by)))
     for ob_id, per_day in phase.extension.per_day:
         entry = run._writable(run.ledger[ob_id])
         entry.target = (entry.target or 0) + per_day * event.days
@@ -349,8 +369,7 @@ def _check_hostilities(run: Run, event: HostilitiesResumed) -> None:
 
 
 def _commit_hostilities(run: Run, event: HostilitiesResumed, out: list[Record]) -> None:
-    set_state(run, "collapse", out)
-    discharge(run, out)
+    end_deal(run, "collapse", EndCause.HOSTILITIES, (event.by,) if event.by else (), out)
 
 
 register(ClockAdvanced, check_advance, _commit_nothing)

@@ -20,7 +20,7 @@ PENDING = ObligationStatus.PENDING
 TERMINAL = frozenset(TERMINAL_STATES)
 
 # deadline kinds (the second item of a heap entry orders a day's work)
-_MILESTONE, _EXPIRY, _ENTRY = 0, 1, 2
+_MILESTONE, _EXPIRY, _ENTRY, _TERMINATION = 0, 1, 2, 3
 _ACT = ObligationKind.ACT
 
 

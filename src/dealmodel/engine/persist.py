@@ -3,7 +3,7 @@
 :func:`load_run` checks what it is given before it builds anything: the format, every
 field's presence and type, and that the names it holds (state, obligations) belong to the
 deal. Whatever is still inconsistent is reported as :class:`~dealmodel.errors.InputError`
-("invalid saved run"), never as a raw ``KeyError`` or ``ValueError``.
+("__HEADER__"), never as a raw ``KeyError`` or ``ValueError``.
 """
 
 from __future__ import annotations
@@ -23,15 +23,20 @@ if TYPE_CHECKING:
     from dealmodel.engine.run import Run
 
 FORMAT = "dealmodel.run/2"
-_SAVED = "invalid saved run"
-#: field -> (type(s), may be null)
+_HEADER = "invalid saved run"
+#: Plain values saved as they are (the rest need converting).
+_SAVED = ("state", "day", "phase_index", "phase_entered", "phase_end", "extended_days",
+          "suspended_from", "suspended_by", "expiry_deferred", "renewals", "_seq")
+#: field -> (type(s), may be null), checked before anything is restored
 _FIELDS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "state": (str, False), "day": (int, False), "phase_index": (int, False),
     "phase_entered": (int, False), "phase_end": (int, True), "extended_days": (int, False),
     "suspended_from": (str, True), "suspended_by": (str, True),
-    "expiry_deferred": (bool, False), "negotiating": (list, False), "agreed": (list, False),
-    "ledger": (list, False), "log": (list, False), "history": (list, False),
-    "allegations": (list, False), "deadlines": (list, False), "seq": (int, False),
+    "expiry_deferred": (bool, False), "renewals": (int, False), "seq": (int, False),
+    "renewal_objected": (list, False), "termination": (list, True), "end": (dict, True),
+    "negotiating": (list, False), "agreed": (list, False), "ledger": (list, False),
+    "log": (list, False), "history": (list, False), "allegations": (list, False),
+    "deadlines": (list, False),
 }
 
 
@@ -40,10 +45,11 @@ def run_to_dict(self: Run, include_deal: bool = True) -> dict[str, Any]:
     data: dict[str, Any] = {
         "format": FORMAT,
         "deal_id": self.deal.id,
-        "state": self.state, "day": self.day, "phase_index": self.phase_index,
-        "phase_entered": self.phase_entered, "phase_end": self.phase_end,
-        "extended_days": self.extended_days, "suspended_from": self.suspended_from,
-        "suspended_by": self.suspended_by, "expiry_deferred": self.expiry_deferred,
+        **{name.lstrip("_"): getattr(self, name) for name in _SAVED},
+        "renewal_objected": list(self.renewal_objected),
+        "termination": None if self.termination is None else [self.termination[0],
+                                                              list(self.termination[1])],
+        "end": None if self.end is None else record_to_dict(self.end),
         "negotiating": sorted(self.negotiating), "agreed": sorted(self.agreed),
         "ledger": [e.to_dict() for e in self.ledger.values()],
         "log": [{"event": event_to_dict(e.event),
@@ -52,7 +58,6 @@ def run_to_dict(self: Run, include_deal: bool = True) -> dict[str, Any]:
         "history": [list(h) for h in self.history],
         "allegations": [a.to_dict() for a in self.allegations],
         "deadlines": [list(d) for d in sorted(self._deadlines)],
-        "seq": self._seq,
     }
     if include_deal:
         data["deal"] = deal_to_dict(self.deal)
@@ -63,11 +68,11 @@ def _checked(data: object, deal: Deal | None) -> Deal:
     reader = Reader()
     m = reader.mapping(data, "", (*_FIELDS, "format", "deal_id", "deal"))
     if m is None:
-        raise InputError(reader.problems, header=_SAVED)
+        raise InputError(reader.problems, header=_HEADER)
     if m.get("format") != FORMAT:
         raise InputError([Problem("format", f"must be {FORMAT!r}, got {short(m.get('format'))}",
                                   "save the run again with this version of dealmodel")],
-                         header=_SAVED)
+                         header=_HEADER)
     for name, (kind, nullable) in _FIELDS.items():
         reader.field(m, name, "", kind, None if nullable else MISSING)
     if deal is None:
@@ -95,7 +100,7 @@ def _checked(data: object, deal: Deal | None) -> Deal:
                     or item["id"] not in known:
                 reader.problem(f"ledger[{i}].id", f"not an obligation of {deal.id}")
     if reader.problems or deal is None:
-        raise InputError(reader.problems, header=_SAVED)
+        raise InputError(reader.problems, header=_HEADER)
     return deal
 
 
@@ -115,20 +120,19 @@ def load_run(cls: type[Run], data: dict[str, Any], deal: Deal | None = None) -> 
         raise InputError([Problem("", f"inconsistent content ({type(exc).__name__}: "
                                   f"{short(str(exc))[1:-1]})",
                                   "restore only what Run.to_dict() saved")],
-                         header=_SAVED) from None
+                         header=_HEADER) from None
 
 
 def _load(cls: type[Run], data: dict[str, Any], deal: Deal) -> Run:
     run = cls(deal)
-    run.state = data["state"]
-    run.day = data["day"]
-    run.phase_index = data["phase_index"]
-    run.phase_entered = data["phase_entered"]
-    run.phase_end = data["phase_end"]
-    run.extended_days = data["extended_days"]
-    run.suspended_from = data["suspended_from"]
-    run.suspended_by = data["suspended_by"]
-    run.expiry_deferred = data["expiry_deferred"]
+    for name in _SAVED:
+        setattr(run, name, data[name.lstrip("_")])
+    run.renewal_objected = tuple(data["renewal_objected"])
+    termination = data["termination"]
+    run.termination = None if termination is None else (termination[0],
+                                                        tuple(termination[1]))
+    end = data["end"]
+    run.end = None if end is None else record_from_dict(end)  # type: ignore[assignment]
     run.negotiating = set(data["negotiating"])
     run.agreed = set(data["agreed"])
     for item in data["ledger"]:
@@ -137,12 +141,11 @@ def _load(cls: type[Run], data: dict[str, Any], deal: Deal) -> Run:
     for item in data["log"]:
         event, problems = event_from_dict(item["event"])
         if event is None:
-            raise InputError([p.prefixed("log[].event") for p in problems], header=_SAVED)
+            raise InputError([p.prefixed("log[].event") for p in problems], header=_HEADER)
         run.log.append(LogEntry(event, [record_from_dict(r) for r in item["records"]]))
     run.history = [(s, d) for s, d in data["history"]]
     run.allegations = [Allegation.from_dict(a) for a in data["allegations"]]
     run._deadlines = [(d, k, s, r) for d, k, s, r in data["deadlines"]]
     heapq.heapify(run._deadlines)
-    run._seq = data["seq"]
     return run
 

@@ -40,7 +40,7 @@ from dealmodel.engine.ledger import (
     LedgerEntry,
 )
 from dealmodel.engine.machine import Lifecycle, lifecycle
-from dealmodel.engine.records import AllegationStatus, LogEntry, Record
+from dealmodel.engine.records import AfterEnd, AllegationStatus, Ended, LogEntry, Record
 from dealmodel.engine.registry import HANDLERS, Handler
 from dealmodel.errors import EventRejected
 from dealmodel.model.actors import Role
@@ -50,8 +50,10 @@ from dealmodel.model.events import ClockAdvanced, Event
 __all__ = ["Run", "replay", "start"]
 
 
+#: The run's plain values (immutable each): copied by fork(), saved for undo, persisted.
 _RUN_SCALARS = ("state", "day", "phase_index", "phase_entered", "phase_end", "extended_days",
-                "suspended_from", "suspended_by", "expiry_deferred", "_seq")
+                "suspended_from", "suspended_by", "expiry_deferred", "renewals",
+                "renewal_objected", "termination", "end", "_seq")
 _get_scalars = operator.attrgetter(*_RUN_SCALARS)
 
 
@@ -70,6 +72,7 @@ class Run:
         "allegations",
         "day",
         "deal",
+        "end",
         "expiry_deferred",
         "extended_days",
         "history",
@@ -79,9 +82,12 @@ class Run:
         "phase_end",
         "phase_entered",
         "phase_index",
+        "renewal_objected",
+        "renewals",
         "state",
         "suspended_by",
         "suspended_from",
+        "termination",
     )
 
     def __init__(self, deal: Deal) -> None:
@@ -96,6 +102,11 @@ class Run:
         self.suspended_from: str | None = None
         self.suspended_by: str | None = None
         self.expiry_deferred = False
+        self.renewals = 0  # renewals of the current phase's term
+        self.renewal_objected: tuple[str, ...] = ()  # who objected to renewing this term
+        #: a termination on notice: (the day it takes effect, by whom)
+        self.termination: tuple[int, tuple[str, ...]] | None = None
+        self.end: Ended | None = None  # how and when the deal ended
         self.negotiating: set[str] = set()
         self.agreed: set[str] = set()
         # The ledger starts as the deal's pristine one, shared: entries are copied on
@@ -204,8 +215,11 @@ class Run:
                 advance(self, event.day, records)
             else:
                 self.day = event.day
-            handler.check(self, event)
-            handler.commit(self, event, records)
+            if self.state in TERMINAL and type(event) is not ClockAdvanced:
+                self._after_end(handler, event, records)
+            else:
+                handler.check(self, event)
+                handler.commit(self, event, records)
             entry = LogEntry(event, records)
             self.log.append(entry)
         except BaseException:
@@ -214,6 +228,24 @@ class Run:
         self._journal = None
         self._shared = False
         return entry
+
+    def _after_end(self, handler: Handler[Any], event: Event, records: list[Record]) -> None:
+        """Record a fact reported after the deal ended; the final state does not change.
+
+        It is still refused if it is wrong for another reason than the end itself (an
+        unknown party or obligation, say).
+        """
+        try:
+            handler.check(self, event)
+        except EventRejected as exc:
+            if exc.code not in ("deal-ended", "not-in-force"):
+                raise
+        records.append(AfterEnd(event.day, event.TYPE, event.describe()))
+
+    @property
+    def after_end(self) -> list[AfterEnd]:
+        """The facts recorded after the deal ended, in order."""
+        return [r for e in self.log for r in e.records if isinstance(r, AfterEnd)]
 
     def _handler(self, event: Event) -> Handler[Any]:
         if not isinstance(event, Event):
@@ -253,7 +285,10 @@ class Run:
         try:
             if self._deadlines and self._deadlines[0][0] < event.day:
                 advance(self, event.day, [])
-            handler.check(self, event)
+            if self.state in TERMINAL and type(event) is not ClockAdvanced:
+                self._after_end(handler, event, [])
+            else:
+                handler.check(self, event)
         except EventRejected as exc:
             return exc
         finally:
@@ -273,15 +308,8 @@ class Run:
         new = Run.__new__(Run)
         new.deal = self.deal
         new._machine = self._machine
-        new.state = self.state
-        new.day = self.day
-        new.phase_index = self.phase_index
-        new.phase_entered = self.phase_entered
-        new.phase_end = self.phase_end
-        new.extended_days = self.extended_days
-        new.suspended_from = self.suspended_from
-        new.suspended_by = self.suspended_by
-        new.expiry_deferred = self.expiry_deferred
+        for name, value in zip(_RUN_SCALARS, _get_scalars(self), strict=True):
+            setattr(new, name, value)
         new.negotiating = self.negotiating.copy()
         new.agreed = self.agreed.copy()
         # ledger entries and allegations are shared: each run copies one before changing it
@@ -294,7 +322,6 @@ class Run:
         new.log = self.log.copy()
         new.history = self.history.copy()
         new._deadlines = self._deadlines.copy()
-        new._seq = self._seq
         new._journal = None
         new._shared = False
         return new

@@ -18,7 +18,11 @@ from dealmodel.errors import DealDefinitionError, InputError, Problem
 from dealmodel.io.limits import Limits
 from dealmodel.io.reader import Reader
 from dealmodel.io.resolve import AllowPaths, Source, builtin_names, load_source, resolve
+from dealmodel.io.saving import deal_to_dict
 from dealmodel.io.yaml import LineDict
+
+__all__ = ["builtin_deal", "builtin_deals", "deal_from_dict", "deal_to_dict", "load_deal",
+           "read_deal", "resolve_deal"]
 from dealmodel.model.actors import Clause, Party, Role
 from dealmodel.model.deal import Deal
 from dealmodel.model.obligations import (
@@ -28,12 +32,14 @@ from dealmodel.model.obligations import (
     Quantity,
     Reciprocity,
 )
-from dealmodel.model.phases import ExpiryRule, Extension, Phase, parse_condition
+from dealmodel.model.phases import ExpiryRule, Extension, Phase, Renewal, parse_condition
+from dealmodel.model.powers import Power, PowerKind
 
 _DEAL_FIELDS = ("id", "title", "description", "in_force", "hypothetical", "parties",
-                "mediators", "clauses", "phases")
+                "mediators", "clauses", "phases", "powers")
+_POWER_FIELDS = ("power", "holders", "jointly", "phases", "notice_days", "max_days", "clause")
 _PHASE_FIELDS = ("id", "name", "duration_days", "entry_condition", "requires_agreement",
-                 "on_expiry", "obligations", "extension", "suspendable", "clause")
+                 "on_expiry", "obligations", "extension", "suspendable", "clause", "renewal")
 _OBLIGATION_FIELDS = ("id", "obligor", "beneficiary", "kind", "description", "quantity",
                       "due_day", "schedule", "reciprocal", "clause")
 
@@ -102,18 +108,60 @@ def _load_obligation(reader: Reader, data: Any, path: str, parent: Any) -> Oblig
 
 def _load_extension(reader: Reader, m: dict[str, Any], path: str) -> Extension | None:
     ep = f"{path}.extension"
-    em = reader.mapping(m["extension"], ep, ("max_days", "granted_by", "per_day", "clause"),
-                        m, "extension")
+    em = reader.mapping(m["extension"], ep, ("max_days", "granted_by", "per_day", "clause",
+                                             "max_days_each", "jointly"), m, "extension")
     if em is None:
         return None
-    max_days = reader.field(em, "max_days", ep, int)
+    max_days = reader.field(em, "max_days", ep, int, None)
     granted = reader.texts(em, "granted_by", ep, required=True)
     clause = reader.field(em, "clause", ep, str, None)
     raw = reader.field(em, "per_day", ep, dict, {}, "e.g. per_day: {p1_hostages: 1}")
     per_day = {key: reader.field(raw, key, f"{ep}.per_day", int) for key in raw}
-    if max_days is None or None in per_day.values():
+    each = reader.field(em, "max_days_each", ep, int, None)
+    jointly = reader.field(em, "jointly", ep, bool, False)
+    if None in per_day.values():
         return None
-    return reader.build(ep, em, lambda: Extension(max_days, tuple(granted), per_day, clause))
+    return reader.build(ep, em, lambda: Extension(max_days, tuple(granted), per_day, clause,
+                                                  each, jointly))
+
+
+def _load_renewal(reader: Reader, m: dict[str, Any], path: str) -> Renewal | None:
+    rp = f"{path}.renewal"
+    rm = reader.mapping(m["renewal"], rp, ("term_days", "automatic", "notice_days",
+                                           "max_renewals", "clause"), m, "renewal")
+    if rm is None:
+        return None
+    term = reader.field(rm, "term_days", rp, int)
+    automatic = reader.field(rm, "automatic", rp, bool, True)
+    notice = reader.field(rm, "notice_days", rp, int, 0)
+    most = reader.field(rm, "max_renewals", rp, int, None)
+    clause = reader.field(rm, "clause", rp, str, None)
+    if term is None:
+        return None
+    return reader.build(rp, rm, lambda: Renewal(term, automatic, notice, most, clause))
+
+
+def _load_powers(reader: Reader, m: dict[str, Any]) -> list[Power]:
+    powers: list[Power] = []
+    for i, item in enumerate(reader.items(m, "powers", "")):
+        pp = f"powers[{i}]"
+        pm = reader.mapping(item, pp, _POWER_FIELDS, m, "powers")
+        if pm is None:
+            continue
+        kind = _enum_value(reader, pm, "power", pp, PowerKind, PowerKind.TERMINATE)
+        holders = ([pm["holders"]] if isinstance(pm.get("holders"), str)
+                   else reader.texts(pm, "holders", pp, required=True))
+        fields = {
+            "jointly": reader.field(pm, "jointly", pp, bool, False),
+            "phases": tuple(reader.texts(pm, "phases", pp)),
+            "notice_days": reader.field(pm, "notice_days", pp, int, 0),
+            "max_days": reader.field(pm, "max_days", pp, int, None),
+            "clause": reader.field(pm, "clause", pp, str, None),
+        }
+        power = reader.build(pp, pm, lambda: Power(kind, tuple(holders), **fields))
+        if power is not None:
+            powers.append(power)
+    return powers
 
 
 def _load_phase(reader: Reader, data: Any, path: str, parent: Any) -> Phase | None:
@@ -133,6 +181,7 @@ def _load_phase(reader: Reader, data: Any, path: str, parent: Any) -> Phase | No
             line = m.line_of("entry_condition") if isinstance(m, LineDict) else None
             reader.add([problem], line)
     extension = _load_extension(reader, m, path) if m.get("extension") is not None else None
+    renewal = _load_renewal(reader, m, path) if m.get("renewal") is not None else None
     duration = reader.field(m, "duration_days", path, int, None)
     fields = {
         "id": reader.field(m, "id", path, str),
@@ -146,7 +195,7 @@ def _load_phase(reader: Reader, data: Any, path: str, parent: Any) -> Phase | No
         return None
     return reader.build(path, m, lambda: Phase(
         duration_days=duration, obligations=obligations, entry_condition=condition,
-        on_expiry=on_expiry, extension=extension, **fields))
+        on_expiry=on_expiry, extension=extension, renewal=renewal, **fields))
 
 
 def _load_parties(reader: Reader, m: dict[str, Any]) -> list[Party]:
@@ -205,12 +254,14 @@ def read_deal(reader: Reader, data: Any, parent: Any = None, key: str | None = N
         phase = _load_phase(reader, item, f"phases[{i}]", m)
         if phase is not None:
             phases.append(phase)
+    powers = _load_powers(reader, m)
     deal_id = reader.field(m, "id", "", str)
     title = reader.field(m, "title", "", str, deal_id or "")
     fields = {
         "description": reader.field(m, "description", "", str, ""),
         "hypothetical": reader.field(m, "hypothetical", "", bool, False),
         "in_force": reader.date(m, "in_force", ""),
+        "powers": tuple(powers),
     }
     if reader.problems or deal_id is None:
         return None
@@ -308,61 +359,3 @@ def resolve_deal(ref: str | os.PathLike[str] | Deal, base: Path | None = None, *
     if source.builtin:
         return builtin_deal(source.name)
     return _load(source, limits, echo=base is None)
-
-
-# -- saving -------------------------------------------------------------------------
-def deal_to_dict(deal: Deal) -> dict[str, Any]:
-    """Plain data that :func:`deal_from_dict` turns back into an equal Deal."""
-
-    def obligation(o: Obligation) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": o.id, "obligor": o.obligor, "kind": o.kind.value}
-        if o.beneficiary:
-            out["beneficiary"] = o.beneficiary
-        if o.description:
-            out["description"] = o.description
-        if o.quantity:
-            out["quantity"] = {"amount": o.quantity.amount, "unit": o.quantity.unit}
-        if o.due_day is not None:
-            out["due_day"] = o.due_day
-        if o.schedule:
-            out["schedule"] = [{"day": s.day, "cumulative": s.cumulative} for s in o.schedule]
-        if o.reciprocal:
-            out["reciprocal"] = [{"per": r.per, "ratio": r.ratio} for r in o.reciprocal]
-        if o.clause:
-            out["clause"] = o.clause
-        return out
-
-    def phase(p: Phase) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": p.id, "duration_days": p.duration_days,
-                               "on_expiry": p.on_expiry.value}
-        if p.name:
-            out["name"] = p.name
-        if p.entry_condition is not None:
-            out["entry_condition"] = p.entry_condition.source
-        if p.requires_agreement:
-            out["requires_agreement"] = True
-        if not p.suspendable:
-            out["suspendable"] = False
-        if p.clause:
-            out["clause"] = p.clause
-        if p.extension is not None:
-            out["extension"] = {"max_days": p.extension.max_days,
-                                "granted_by": list(p.extension.granted_by),
-                                "per_day": dict(p.extension.per_day)}
-            if p.extension.clause:
-                out["extension"]["clause"] = p.extension.clause
-        out["obligations"] = [obligation(o) for o in p.obligations]
-        return out
-
-    return {
-        "id": deal.id,
-        "title": deal.title,
-        "description": deal.description,
-        "in_force": deal.in_force,
-        "hypothetical": deal.hypothetical,
-        "parties": [{"id": p.id, "name": p.name, "role": p.role.value} for p in deal.parties],
-        "clauses": [{"id": c.id, "summary": c.summary, "sources": list(c.sources),
-                     "disputed": c.disputed, "dispute_note": c.dispute_note}
-                    for c in deal.clauses],
-        "phases": [phase(p) for p in deal.phases],
-    }

@@ -86,5 +86,5 @@ def event_to_dict(event: Event) -> dict[str, Any]:
     for field in event_fields(type(event)):
         value = getattr(event, field.name)
         if field.name == "day" or value != field.default:
-            out[field.name] = value
+            out[field.name] = list(value) if isinstance(value, tuple) else value
     return out

@@ -12,6 +12,7 @@ from dealmodel.model.obligations import (
     ObligationKind,
 )
 from dealmodel.model.phases import TERMINAL_STATES, ExpiryRule
+from dealmodel.model.powers import PARTIES
 
 if TYPE_CHECKING:
     from dealmodel.model.deal import Deal
@@ -100,6 +101,16 @@ def deal_problems(deal: Deal) -> list[Problem]:
         if phase.requires_agreement and i == 0:
             problems.append(Problem(f"{path}.requires_agreement", "the first phase is the "
                                     "agreement itself", "set requires_agreement: false"))
+        if phase.renewal is not None:
+            ref(f"{path}.renewal.clause", phase.renewal.clause, clauses, "clause")
+    for i, power in enumerate(deal.powers):
+        path = f"powers[{i}]"
+        for k, holder in enumerate(power.holders):
+            if holder != PARTIES:
+                ref(f"{path}.holders[{k}]", holder, parties, "party or mediator")
+        for k, phase_id in enumerate(power.phases):
+            ref(f"{path}.phases[{k}]", phase_id, set(phases), "phase")
+        ref(f"{path}.clause", power.clause, clauses, "clause")
     problems.extend(_reachability(deal))
     return problems
 

@@ -16,18 +16,24 @@ Every event has a ``day`` (day 1 is the day the deal takes effect) and optional
 ``allege``                  ``by`` alleges that ``against`` violated ``obligation``
 ``rule``                    mediator ``by`` rules on ``allegation`` (``upheld``)
 ``hostilities_resumed``     fighting resumes; the deal collapses
+``terminate``               ``by`` declares the deal over (after ``notice_days``)
+``amend``                   ``by`` moves an obligation's ``due_day`` or ``quantity``
+``renew``                   ``by`` renews the current phase's term
+``object_renewal``          ``by`` objects to the automatic renewal of the term
+``declare``                 ``by`` declares a fact; with ``phase``, that it has begun
 ==========================  ========================================================
 
 Fields are type-checked when an event is built: ``day``, ``quantity`` and ``days`` are
 whole numbers (not ``True``, not ``2.5``, not ``"5"``, never NaN), ``upheld`` and
-``hypothetical`` are ``True`` or ``False``, names are text. A wrong type raises
-:class:`~dealmodel.errors.EventDefinitionError` naming every bad field.
+``hypothetical`` are ``True`` or ``False``, names are text (``by`` may list several).
+A wrong type raises :class:`~dealmodel.errors.EventDefinitionError` naming every bad
+field.
 """
 
 from __future__ import annotations
 
 import types
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 import attrs
@@ -37,17 +43,23 @@ from dealmodel.errors import EventDefinitionError, Problem, short
 __all__ = [
     "EVENT_TYPES",
     "AgreementReached",
+    "Amended",
     "ClockAdvanced",
+    "Declared",
     "Event",
     "Extended",
     "HostilitiesResumed",
     "NegotiationsEnded",
     "NegotiationsOpened",
     "Performed",
+    "RenewalObjected",
+    "Renewed",
     "Resumed",
     "Ruling",
     "Suspended",
+    "Terminated",
     "ViolationAlleged",
+    "actors",
     "field_problems",
 ]
 
@@ -65,7 +77,8 @@ class Event:
     def __attrs_post_init__(self) -> None:
         for name, kind, nullable in _spec(type(self)):
             value = getattr(self, name)
-            if type(value) is not kind and not (nullable and value is None):
+            fine = (type(value) is str) if kind is tuple else (type(value) is kind)
+            if not fine and not (nullable and value is None):
                 problems = field_problems(type(self), attrs.asdict(self, recurse=False))
                 if problems:
                     raise EventDefinitionError(self.TYPE, problems)
@@ -149,14 +162,34 @@ class Resumed(Event):
         return f"{self.party} resumes {what}"
 
 
+def _actors(value: str | Iterable[str]) -> str | tuple[str, ...]:
+    """``by`` is one actor id, or several acting together (a list in YAML)."""
+    if isinstance(value, str) or not isinstance(value, (list, tuple)):
+        return value  # type: ignore[return-value]  # not a list: checked after conversion
+    items = tuple(value)
+    return items[0] if len(items) == 1 and isinstance(items[0], str) else items
+
+
+def actors(by: str | tuple[str, ...]) -> tuple[str, ...]:
+    """The actors of a ``by`` field, as a tuple."""
+    return (by,) if isinstance(by, str) else by
+
+
+def _who(by: str | tuple[str, ...], verb: str = "") -> str:
+    """``a`` or ``a and b``, with ``verb`` agreeing (``extends`` / ``extend``)."""
+    if isinstance(by, str):
+        return f"{by} {verb}s" if verb else by
+    return " and ".join(by) + (f" {verb}" if verb else "")
+
+
 @attrs.frozen
 class Extended(Event):
     TYPE: ClassVar[str] = "extend"
-    by: str
+    by: str | tuple[str, ...] = attrs.field(converter=_actors)
     days: int = 1
 
     def describe(self) -> str:
-        return f"{self.by} extends the phase by {self.days} day(s)"
+        return f"{_who(self.by, 'extend')} the phase by {self.days} day(s)"
 
 
 @attrs.frozen
@@ -193,15 +226,87 @@ class HostilitiesResumed(Event):
         return "hostilities resume" + (f" (attributed to {self.by} as reported)" if self.by else "")
 
 
+@attrs.frozen
+class Terminated(Event):
+    TYPE: ClassVar[str] = "terminate"
+    by: str | tuple[str, ...] = attrs.field(converter=_actors)
+    notice_days: int = 0
+    reason: str = ""
+
+    def describe(self) -> str:
+        notice = f" with {self.notice_days} days' notice" if self.notice_days else ""
+        return f"{_who(self.by, 'terminate')} the deal{notice}"
+
+
+@attrs.frozen
+class Amended(Event):
+    TYPE: ClassVar[str] = "amend"
+    by: str | tuple[str, ...] = attrs.field(converter=_actors)
+    obligation: str
+    due_day: int | None = None
+    quantity: int | None = None
+
+    def describe(self) -> str:
+        parts = [f"due day {self.due_day}" if self.due_day is not None else "",
+                 f"quantity {self.quantity:,}" if self.quantity is not None else ""]
+        return (f"{_who(self.by, 'amend')} {self.obligation}: "
+                + ", ".join(p for p in parts if p))
+
+
+@attrs.frozen
+class Renewed(Event):
+    TYPE: ClassVar[str] = "renew"
+    by: str | tuple[str, ...] = attrs.field(converter=_actors)
+
+    def describe(self) -> str:
+        return f"{_who(self.by, 'renew')} the term"
+
+
+@attrs.frozen
+class RenewalObjected(Event):
+    TYPE: ClassVar[str] = "object_renewal"
+    by: str | tuple[str, ...] = attrs.field(converter=_actors)
+
+    def describe(self) -> str:
+        return f"{_who(self.by, 'object')} to the renewal of the term"
+
+
+@attrs.frozen
+class Declared(Event):
+    TYPE: ClassVar[str] = "declare"
+    by: str | tuple[str, ...] = attrs.field(converter=_actors)
+    statement: str = ""
+    phase: str | None = None
+
+    def describe(self) -> str:
+        if self.phase is not None:
+            return f"{_who(self.by, 'declare')} that {self.phase} has begun"
+        return f"{_who(self.by, 'declare')}: {self.statement}"
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.TYPE: cls
     for cls in (ClockAdvanced, Performed, NegotiationsOpened, NegotiationsEnded,
                 AgreementReached, Suspended, Resumed, Extended, ViolationAlleged, Ruling,
-                HostilitiesResumed)
+                HostilitiesResumed, Terminated, Amended, Renewed, RenewalObjected, Declared)
 }
 
-_NAMES = {int: "a whole number", str: "text", bool: "true or false"}
+_NAMES: dict[type, str] = {int: "a whole number", str: "text", bool: "true or false",
+                          tuple: "a name or a list of names"}
 _SPECS: dict[type[Event], tuple[tuple[str, type, bool], ...]] = {}
+
+
+def _kind(annotation: Any) -> tuple[type | None, bool]:
+    """(checked type, may be None) of a field annotation; tuple stands for 'one or more names'."""
+    if not isinstance(annotation, types.UnionType):
+        return (annotation if annotation in _NAMES else None), False
+    args = [a for a in annotation.__args__ if a is not type(None)]
+    nullable = len(args) < len(annotation.__args__)
+    if len(args) == 1:
+        return _kind(args[0])[0], nullable
+    if set(args) == {str, tuple[str, ...]}:
+        return tuple, nullable
+    return None, nullable
 
 
 def _spec(cls: type[Event]) -> tuple[tuple[str, type, bool], ...]:
@@ -210,15 +315,22 @@ def _spec(cls: type[Event]) -> tuple[tuple[str, type, bool], ...]:
     if spec is None:
         out = []
         for field in attrs.fields(attrs.resolve_types(cls)):
-            kind: Any = field.type
-            nullable = False
-            if isinstance(kind, types.UnionType) and type(None) in kind.__args__:
-                rest = [t for t in kind.__args__ if t is not type(None)]
-                kind, nullable = (rest[0] if len(rest) == 1 else None), True
-            if kind in _NAMES:
+            kind, nullable = _kind(field.type)
+            if kind is not None:
                 out.append((field.name, kind, nullable))
         spec = _SPECS[cls] = tuple(out)
     return spec
+
+
+def _ok(value: object, kind: type) -> bool:
+    if kind is bool:
+        return isinstance(value, bool)
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind is tuple:
+        return isinstance(value, str) or (isinstance(value, tuple) and len(value) > 0 and all(
+            isinstance(v, str) for v in value))
+    return isinstance(value, kind)
 
 
 def field_problems(cls: type[Event], values: Mapping[str, Any]) -> list[Problem]:
@@ -228,14 +340,13 @@ def field_problems(cls: type[Event], values: Mapping[str, Any]) -> list[Problem]
         if name not in values:
             continue
         value = values[name]
-        if value is None and nullable:
+        if (value is None and nullable) or _ok(value, kind):
             continue
-        ok = isinstance(value, bool) if kind is bool else (
-            isinstance(value, kind) and not isinstance(value, bool))
-        if not ok:
-            fix = ("write a whole number, e.g. 3" if kind is int else
-                   "write true or false" if kind is bool else "give text, e.g. 'hamas'")
-            problems.append(Problem(name, f"must be {_NAMES[kind]}"
-                                    f"{' or nothing' if nullable else ''}, got {short(value)} "
-                                    f"({type(value).__name__})", fix))
+        fix = ("write a whole number, e.g. 3" if kind is int else
+               "write true or false" if kind is bool else
+               "give a name, or a list of names, e.g. [qatar, egypt]" if kind is tuple else
+               "give text, e.g. 'hamas'")
+        problems.append(Problem(name, f"must be {_NAMES[kind]}"
+                                f"{' or nothing' if nullable else ''}, got {short(value)} "
+                                f"({type(value).__name__})", fix))
     return problems

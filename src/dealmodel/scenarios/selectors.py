@@ -133,9 +133,10 @@ class References:
         out = []
         for name, what in self.FIELDS:
             value = getattr(event, name, None)
-            if value is not None and value not in self.sets[what]:
-                out.append(Problem(f"{path}.{name}", f"unknown {what} {short(value)} in "
-                                   f"{self.deal.id}", _suggest(str(value), self.known[what])))
+            for one in value if isinstance(value, tuple) else (value,):  # by: [a, b]
+                if one is not None and one not in self.sets[what]:
+                    out.append(Problem(f"{path}.{name}", f"unknown {what} {short(one)} in "
+                                       f"{self.deal.id}", _suggest(str(one), self.known[what])))
         return out
 
 
