@@ -36,11 +36,10 @@ def parse_events(items: Sequence[Any], path: str = "events", deal: Deal | None =
         where = f"{path}[{i}]"
         event, found = event_from_dict(item, where)
         problems.extend(found)
-        if event is None:
-            continue
-        events.append(event)
-        if refs is not None:
-            for p in refs.problems(event, where):
+        if event is not None:
+            events.append(event)
+        if refs is not None and (event is not None or isinstance(item, dict)):
+            for p in refs.problems(event if event is not None else item, where):
                 key = p.path.rsplit(".", 1)[-1]
                 problems.append(p.located(item.line_of(key) if isinstance(item, LineDict)
                                           else None))

@@ -128,13 +128,15 @@ class References:
                       "phase": [p.id for p in deal.phases]}
         self.sets = {what: frozenset(names) for what, names in self.known.items()}
 
-    def problems(self, event: Event, path: str) -> list[Problem]:
-        """Unknown parties, obligations or phases named by ``event``, at ``path.<field>``."""
+    def problems(self, event: Event | Mapping[str, Any], path: str) -> list[Problem]:
+        """Unknown parties, obligations or phases named by ``event`` (an Event, or the
+        mapping it was to be built from), at ``path.<field>``."""
         out = []
         for name, what in self.FIELDS:
-            value = getattr(event, name, None)
-            for one in value if isinstance(value, tuple) else (value,):  # by: [a, b]
-                if one is not None and one not in self.sets[what]:
+            value = (event.get(name) if isinstance(event, Mapping)
+                     else getattr(event, name, None))
+            for one in value if isinstance(value, (tuple, list)) else (value,):  # by: [a, b]
+                if isinstance(one, str) and one not in self.sets[what]:
                     out.append(Problem(f"{path}.{name}", f"unknown {what} {short(one)} in "
                                        f"{self.deal.id}", _suggest(str(one), self.known[what])))
         return out
