@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import io
+import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -61,14 +62,14 @@ def mutated(draw: st.DrawFn) -> tuple[Path, bytes]:
             parent = parent[key]
         key = target[-1]
         op = draw(st.sampled_from(["replace", "delete", "wrap", "copy_key", "deepen"]))
-        if op == "replace":
-            parent[key] = draw(WEIRD)
+        if op == "replace":  # a copy: st.just() hands out one shared object
+            parent[key] = copy.deepcopy(draw(WEIRD))
         elif op == "delete" and isinstance(parent, dict):
             del parent[key]
         elif op == "wrap":
             parent[key] = [parent[key]]
         elif op == "copy_key" and isinstance(parent, dict):
-            parent[f"{key}_x"] = parent[key]
+            parent[f"{key}_x"] = copy.deepcopy(parent[key])
         elif op == "deepen":
             deep = parent[key]
             for _ in range(draw(st.sampled_from([5, 60]))):
@@ -92,7 +93,8 @@ def mutated(draw: st.DrawFn) -> tuple[Path, bytes]:
     return path, data
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(mutated())
 def test_mutated_files_load_or_fail_cleanly(case: tuple[Path, bytes]) -> None:
     original, data = case
