@@ -79,11 +79,11 @@ def _usage(message: str) -> DealModelError:
 
 
 def _is_scenario_file(path: Path) -> bool:
-    from dealmodel.io.yaml import load_yaml
+    from dealmodel.io.resolve import Source, load_source
 
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
-    except Exception:  # a broken file is reported by the loader that reads it next
+    try:  # read like any file: regular files only, within the limits
+        data = load_source(Source("scenario", str(path), path))
+    except DealModelError:  # a broken file is reported by the loader that reads it next
         return False
     return isinstance(data, dict) and "events" in data
 
