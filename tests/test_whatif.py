@@ -185,7 +185,7 @@ def test_comparison_measures(gaza_scenario: Scenario) -> None:
     late = c["late"]
     assert late.first_violation() == {"obligation": "p1_hostages", "party": "hamas", "day": 28}
     assert late.divergence is not None and late.divergence.day == 28
-    assert late.obligations()["p1_hostages"]["status"] == "violated"
+    assert late.obligations()["p1_hostages"]["status"] == "fulfilled late"
     # a fork gives exactly what a replay from day 1 gives
     assert late.run.to_dict() == postponed.run().run.to_dict()
     assert a.run.to_dict() == agreed.run().run.to_dict()
@@ -219,7 +219,7 @@ def test_horizon_puts_runs_on_the_same_day(gaza_scenario: Scenario) -> None:
     assert c.horizon == 57 and c.base.final_day == 57 and c["late"].final_day == 57
     assert c.base.days_in_limbo == 15
     assert c["late"].obligations()["p1_philadelphi"] == {
-        "status": "violated", "progress": 1, "owed": 1, "violated_day": 50}
+        "status": "fulfilled late", "progress": 1, "owed": 1, "violated_day": 50}
 
 
 def test_renderings_say_hypothetical(gaza_scenario: Scenario) -> None:
@@ -297,15 +297,30 @@ def test_refused_variant_event_in_file_is_reported(tmp_path: Path,
 
 
 # -- CLI ----------------------------------------------------------------------------------
-def test_cli_text_table(capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_text_table(capsys: pytest.CaptureFixture[str],
+                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "250")
     assert main(["whatif", str(WHATIF)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("What-if comparison: ")
     assert "HYPOTHETICAL" in out
-    header = next(line for line in out.splitlines() if line.lstrip().startswith("base"))
-    assert "phase2-agreed-day-35 (hypothetical)" in header
-    row = next(line for line in out.splitlines() if line.startswith("phase2 entered"))
+    assert "\x1b[" not in out  # no colour or escape codes when not a terminal
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 250
+    header = next(line for line in lines if line.lstrip().startswith("base"))
+    assert header.split()[1:3] == ["(hypothetical)", "(hypothetical)"]
+    row = next(line for line in lines if line.lstrip().startswith("phase2 entered"))
     assert row.split()[2:6] == ["*", "-", "day", "43"]  # * marks a row that differs
+
+
+@pytest.mark.parametrize("columns", [60, 100])
+def test_cli_text_table_fits_the_terminal(columns: int, capsys: pytest.CaptureFixture[str],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    assert main(["whatif", str(WHATIF)]) == 0
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) <= columns
+    assert "phase2-agreed-day-35" in out.replace("\n", "")
 
 
 def test_cli_builtin_whatif_scenario(capsys: pytest.CaptureFixture[str]) -> None:
@@ -326,7 +341,7 @@ def test_cli_select_variant_json_and_markdown(capsys: pytest.CaptureFixture[str]
                  "--variant", "aid-not-cut", "--markdown"]) == 0
     md = capsys.readouterr().out
     assert "|  | base | release-postponed (hypothetical) | aid-not-cut (hypothetical) |" in md
-    assert "| first violation \\* | p1_philadelphi (israel) day 50 | p1_hostages (hamas) " \
+    assert "| **first violation \\*** | p1_philadelphi (israel) day 50 | p1_hostages (hamas) " \
            "day 28 |" in md
 
 
@@ -345,5 +360,5 @@ def test_cli_bad_input_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_run_still_runs_a_file_with_variants(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", str(WHATIF), "-q"]) == 0
-    assert "final state: phase1:limbo on day 54" in capsys.readouterr().out
+    assert "final state: phase1:limbo as of day 54 (2025-03-13)" in capsys.readouterr().out
     assert run_scenario(load_scenario(WHATIF)).run.state == "phase1:limbo"

@@ -30,7 +30,7 @@ from dealmodel.errors import (
 )
 from dealmodel.io.deals import builtin_deal, builtin_deals, deal_from_dict, deal_to_dict, load_deal
 from dealmodel.io.limits import Limits
-from dealmodel.model.actors import Clause, Party, Role
+from dealmodel.model.actors import Actor, Clause, Party, Role
 from dealmodel.model.conditions import Expression, compile_condition
 from dealmodel.model.deal import Deal
 from dealmodel.model.events import (
@@ -42,10 +42,14 @@ from dealmodel.model.events import (
     NegotiationsEnded,
     NegotiationsOpened,
     Performed,
+    PhaseEnded,
+    Released,
+    Reported,
     Resumed,
     Ruling,
     Suspended,
     ViolationAlleged,
+    Withheld,
 )
 from dealmodel.model.obligations import (
     Milestone,
@@ -54,11 +58,13 @@ from dealmodel.model.obligations import (
     ObligationStatus,
     Quantity,
     Reciprocity,
+    RelativeDue,
 )
 from dealmodel.model.phases import ExpiryRule, Extension, Phase
 from dealmodel.render.diagram_model import diagram_model
-from dealmodel.render.dot import mimebundle as _mimebundle
 from dealmodel.render.dot import write_diagram
+from dealmodel.render.html import mimebundle as _mimebundle
+from dealmodel.render.html import to_html as _to_html
 from dealmodel.render.timeline import write_timeline
 from dealmodel.scenarios.scenario import (
     Outcome,
@@ -71,10 +77,12 @@ from dealmodel.scenarios.scenario import (
 from dealmodel.scenarios.variants import Variant
 
 _display.register(_mimebundle)
+_display.register_html(_to_html)
 
 
 
 __all__ = [
+    "Actor",
     "AgreementReached",
     "Allegation",
     "Clause",
@@ -106,9 +114,13 @@ __all__ = [
     "Party",
     "Performed",
     "Phase",
+    "PhaseEnded",
     "Problem",
     "Quantity",
     "Reciprocity",
+    "RelativeDue",
+    "Released",
+    "Reported",
     "Resumed",
     "Role",
     "Ruling",
@@ -119,6 +131,7 @@ __all__ = [
     "Variant",
     "VariantResult",
     "ViolationAlleged",
+    "Withheld",
     "builtin_deal",
     "builtin_deals",
     "builtin_scenario",

@@ -6,6 +6,7 @@ import argparse
 import math
 from typing import Any
 
+from dealmodel.cli._help import docs
 from dealmodel.io.limits import Limits
 
 __all__ = ["add_input_options", "input_options"]
@@ -27,7 +28,7 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
         "reading files from others",
         "A scenario's deal: may name a built-in deal or a file under the scenario's own "
         "folder; anything else is refused unless allowed here. "
-        "See docs/how-to/run-files-from-others.md.")
+        f"See {docs('how-to/run-files-from-others/')}")
     group.add_argument("--allow-path", metavar="DIR", action="append", default=[],
                        help="also let a scenario read deal files under DIR (repeatable)")
     group.add_argument("--max-file-mb", metavar="MB", type=_megabytes, default=None,

@@ -8,108 +8,30 @@ its path, line and fix.
 
 from __future__ import annotations
 
-import enum
 import os
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from dealmodel.errors import DealDefinitionError, InputError, Problem
+from dealmodel.io.fields import FIELDS
 from dealmodel.io.limits import Limits
+from dealmodel.io.obligations import enum_value, load_obligation
 from dealmodel.io.reader import Reader
 from dealmodel.io.resolve import AllowPaths, Source, builtin_names, load_source, resolve
 from dealmodel.io.saving import deal_to_dict
 from dealmodel.io.yaml import LineDict
-
-__all__ = ["builtin_deal", "builtin_deals", "deal_from_dict", "deal_to_dict", "load_deal",
-           "read_deal", "resolve_deal"]
 from dealmodel.model.actors import Clause, Party, Role
 from dealmodel.model.deal import Deal
-from dealmodel.model.obligations import (
-    Milestone,
-    Obligation,
-    ObligationKind,
-    Quantity,
-    Reciprocity,
-)
 from dealmodel.model.phases import ExpiryRule, Extension, Phase, Renewal, parse_condition
 from dealmodel.model.powers import Power, PowerKind
 
-_DEAL_FIELDS = ("id", "title", "description", "in_force", "hypothetical", "parties",
-                "mediators", "clauses", "phases", "powers")
-_POWER_FIELDS = ("power", "holders", "jointly", "phases", "notice_days", "max_days", "clause")
-_PHASE_FIELDS = ("id", "name", "duration_days", "entry_condition", "requires_agreement",
-                 "on_expiry", "obligations", "extension", "suspendable", "clause", "renewal")
-_OBLIGATION_FIELDS = ("id", "obligor", "beneficiary", "kind", "description", "quantity",
-                      "due_day", "schedule", "reciprocal", "clause")
-
-
-def _enum_value(reader: Reader, data: dict[str, Any], key: str, path: str,
-                enum_type: type[enum.Enum], default: enum.Enum) -> Any:
-    raw = reader.field(data, key, path, str, default.value)
-    values = [e.value for e in enum_type]
-    if raw not in values:
-        reader.problem(f"{path}.{key}", f"must be one of {', '.join(values)}, got "
-                       f"{reader.show(raw)}", "", data, key)
-        return default
-    return enum_type(raw)
-
-
-def _load_obligation(reader: Reader, data: Any, path: str, parent: Any) -> Obligation | None:
-    m = reader.mapping(data, path, _OBLIGATION_FIELDS, parent)
-    if m is None:
-        return None
-    has_quantity = "quantity" in m
-    kind = _enum_value(reader, m, "kind", path, ObligationKind,
-                       ObligationKind.QUANTITY if has_quantity else ObligationKind.ACT)
-    quantity = None
-    if has_quantity:
-        q = reader.mapping(m["quantity"], f"{path}.quantity", ("amount", "unit"), m, "quantity")
-        if q is not None:
-            amount = reader.field(q, "amount", f"{path}.quantity", int)
-            unit = reader.field(q, "unit", f"{path}.quantity", str)
-            if amount is not None and unit is not None:
-                quantity = reader.build(f"{path}.quantity", q, lambda: Quantity(amount, unit))
-    schedule = []
-    for k, item in enumerate(reader.items(m, "schedule", path)):
-        mp = f"{path}.schedule[{k}]"
-        mm = reader.mapping(item, mp, ("day", "cumulative"), m, "schedule")
-        if mm is not None:
-            day = reader.field(mm, "day", mp, int)
-            cum = reader.field(mm, "cumulative", mp, int)
-            if day is not None and cum is not None:
-                built = reader.build(mp, mm, partial(Milestone, day, cum))
-                if built is not None:
-                    schedule.append(built)
-    reciprocal = []
-    for k, item in enumerate(reader.items(m, "reciprocal", path)):
-        rp = f"{path}.reciprocal[{k}]"
-        rm = reader.mapping(item, rp, ("per", "ratio"), m, "reciprocal")
-        if rm is not None:
-            per = reader.field(rm, "per", rp, str)
-            ratio = reader.field(rm, "ratio", rp, int)
-            if per is not None and ratio is not None:
-                built_r = reader.build(rp, rm, partial(Reciprocity, per, ratio))
-                if built_r is not None:
-                    reciprocal.append(built_r)
-    fields = {
-        "id": reader.field(m, "id", path, str),
-        "obligor": reader.field(m, "obligor", path, str),
-        "beneficiary": reader.field(m, "beneficiary", path, str, None),
-        "description": reader.field(m, "description", path, str, ""),
-        "due_day": reader.field(m, "due_day", path, int, None),
-        "clause": reader.field(m, "clause", path, str, None),
-    }
-    if fields["id"] is None or fields["obligor"] is None or (has_quantity and quantity is None):
-        return None  # the missing part is reported already
-    return reader.build(path, m, lambda: Obligation(
-        kind=kind, quantity=quantity, schedule=schedule, reciprocal=reciprocal, **fields))
+__all__ = ["FIELDS", "builtin_deal", "builtin_deals", "deal_from_dict", "deal_to_dict",
+           "load_deal", "read_deal", "resolve_deal"]
 
 
 def _load_extension(reader: Reader, m: dict[str, Any], path: str) -> Extension | None:
     ep = f"{path}.extension"
-    em = reader.mapping(m["extension"], ep, ("max_days", "granted_by", "per_day", "clause",
-                                             "max_days_each", "jointly"), m, "extension")
+    em = reader.mapping(m["extension"], ep, FIELDS["extension"], m, "extension")
     if em is None:
         return None
     max_days = reader.field(em, "max_days", ep, int, None)
@@ -127,8 +49,7 @@ def _load_extension(reader: Reader, m: dict[str, Any], path: str) -> Extension |
 
 def _load_renewal(reader: Reader, m: dict[str, Any], path: str) -> Renewal | None:
     rp = f"{path}.renewal"
-    rm = reader.mapping(m["renewal"], rp, ("term_days", "automatic", "notice_days",
-                                           "max_renewals", "clause"), m, "renewal")
+    rm = reader.mapping(m["renewal"], rp, FIELDS["renewal"], m, "renewal")
     if rm is None:
         return None
     term = reader.field(rm, "term_days", rp, int)
@@ -145,10 +66,10 @@ def _load_powers(reader: Reader, m: dict[str, Any]) -> list[Power]:
     powers: list[Power] = []
     for i, item in enumerate(reader.items(m, "powers", "")):
         pp = f"powers[{i}]"
-        pm = reader.mapping(item, pp, _POWER_FIELDS, m, "powers")
+        pm = reader.mapping(item, pp, FIELDS["power"], m, "powers")
         if pm is None:
             continue
-        kind = _enum_value(reader, pm, "power", pp, PowerKind, PowerKind.TERMINATE)
+        kind = enum_value(reader, pm, "power", pp, PowerKind, PowerKind.TERMINATE)
         holders = ([pm["holders"]] if isinstance(pm.get("holders"), str)
                    else reader.texts(pm, "holders", pp, required=True))
         fields = {
@@ -165,12 +86,12 @@ def _load_powers(reader: Reader, m: dict[str, Any]) -> list[Power]:
 
 
 def _load_phase(reader: Reader, data: Any, path: str, parent: Any) -> Phase | None:
-    m = reader.mapping(data, path, _PHASE_FIELDS, parent)
+    m = reader.mapping(data, path, FIELDS["phase"], parent)
     if m is None:
         return None
     obligations = []
     for j, item in enumerate(reader.items(m, "obligations", path)):
-        ob = _load_obligation(reader, item, f"{path}.obligations[{j}]", m)
+        ob = load_obligation(reader, item, f"{path}.obligations[{j}]", m)
         if ob is not None:
             obligations.append(ob)
     condition = None
@@ -190,7 +111,7 @@ def _load_phase(reader: Reader, data: Any, path: str, parent: Any) -> Phase | No
         "suspendable": reader.field(m, "suspendable", path, bool, True),
         "clause": reader.field(m, "clause", path, str, None),
     }
-    on_expiry = _enum_value(reader, m, "on_expiry", path, ExpiryRule, ExpiryRule.ADVANCE)
+    on_expiry = enum_value(reader, m, "on_expiry", path, ExpiryRule, ExpiryRule.ADVANCE)
     if fields["id"] is None:
         return None
     return reader.build(path, m, lambda: Phase(
@@ -201,14 +122,20 @@ def _load_phase(reader: Reader, data: Any, path: str, parent: Any) -> Phase | No
 def _load_parties(reader: Reader, m: dict[str, Any]) -> list[Party]:
     parties: list[Party] = []
     roles = [r.value for r in Role]
-    for key, default_role in (("parties", "party"), ("mediators", "mediator")):
+    for key, default_role in (("parties", "party"), ("mediators", "mediator"),
+                              ("actors", None)):
         for i, item in enumerate(reader.items(m, key, "", required=key == "parties")):
             pp = f"{key}[{i}]"
-            pm = reader.mapping(item, pp, ("id", "name", "role"), m, key)
+            pm = reader.mapping(item, pp, FIELDS["party"], m, key)
             if pm is None:
                 continue
             pid = reader.field(pm, "id", pp, str)
-            role = reader.field(pm, "role", pp, str, default_role)
+            if default_role is None:  # other actors say what they are
+                role = reader.field(pm, "role", pp, str, fix="one of " + ", ".join(roles))
+                if role is None:
+                    continue
+            else:
+                role = reader.field(pm, "role", pp, str, default_role)
             if role not in roles:
                 reader.problem(f"{pp}.role", f"must be one of {', '.join(roles)}, got "
                                f"{reader.show(role)}", "", pm, "role")
@@ -225,8 +152,7 @@ def _load_clauses(reader: Reader, m: dict[str, Any]) -> list[Clause]:
     clauses: list[Clause] = []
     for i, item in enumerate(reader.items(m, "clauses", "")):
         cp = f"clauses[{i}]"
-        cm = reader.mapping(item, cp, ("id", "summary", "sources", "disputed", "dispute_note"),
-                            m, "clauses")
+        cm = reader.mapping(item, cp, FIELDS["clause"], m, "clauses")
         if cm is None:
             continue
         cid = reader.field(cm, "id", cp, str)
@@ -244,7 +170,7 @@ def _load_clauses(reader: Reader, m: dict[str, Any]) -> list[Clause]:
 
 def read_deal(reader: Reader, data: Any, parent: Any = None, key: str | None = None) -> Deal | None:
     """A Deal from plain data, recording every problem in ``reader`` (None if any)."""
-    m = reader.mapping(data, "", _DEAL_FIELDS, parent, key)
+    m = reader.mapping(data, "", FIELDS["deal"], parent, key)
     if m is None:
         return None
     parties = _load_parties(reader, m)

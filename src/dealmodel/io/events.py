@@ -2,11 +2,12 @@
 
 Field types are checked by the event classes themselves
 (:func:`dealmodel.model.events.field_problems`); this module adds the file's view:
-unknown and missing fields, and the line of each problem.
+unknown and missing fields, ``date:`` instead of ``day:``, and the line of each problem.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import attrs
@@ -32,8 +33,29 @@ def _fields(cls: type[Event]) -> dict[str, bool]:
     return fields
 
 
-def event_from_dict(data: Any, path: str = "") -> tuple[Event | None, list[Problem]]:
-    """Build an event from ``{type: ..., day: ..., ...}``; returns (event, problems)."""
+def _day_of_date(value: Any, in_force: str | None) -> tuple[int | None, str]:
+    """The deal day of a ``date:`` value, or None and what is wrong."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return None, f"must be a date (YYYY-MM-DD), got {short(value)}"
+    if not isinstance(value, dt.date):
+        return None, f"must be a date (YYYY-MM-DD), got {short(value)}"
+    if in_force is None:
+        return None, "the deal has no in_force date to count days from; use day: instead"
+    return (value - dt.date.fromisoformat(in_force)).days + 1, ""
+
+
+def event_from_dict(data: Any, path: str = "", in_force: str | None = None,
+                    ) -> tuple[Event | None, list[Problem]]:
+    """Build an event from ``{type: ..., day: ..., ...}``; returns (event, problems).
+
+    An event may give ``date:`` (a calendar date) instead of ``day:``; ``in_force`` is
+    then the deal's day-1 date to count from.
+    """
     line = data.line if isinstance(data, LineDict) else None
     prefix = f"{path}." if path else ""
     if not isinstance(data, dict):
@@ -55,6 +77,17 @@ def event_from_dict(data: Any, path: str = "") -> tuple[Event | None, list[Probl
     for key, value in data.items():
         if key == "type":
             continue
+        if key == "date":
+            ln = data.line_of(key) if isinstance(data, LineDict) else line
+            if "day" in data:
+                problems.append(Problem(f"{prefix}date", "give day or date, not both", "", ln))
+                continue
+            day, why = _day_of_date(value, in_force)
+            if day is None:
+                problems.append(Problem(f"{prefix}date", why, "", ln))
+            else:
+                kwargs["day"] = day
+            continue
         if key not in fields:
             ln = data.line_of(key) if isinstance(data, LineDict) else line
             problems.append(Problem(f"{prefix}{short(key)[1:-1]}",
@@ -64,7 +97,7 @@ def event_from_dict(data: Any, path: str = "") -> tuple[Event | None, list[Probl
             continue
         kwargs[key] = value
     for name, required in fields.items():
-        if required and kwargs.get(name) is None:
+        if required and kwargs.get(name) is None and not (name == "day" and "date" in data):
             problems.append(Problem(f"{prefix}{name}", f"is required for a {kind} event", "",
                                     line))
     if not problems:

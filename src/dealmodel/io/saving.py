@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dealmodel.io.fields import END_OF_PHASE
 from dealmodel.model.deal import Deal
 from dealmodel.model.obligations import Obligation
 from dealmodel.model.phases import Phase
@@ -15,9 +16,24 @@ def deal_to_dict(deal: Deal) -> dict[str, Any]:
     """Plain data that :func:`deal_from_dict` turns back into an equal Deal."""
 
     def obligation(o: Obligation) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": o.id, "obligor": o.obligor, "kind": o.kind.value}
-        if o.beneficiary:
+        out: dict[str, Any] = {"id": o.id}
+        if len(o.obligors) == 1:
+            out["obligor"] = o.obligor
+        else:
+            out["obligors"] = list(o.obligors)
+        out["kind"] = o.kind.value
+        if len(o.beneficiaries) == 1:
             out["beneficiary"] = o.beneficiary
+        elif o.beneficiaries:
+            out["beneficiaries"] = list(o.beneficiaries)
+        if o.due is not None:
+            out["due"] = {"after": o.due.after, "days": o.due.days}
+        elif o.due_at_phase_end:
+            out["due"] = END_OF_PHASE
+        if o.parts:
+            out["parts"] = list(o.parts)
+        if o.strict:
+            out["strict"] = True
         if o.description:
             out["description"] = o.description
         if o.quantity:

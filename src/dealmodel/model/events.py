@@ -1,12 +1,18 @@
 """Events: dated facts that drive a run.
 
 Every event has a ``day`` (day 1 is the day the deal takes effect) and optional
-``note``, ``source`` and ``hypothetical`` fields for provenance. Each class has a
-``TYPE`` string used in scenario files (``type: perform``).
+``note``, ``source``, ``hypothetical`` and ``disputed`` fields for provenance
+(``disputed`` says which figure the sources disagree on, and gives each). Each class
+has a ``TYPE`` string used in scenario files (``type: perform``).
 
 ==========================  ========================================================
 ``advance``                 the clock moves to ``day`` (deadlines due before it fire)
-``perform``                 ``party`` performs ``quantity`` of ``obligation``
+``perform``                 ``party`` performs ``quantity`` of ``obligation`` (or its
+                            ``part``), done ``by`` another actor if one is named
+``withhold`` / ``release``  an obligor holds back / releases its performance of
+                            ``obligation``, stating the ``condition``
+``report``                  an actor (a monitor, say) ``by`` reports ``summary``
+``end_phase``               the current ``phase`` ends now (open-ended phases)
 ``negotiations_opened``     talks on ``phase`` (the next phase) begin
 ``negotiations_ended``      talks on ``phase`` break off
 ``agreement_reached``       the terms of ``phase`` are agreed
@@ -52,13 +58,17 @@ __all__ = [
     "NegotiationsEnded",
     "NegotiationsOpened",
     "Performed",
+    "PhaseEnded",
+    "Released",
     "RenewalObjected",
     "Renewed",
+    "Reported",
     "Resumed",
     "Ruling",
     "Suspended",
     "Terminated",
     "ViolationAlleged",
+    "Withheld",
     "actors",
     "field_problems",
 ]
@@ -73,6 +83,7 @@ class Event:
     note: str = attrs.field(default="", kw_only=True)
     source: str = attrs.field(default="", kw_only=True)
     hypothetical: bool = attrs.field(default=False, kw_only=True)
+    disputed: str = attrs.field(default="", kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         for name, kind, nullable in _spec(type(self)):
@@ -105,11 +116,18 @@ class Performed(Event):
     party: str
     obligation: str
     quantity: int = 1
+    by: str | None = None  # the actor who did it, when not the obligor ``party``
+    part: str | None = None  # which named part of the obligation
 
     def describe(self) -> str:
+        part = f" ({self.part})" if self.part else ""
+        if self.by is not None:
+            what = (f"{self.quantity:,} of {self.obligation}" if self.quantity != 1
+                    else self.obligation)
+            return f"{self.by} performs {what}{part} owed by {self.party}"
         if self.quantity == 1:
-            return f"{self.party} performs {self.obligation}"
-        return f"{self.party} performs {self.quantity:,} of {self.obligation}"
+            return f"{self.party} performs {self.obligation}{part}"
+        return f"{self.party} performs {self.quantity:,} of {self.obligation}{part}"
 
 
 @attrs.frozen
@@ -227,6 +245,63 @@ class HostilitiesResumed(Event):
 
 
 @attrs.frozen
+class Withheld(Event):
+    """An obligor holds back its performance of ``obligation`` until ``condition`` is met
+    (a reciprocal performance held pending the other side's): neither a violation nor a
+    suspension of the deal. ``quantity``, if given, is how much is held back."""
+
+    TYPE: ClassVar[str] = "withhold"
+    party: str
+    obligation: str
+    condition: str = ""
+    quantity: int | None = None
+
+    def describe(self) -> str:
+        what = f"{self.quantity:,} of {self.obligation}" if self.quantity else self.obligation
+        until = f" until {self.condition}" if self.condition else ""
+        return f"{self.party} withholds {what}{until}"
+
+
+@attrs.frozen
+class Released(Event):
+    """The obligor that withheld ``obligation`` releases it: performance may go on."""
+
+    TYPE: ClassVar[str] = "release"
+    party: str
+    obligation: str
+
+    def describe(self) -> str:
+        return f"{self.party} releases {self.obligation}"
+
+
+@attrs.frozen
+class Reported(Event):
+    """An actor (typically a monitor) reports ``summary``, about ``obligation`` if named."""
+
+    TYPE: ClassVar[str] = "report"
+    by: str
+    summary: str = ""
+    obligation: str | None = None
+
+    def describe(self) -> str:
+        about = f" on {self.obligation}" if self.obligation else ""
+        return f"{self.by} reports{about}" + (f": {self.summary}" if self.summary else "")
+
+
+@attrs.frozen
+class PhaseEnded(Event):
+    """The current ``phase`` ends now, as if its time were up (its expiry rule applies):
+    how an open-ended phase hands over. ``by`` names who ended it, if reported."""
+
+    TYPE: ClassVar[str] = "end_phase"
+    phase: str
+    by: str | None = None
+
+    def describe(self) -> str:
+        return f"{self.phase} ends" + (f" ({self.by})" if self.by else "")
+
+
+@attrs.frozen
 class Terminated(Event):
     TYPE: ClassVar[str] = "terminate"
     by: str | tuple[str, ...] = attrs.field(converter=_actors)
@@ -288,7 +363,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
     cls.TYPE: cls
     for cls in (ClockAdvanced, Performed, NegotiationsOpened, NegotiationsEnded,
                 AgreementReached, Suspended, Resumed, Extended, ViolationAlleged, Ruling,
-                HostilitiesResumed, Terminated, Amended, Renewed, RenewalObjected, Declared)
+                HostilitiesResumed, Terminated, Amended, Renewed, RenewalObjected, Declared,
+                Withheld, Released, Reported, PhaseEnded)
 }
 
 _NAMES: dict[type, str] = {int: "a whole number", str: "text", bool: "true or false",
@@ -350,3 +426,16 @@ def field_problems(cls: type[Event], values: Mapping[str, Any]) -> list[Problem]
                                 f"{' or nothing' if nullable else ''}, got {short(value)} "
                                 f"({type(value).__name__})", fix))
     return problems
+
+
+def _types_by_name() -> dict[str, tuple[type, ...]]:
+    """Each field name's accepted types over every event class (JSON Schema reads it)."""
+    out: dict[str, tuple[type, ...]] = {}
+    for cls in EVENT_TYPES.values():
+        for name, kind, _ in _spec(cls):
+            types = (str, list) if kind is tuple else (kind,)
+            out[name] = tuple(dict.fromkeys((*out.get(name, ()), *types)))
+    return out
+
+
+_FIELD_TYPES: dict[str, tuple[type, ...]] = _types_by_name()

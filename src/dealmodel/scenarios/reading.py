@@ -32,9 +32,10 @@ def parse_events(items: Sequence[Any], path: str = "events", deal: Deal | None =
     events: list[Event] = []
     problems: list[Problem] = []
     refs = References(deal) if deal is not None else None
+    in_force = deal.in_force if deal is not None else None  # for events dated by date:
     for i, item in enumerate(items):
         where = f"{path}[{i}]"
-        event, found = event_from_dict(item, where)
+        event, found = event_from_dict(item, where, in_force)
         problems.extend(found)
         if event is not None:
             events.append(event)
