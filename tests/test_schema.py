@@ -190,7 +190,7 @@ def test_every_event_type_is_in_the_scenario_schema() -> None:
 
 @pytest.mark.parametrize(("event", "loader_message"), [
     ({"day": 1, "type": "perform", "party": "hamas"}, "is required for a perform event"),
-    ({"day": "one", "type": "advance"}, "must be int"),
+    ({"day": "one", "type": "advance"}, "must be a whole number"),
     ({"day": 1, "type": "advance", "colour": "blue"}, "unknown field"),
     ({"day": 1, "type": "perfrom"}, "unknown event type"),
 ])

@@ -22,11 +22,14 @@ from dealmodel.errors import (
     ConditionSyntaxError,
     DealDefinitionError,
     DealModelError,
+    EventDefinitionError,
     EventRejected,
+    InputError,
     Problem,
     ScenarioError,
 )
 from dealmodel.io.deals import builtin_deal, builtin_deals, deal_from_dict, deal_to_dict, load_deal
+from dealmodel.io.limits import Limits
 from dealmodel.model.actors import Actor, Clause, Party, Role
 from dealmodel.model.conditions import Expression, compile_condition
 from dealmodel.model.deal import Deal
@@ -90,13 +93,16 @@ __all__ = [
     "DealDefinitionError",
     "DealModelError",
     "Event",
+    "EventDefinitionError",
     "EventRejected",
     "ExpiryRule",
     "Expression",
     "Extended",
     "Extension",
     "HostilitiesResumed",
+    "InputError",
     "LedgerEntry",
+    "Limits",
     "LogEntry",
     "Milestone",
     "NegotiationsEnded",
