@@ -88,11 +88,18 @@ def test_missed_milestone_is_violated_after_its_day(gaza: Deal) -> None:
     run.advance_to(1)
     assert status(run, "p1_hostages") == "active"  # day 1 is not over yet
     run.advance_to(2)
-    assert status(run, "p1_hostages") == "violated"
+    assert status(run, "p1_hostages") == "partially fulfilled"  # 2 of the 3 due
     assert run.ledger["p1_hostages"].violated_day == 1
     # the duty persists: late performance still counts
     run.apply(Performed(3, party="hamas", obligation="p1_hostages", quantity=1))
     assert run.ledger["p1_hostages"].progress == 3
+
+
+def test_missed_deadline_with_nothing_done_is_violated(gaza: Deal) -> None:
+    run = start(gaza)
+    run.advance_to(2)
+    assert status(run, "p1_hostages") == "violated"
+    assert run.ledger["p1_hostages"].violated_day == 1
 
 
 def test_agreement_before_expiry_enters_phase2_on_day_43(gaza: Deal) -> None:
@@ -169,8 +176,12 @@ def test_allegation_and_ruling(gaza: Deal) -> None:
     assert [a.status.value for a in run.allegations] == ["open", "open"]
     run.apply(Ruling(13, by="egypt", allegation="A1", upheld=True))
     run.apply(Ruling(13, by="us", allegation="A2", upheld=False))
-    assert status(run, "p1_aid") == "violated"
+    # the finding is kept; the duty shows as suspended until resumed, then as violated
+    assert status(run, "p1_aid") == "suspended"
+    assert run.ledger["p1_aid"].violated_day == 13
     assert [a.status.value for a in run.allegations] == ["upheld", "dismissed"]
+    run.apply(Resumed(14, party="israel", obligation="p1_aid"))
+    assert status(run, "p1_aid") == "violated"
 
 
 def test_open_ended_last_phase_concludes_when_settled(gaza: Deal) -> None:
@@ -219,9 +230,6 @@ REFUSALS = [
      "only 'hamas' can perform 'p1_hostages'; party was 'israel'"),
     (Performed(5, party="hamas", obligation="p9_nothing", quantity=1),
      "unknown obligation 'p9_nothing'"),
-    (Performed(5, party="hamas", obligation="p1_hostages", quantity=40),
-     "more than is owed: 'p1_hostages' has progress 3 of 33 hostages, performing 40 would "
-     "make 43"),
     (Performed(5, party="hamas", obligation="p1_hostages", quantity=0),
      "quantity must be at least 1, got 0"),
     (Performed(5, party="hamas", obligation="p1_hostages", quantity=-2),
@@ -233,7 +241,7 @@ REFUSALS = [
     (Performed(5, party="israel", obligation="p1_ceasefire_israel"),
      "is a prohibition"),
     (Performed(5, party="israel", obligation="p1_netzarim", quantity=2),
-     "more than is owed"),
+     "an act is done once; quantity was 2"),
     (AgreementReached(5, phase="phase2"),
      "negotiations on 'phase2' are not open"),
     (NegotiationsOpened(5, phase="phase3"),

@@ -69,7 +69,8 @@ def test_refused_event_in_events_csv() -> None:
         Performed(1, "israel", "p1_hostages", 3), Performed(2, "hamas", "p1_hostages", 3)])
     rows = scenario.run().records("events")
     assert [r["accepted"] for r in rows] == [False, True]
-    assert rows[0]["reason"] == "only 'hamas' can perform 'p1_hostages'; party was 'israel'"
+    assert rows[0]["reason"].startswith(
+        "only 'hamas' can perform 'p1_hostages'; party was 'israel'")
     with pytest.raises(DealModelError, match="tables: ledger, events, allegations"):
         scenario.run().records("ledgers")
 

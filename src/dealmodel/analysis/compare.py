@@ -16,7 +16,8 @@ from dealmodel.engine import Run
 from dealmodel.model.events import ClockAdvanced, Event
 from dealmodel.model.obligations import ObligationStatus
 from dealmodel.scenarios import export as scenario_export
-from dealmodel.scenarios.scenario import Outcome, Scenario, apply_events, run_scenario
+from dealmodel.scenarios.outcome import Outcome, apply_events, run_scenario
+from dealmodel.scenarios.scenario import Scenario
 from dealmodel.scenarios.selectors import HYPOTHETICAL_NOTE, _fail, _suggest
 from dealmodel.scenarios.variants import Variant
 

@@ -11,7 +11,7 @@ import attrs
 from dealmodel.engine import Run
 from dealmodel.engine.records import StatusChanged
 from dealmodel.model.obligations import ObligationStatus
-from dealmodel.scenarios.scenario import EventOutcome, Outcome
+from dealmodel.scenarios.outcome import EventOutcome, Outcome
 
 __all__ = ["Divergence", "VariantResult", "diverge"]
 

@@ -18,10 +18,10 @@ from dealmodel.cli import diagrams as _cli_diagrams
 from dealmodel.cli import schema as _cli_schema
 from dealmodel.cli import whatif as _cli_whatif
 from dealmodel.cli._help import docs
-from dealmodel.errors import DealModelError, MissingExtraError
+from dealmodel.errors import DealModelError, MissingExtraError, Problem, ScenarioError
 from dealmodel.io.deals import builtin_deal, builtin_deals, load_deal
 from dealmodel.scenarios.export import TABLES
-from dealmodel.scenarios.scenario import load_scenario
+from dealmodel.scenarios.scenario import Scenario, day_or_date, load_scenario
 
 __all__ = ["main"]
 
@@ -46,8 +46,20 @@ docs: {docs("")}
 """
 
 
+def _until(args: argparse.Namespace, scenario: Scenario) -> int | None:
+    if args.until is None:
+        return None
+    try:
+        return day_or_date(args.until, scenario.deal)
+    except ValueError as exc:
+        raise ScenarioError([Problem("--until", f"must be a day number or a date "
+                                     f"(YYYY-MM-DD): {exc}", "e.g. --until 30 or --until "
+                                     "2025-03-13")], scenario.source) from None
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
-    outcome = load_scenario(args.scenario).run()
+    scenario = load_scenario(args.scenario)
+    outcome = scenario.run(until=_until(args, scenario))
     if args.csv:
         sys.stdout.write(outcome.to_csv(args.csv))
         return 1 if (args.strict and outcome.refused) else 0
@@ -149,6 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
                           "obligation per day it changed), events or allegations")
     run.add_argument("--strict", action="store_true", help="exit 1 if any event was refused")
     run.add_argument("-q", "--quiet", action="store_true", help="summary only, no timeline")
+    run.add_argument("--until", metavar="DAY|DATE", help="stop on this day (a number, or a "
+                     "date such as 2025-03-13): the deal as it stood then")
     run.set_defaults(func=_cmd_run)
     test = sub.add_parser(
         "test", help="run scenario files and check each against its expect: section",

@@ -11,25 +11,20 @@ from typing import TYPE_CHECKING
 
 from dealmodel.engine.clock import (
     close_phase,
-    conclude_if_settled,
     end_deal,
     enter,
     expire,
     in_limbo_for,
-    push,
-    record,
     set_state,
-    violate,
 )
+from dealmodel.engine.duties import current, push, record, violate
 from dealmodel.engine.guards import in_force, live, next_phase, obligation, party, refuse
 from dealmodel.engine.ledger import (
     _EXPIRY,
     ACTIVE,
-    FULFILLED,
-    PENDING,
     SUSPENDED,
-    TERMINAL,
     VIOLATED,
+    WITHHELD,
     Allegation,
 )
 from dealmodel.engine.records import (
@@ -38,7 +33,6 @@ from dealmodel.engine.records import (
     AllegationStatus,
     Cause,
     EndCause,
-    Performance,
     PhaseExtended,
     Record,
     StatusChanged,
@@ -46,9 +40,9 @@ from dealmodel.engine.records import (
     TalksStatus,
     TargetChanged,
     Violated,
+    Withholding,
 )
 from dealmodel.engine.registry import register
-from dealmodel.model.actors import Role
 from dealmodel.model.events import (
     AgreementReached,
     ClockAdvanced,
@@ -56,20 +50,22 @@ from dealmodel.model.events import (
     HostilitiesResumed,
     NegotiationsEnded,
     NegotiationsOpened,
-    Performed,
     Resumed,
     Ruling,
     Suspended,
     ViolationAlleged,
     actors,
 )
-from dealmodel.model.obligations import ObligationKind
 from dealmodel.model.phases import ExpiryRule
 
 if TYPE_CHECKING:
     from dealmodel.engine.run import Run
 
 __all__ = ["check_advance"]
+
+def _names(ids: tuple[str, ...]) -> str:
+    return " and ".join(repr(i) for i in ids)
+
 
 # -- the clock ---------------------------------------------------------------------------
 def check_advance(run: Run, event: ClockAdvanced) -> None:
@@ -78,59 +74,6 @@ def check_advance(run: Run, event: ClockAdvanced) -> None:
 
 def _commit_nothing(run: Run, event: ClockAdvanced, out: list[Record]) -> None:
     return None
-
-
-# -- performing --------------------------------------------------------------------------
-def _check_perform(run: Run, event: Performed) -> None:
-    entry = run.ledger.get(event.obligation)
-    if entry is None:
-        entry = obligation(run, event, event.obligation)  # raises the refusal
-    ob = entry.obligation
-    if event.party != ob.obligor:
-        raise refuse(event, "not-obligor", f"only {ob.obligor!r} can perform {ob.id!r}; "
-                     f"party was {event.party!r}")
-    if run.state in TERMINAL:
-        live(run, event)
-    status = entry.status
-    if status is not ACTIVE and status is not VIOLATED:
-        if status is PENDING:
-            phase = run.deal.phases[run.deal.obligation_phase(ob.id)].id
-            raise refuse(event, "phase-not-begun", f"{ob.id!r} cannot be performed: its "
-                         f"phase {phase!r} has not begun (state is {run.state!r})")
-        if status is SUSPENDED:
-            raise refuse(event, "obligation-suspended", f"{ob.id!r} cannot be performed: "
-                         f"{entry.suspended_by} has suspended it; resume it first")
-        raise refuse(event, "obligation-settled", f"{ob.id!r} cannot be performed: it is "
-                     f"{status.value}")
-    quantity = event.quantity
-    if quantity < 1:
-        raise refuse(event, "bad-quantity", f"quantity must be at least 1, got {quantity}")
-    kind = ob.kind
-    if kind is ObligationKind.PROHIBITION:
-        raise refuse(event, "prohibition", f"{ob.id!r} is a prohibition: it is kept by not "
-                     "acting; report an act against it with an 'allege' event")
-    cap = entry.target
-    if kind is ObligationKind.QUANTITY and ob.reciprocal and cap is None:
-        cap = run.owed(entry)
-    if cap is not None and entry.progress + quantity > cap:
-        raise refuse(event, "over-quantity", f"more than is owed: {ob.id!r} has progress "
-                     f"{entry.progress} of {cap} {ob.unit}, performing {quantity} would "
-                     f"make {entry.progress + quantity}")
-
-
-def _commit_perform(run: Run, event: Performed, out: list[Record]) -> None:
-    entry = run._writable(run.ledger[event.obligation])
-    entry.progress += event.quantity
-    target = entry.target
-    record(entry, Performance(event.day, entry.obligation.id, event.quantity, entry.progress,
-                              target), out)
-    if (target is not None and entry.progress >= target and entry.status is ACTIVE
-            and entry.obligation.kind is not ObligationKind.ONGOING):
-        entry.status = FULFILLED
-        record(entry, StatusChanged(event.day, entry.obligation.id, FULFILLED,
-                                    Cause.PERFORMED), out)
-        if run.phase_end is None:
-            conclude_if_settled(run, out)
 
 
 # -- talks -------------------------------------------------------------------------------
@@ -183,9 +126,9 @@ def _check_suspend(run: Run, event: Suspended | Resumed) -> None:
     if event.obligation is not None:
         entry = obligation(run, event, event.obligation)
         ob = entry.obligation
-        if ob.obligor != event.party:
+        if event.party not in ob.obligors:
             raise refuse(event, "not-obligor", f"{event.party!r} cannot suspend or resume "
-                         f"{ob.id!r}: it is owed by {ob.obligor!r}")
+                         f"{ob.id!r}: it is owed by {_names(ob.obligors)}")
         if suspend and entry.status is not ACTIVE:
             raise refuse(event, "not-active", f"{ob.id!r} is {entry.status.value}, only an "
                          "active obligation can be suspended")
@@ -211,12 +154,13 @@ def _commit_suspend(run: Run, event: Suspended, out: list[Record]) -> None:
         entries = [run.ledger[event.obligation]]
     else:
         entries = [e for e in run.ledger.values()
-                   if e.obligation.obligor == event.party and e.status is ACTIVE]
+                   if event.party in e.obligation.obligors and e.status is ACTIVE]
         run.suspended_from = run.state
         run.suspended_by = event.party
         set_state(run, "suspend", out)
     for entry in entries:
         entry = run._writable(entry)
+        entry.held_status = entry.status
         entry.status = SUSPENDED
         entry.suspended_by = event.party
         record(entry, StatusChanged(event.day, entry.obligation.id, SUSPENDED,
@@ -234,10 +178,11 @@ def _commit_resume(run: Run, event: Resumed, out: list[Record]) -> None:
         run.suspended_from = run.suspended_by = None
     for entry in entries:
         entry = run._writable(entry)
-        entry.status = ACTIVE
+        entry.status = current(entry)  # active, or the breach a deadline found meanwhile
+        entry.held_status = None
         entry.suspended_by = None
-        record(entry, StatusChanged(event.day, entry.obligation.id, ACTIVE, Cause.RESUMED,
-                                    event.party), out)
+        record(entry, StatusChanged(event.day, entry.obligation.id, entry.status,
+                                    Cause.RESUMED, event.party), out)
     if event.obligation is not None:
         return
     if run.expiry_deferred:
@@ -300,8 +245,9 @@ def _commit_extend(run: Run, event: Extended, out: list[Record]) -> None:
     for ob_id, per_day in phase.extension.per_day:
         entry = run._writable(run.ledger[ob_id])
         entry.target = (entry.target or 0) + per_day * event.days
-        if entry.status is FULFILLED:
+        if entry.status.fulfilled:  # owed more now: judged again (a past breach is kept)
             entry.status = ACTIVE
+            entry.fulfilled_day = None
         record(entry, TargetChanged(event.day, ob_id, entry.target), out)
     for oid in run._machine.due_at_end[run.phase_index]:
         entry = run.ledger[oid]
@@ -314,29 +260,36 @@ def _commit_extend(run: Run, event: Extended, out: list[Record]) -> None:
 def _check_allege(run: Run, event: ViolationAlleged) -> None:
     in_force(run, event)
     party(run, event, event.by, "by")
-    party(run, event, event.against, "against", parties_only=True)
+    party(run, event, event.against, "against")  # any actor, a non-signatory included
     if event.by == event.against:
         raise refuse(event, "self-allegation", f"{event.by!r} cannot allege a violation "
                      "against itself")
     if event.obligation is not None:
         entry = obligation(run, event, event.obligation)
-        if entry.obligation.obligor != event.against:
+        if event.against not in entry.obligation.obligors:
             raise refuse(event, "wrong-obligor", f"{entry.obligation.id!r} is owed by "
-                         f"{entry.obligation.obligor!r}, not {event.against!r}")
+                         f"{_names(entry.obligation.obligors)}, not {event.against!r}")
 
 
 def _commit_allege(run: Run, event: ViolationAlleged, out: list[Record]) -> None:
+    withheld_from = None
+    if event.obligation is not None:  # pointing at a performance the accused withholds
+        entry = run.ledger[event.obligation]
+        if entry.status is WITHHELD and entry.suspended_by == event.against:
+            withheld_from = next(r.day for r in reversed(entry.history)
+                                 if isinstance(r, Withholding))
     allegation = Allegation(f"A{len(run.allegations) + 1}", event.day, event.by, event.against,
-                            event.obligation, event.evidence)
+                            event.obligation, event.evidence, withheld_from=withheld_from)
     run.allegations.append(allegation)
     out.append(AllegationOpened(event.day, allegation.id))
 
 
 def _check_rule(run: Run, event: Ruling) -> None:
     party(run, event, event.by, "by")
-    if run.deal.party(event.by).role is Role.PARTY:
-        raise refuse(event, "party-cannot-rule", f"{event.by!r} is a party; only a mediator, "
-                     "guarantor or monitor can rule on an allegation")
+    role = run.deal.party(event.by).role
+    if not role.rules:
+        raise refuse(event, "party-cannot-rule", f"{event.by!r} is a {role.value}; only a "
+                     "mediator, guarantor, monitor or joint body can rule on an allegation")
     found = run.allegation(event.allegation)
     if found is None:
         known = ", ".join(a.id for a in run.allegations[:10]) or "none yet"
@@ -356,7 +309,7 @@ def _commit_rule(run: Run, event: Ruling, out: list[Record]) -> None:
     out.append(AllegationRuled(event.day, allegation.id, allegation.status, event.by))
     if event.upheld and allegation.obligation is not None:
         entry = run.ledger[allegation.obligation]
-        if entry.status is not VIOLATED:
+        if current(entry) is not VIOLATED:
             violate(run, entry, Violated(event.day, entry.obligation.id,
                                          allegation=allegation.id, ruled_by=event.by), out)
 
@@ -373,7 +326,6 @@ def _commit_hostilities(run: Run, event: HostilitiesResumed, out: list[Record]) 
 
 
 register(ClockAdvanced, check_advance, _commit_nothing)
-register(Performed, _check_perform, _commit_perform)
 register(NegotiationsOpened, _check_talks, _commit_opened)
 register(NegotiationsEnded, _check_talks, _commit_ended)
 register(AgreementReached, _check_talks, _commit_agreed)

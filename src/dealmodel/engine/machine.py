@@ -56,12 +56,20 @@ class Lifecycle:
         self._pristine: dict[str, LedgerEntry] | None = None
         standing_kinds = (ObligationKind.ONGOING, ObligationKind.PROHIBITION)
         #: per phase, the ids of its obligations; of those due "by the end of the phase"
-        #: (quantities and acts with no deadline of their own); of its standing duties
-        #: (ongoing, prohibitions); and of the rest, which settle one by one
+        #: (``due: end_of_phase``); of its standing duties (ongoing, prohibitions); and of
+        #: the rest, which settle one by one
         self.obligations = [tuple(o.id for o in p.obligations) for p in deal.phases]
         self.due_at_end = [tuple(o.id for o in p.obligations
-                                 if o.kind not in standing_kinds and not o.due_days())
+                                 if o.kind not in standing_kinds and o.due_at_phase_end)
                            for p in deal.phases]
+        #: anchor -> ids of the obligations whose relative deadline counts from it
+        self.anchored: dict[str, tuple[str, ...]] = {}
+        for o in deal.obligations():
+            if o.due is not None:
+                self.anchored[o.due.after] = (*self.anchored.get(o.due.after, ()), o.id)
+        #: the event types that anchor a relative deadline (``event:<type>``)
+        self.event_anchors = frozenset(a.partition(":")[2] for a in self.anchored
+                                       if a.startswith("event:"))
         self.standing = [tuple(o.id for o in p.obligations if o.kind in standing_kinds)
                          for p in deal.phases]
         self.settling = [tuple(o.id for o in p.obligations if o.kind not in standing_kinds)

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dealmodel.engine.clock import check_deadline, close_phase, end_deal, enter, push, record
+from dealmodel.engine.clock import close_phase, end_deal, enter
+from dealmodel.engine.duties import fulfil, judge, push, record
 from dealmodel.engine.guards import in_force, obligation, party, refuse
 from dealmodel.engine.ledger import (
     _EXPIRY,
     _MILESTONE,
     _TERMINATION,
     ACTIVE,
-    FULFILLED,
-    VIOLATED,
 )
 from dealmodel.engine.records import (
     Amendment,
@@ -132,20 +131,21 @@ def _commit_amend(run: Run, event: Amended, out: list[Record]) -> None:
     needed = run.owed(entry) if entry.obligation.reciprocal else entry.target
     met = entry.progress >= (needed or 1) if entry.obligation.kind is not ObligationKind.ACT \
         else entry.progress >= 1
-    if entry.status is VIOLATED:  # judged again against the new terms
-        if met:
-            entry.status = FULFILLED
-            record(entry, StatusChanged(event.day, entry.id, FULFILLED, Cause.PERFORMED), out)
+    if entry.status.breached:  # judged again against the new terms
+        if met:  # met as amended: fulfilled (the breach of the old terms stays recorded)
+            fulfil(run, entry, event.day, Cause.PERFORMED, out, late=False)
         elif entry.due_day is None or entry.due_day >= run.day:
+            # judged against the new deadline from now on; the old breach stays in the
+            # history (a Violated record and the Amendment)
             entry.status = ACTIVE
+            entry.violated_day = None
             record(entry, StatusChanged(event.day, entry.id, ACTIVE, Cause.AMENDED,
                                         actors(event.by)[0]), out)
     elif entry.status is ACTIVE and met and entry.obligation.kind is not ObligationKind.ONGOING:
-        entry.status = FULFILLED
-        record(entry, StatusChanged(event.day, entry.id, FULFILLED, Cause.PERFORMED), out)
+        fulfil(run, entry, event.day, Cause.PERFORMED, out)
     if entry.status is ACTIVE and entry.due_day is not None:
         if entry.due_day < run.day:  # the new deadline has passed as well: judge it now
-            check_deadline(run, entry, entry.due_day, out)
+            judge(run, entry, entry.due_day, out)
         else:
             push(run, entry.due_day, _MILESTONE, entry.id)
 

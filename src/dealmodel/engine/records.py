@@ -27,6 +27,7 @@ __all__ = [
     "Amendment",
     "Cause",
     "Declaration",
+    "DueSet",
     "EndCause",
     "Ended",
     "ExpiryDeferred",
@@ -35,6 +36,7 @@ __all__ = [
     "PhaseExtended",
     "Record",
     "RenewalObjection",
+    "ReportMade",
     "StateChanged",
     "StatusChanged",
     "TalksChanged",
@@ -43,6 +45,8 @@ __all__ = [
     "TermRenewed",
     "TerminationNotice",
     "Violated",
+    "Withholding",
+    "WithholdingReleased",
     "record_from_dict",
     "record_to_dict",
 ]
@@ -106,9 +110,13 @@ class Performance(Record):
     quantity: int
     progress: int
     target: int | None
+    by: str | None = None  # the actor who performed, when not an obligor
+    part: str | None = None  # the named part performed
 
     def __str__(self) -> str:
-        return f"{self.obligation} {self.progress}/{self.target or '-'}"
+        target = "-" if self.target is None else f"{self.target}"
+        extra = "".join(f" ({x})" for x in (self.part, self.by and f"by {self.by}") if x)
+        return f"{self.obligation} {self.progress}/{target}{extra}"
 
 
 @attrs.frozen(slots=True)
@@ -138,6 +146,7 @@ class Violated(Record):
     needed: int | None = None
     allegation: str | None = None
     ruled_by: str | None = None
+    partial: bool = False  # part of what was needed was done: "partially fulfilled"
 
     @property
     def why(self) -> str:
@@ -148,7 +157,60 @@ class Violated(Record):
         return f"{self.progress} of {self.needed} by day {self.due}"
 
     def __str__(self) -> str:
-        return f"{self.obligation} violated ({self.why})"
+        status = "partially fulfilled" if self.partial else "violated"
+        return f"{self.obligation} {status} ({self.why})"
+
+
+@attrs.frozen(slots=True)
+class DueSet(Record):
+    """``obligation``'s relative deadline is now known: day ``due`` (``after`` happened)."""
+
+    kind: ClassVar[str] = "due"
+    obligation: str
+    due: int
+    after: str
+
+    def __str__(self) -> str:
+        return f"{self.obligation} due day {self.due} (after {self.after})"
+
+
+@attrs.frozen(slots=True)
+class Withholding(Record):
+    """``by`` withholds its performance of ``obligation`` until ``condition``."""
+
+    kind: ClassVar[str] = "withheld"
+    obligation: str
+    by: str
+    condition: str = ""
+    quantity: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.obligation} withheld by {self.by}"
+
+
+@attrs.frozen(slots=True)
+class WithholdingReleased(Record):
+    """``by`` released ``obligation``, which is ``status`` again."""
+
+    kind: ClassVar[str] = "released"
+    obligation: str
+    by: str
+    status: ObligationStatus
+
+    def __str__(self) -> str:
+        return f"{self.obligation} released by {self.by} ({self.status.value})"
+
+
+@attrs.frozen(slots=True)
+class ReportMade(Record):
+    """``by`` made a report (about ``obligation``, if named)."""
+
+    kind: ClassVar[str] = "report"
+    by: str
+    obligation: str | None = None
+
+    def __str__(self) -> str:
+        return f"report by {self.by}" + (f" on {self.obligation}" if self.obligation else "")
 
 
 @attrs.frozen(slots=True)
@@ -217,6 +279,7 @@ class EndCause(enum.Enum):
     TERM_RAN_OUT = "term ran out"
     RENEWAL_OBJECTED = "renewal objected to"
     TALKS_ENDED = "talks ended in limbo"
+    NO_TALKS = "time ran out with no agreement and no talks"
     LAPSE_RULE = "time ran out (lapse rule)"
     NOT_READY = "time ran out and the next phase could not begin"
     TERMINATED = "terminated by declaration"
@@ -331,7 +394,7 @@ RECORD_TYPES: dict[str, type[Record]] = {
     for cls in (StateChanged, Performance, StatusChanged, Violated, TargetChanged,
                 TalksChanged, ExpiryDeferred, AllegationOpened, AllegationRuled, Ended,
                 PhaseExtended, TermRenewed, RenewalObjection, Amendment, TerminationNotice,
-                Declaration, AfterEnd)
+                Declaration, AfterEnd, DueSet, Withholding, WithholdingReleased, ReportMade)
 }
 _TUPLES = ("by",)
 

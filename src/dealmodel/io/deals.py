@@ -21,6 +21,7 @@ from dealmodel.model.obligations import (
     ObligationKind,
     Quantity,
     Reciprocity,
+    RelativeDue,
 )
 from dealmodel.model.phases import ExpiryRule, Extension, Phase, Renewal, parse_condition
 from dealmodel.model.powers import Power, PowerKind
@@ -29,7 +30,7 @@ from dealmodel.model.powers import Power, PowerKind
 #: the JSON Schema (:mod:`dealmodel.io.schema`) is generated from this table.
 FIELDS: dict[str, tuple[str, ...]] = {
     "deal": ("id", "title", "description", "in_force", "hypothetical", "parties",
-             "mediators", "clauses", "phases", "powers"),
+             "mediators", "actors", "clauses", "phases", "powers"),
     "party": ("id", "name", "role"),
     "clause": ("id", "summary", "sources", "disputed", "dispute_note"),
     "power": ("power", "holders", "jointly", "phases", "notice_days", "max_days", "clause"),
@@ -37,8 +38,10 @@ FIELDS: dict[str, tuple[str, ...]] = {
               "on_expiry", "obligations", "extension", "suspendable", "clause", "renewal"),
     "extension": ("max_days", "granted_by", "per_day", "clause", "max_days_each", "jointly"),
     "renewal": ("term_days", "automatic", "notice_days", "max_renewals", "clause"),
-    "obligation": ("id", "obligor", "beneficiary", "kind", "description", "quantity",
-                   "due_day", "schedule", "reciprocal", "clause"),
+    "obligation": ("id", "obligor", "obligors", "beneficiary", "beneficiaries", "kind",
+                   "description", "quantity", "due_day", "due", "schedule", "reciprocal",
+                   "parts", "strict", "clause"),
+    "relative_due": ("after", "days"),
     "quantity": ("amount", "unit"),
     "milestone": ("day", "cumulative"),
     "reciprocity": ("per", "ratio"),
@@ -47,6 +50,7 @@ _DEAL_FIELDS = FIELDS["deal"]
 _POWER_FIELDS = FIELDS["power"]
 _PHASE_FIELDS = FIELDS["phase"]
 _OBLIGATION_FIELDS = FIELDS["obligation"]
+_END_OF_PHASE = "end_of_phase"
 
 
 def _enum_value(reader: Reader, data: dict[str, Any], key: str, path: str,
@@ -97,18 +101,61 @@ def _load_obligation(reader: Reader, data: Any, path: str) -> Obligation | None:
                 built_r = reader.build(rp, rm, partial(Reciprocity, per, ratio))
                 if built_r is not None:
                     reciprocal.append(built_r)
+    due, at_phase_end = _load_due(reader, m, path)
     fields = {
         "id": reader.field(m, "id", path, str),
-        "obligor": reader.field(m, "obligor", path, str),
+        "obligor": reader.field(m, "obligor", path, str, None),
+        "obligors": _names(reader, m, "obligors", path),
         "beneficiary": reader.field(m, "beneficiary", path, str, None),
+        "beneficiaries": _names(reader, m, "beneficiaries", path),
         "description": reader.field(m, "description", path, str, ""),
         "due_day": reader.field(m, "due_day", path, int, None),
+        "parts": _names(reader, m, "parts", path),
+        "strict": reader.field(m, "strict", path, bool, False),
         "clause": reader.field(m, "clause", path, str, None),
     }
-    if fields["id"] is None or fields["obligor"] is None or (has_quantity and quantity is None):
+    if fields["obligor"] is None and not fields["obligors"]:
+        reader.problem(f"{path}.obligor", "is required", "give obligor: <party>, or "
+                       "obligors: [<party>, ...] for a duty owed jointly", m)
+        return None
+    if fields["id"] is None or (has_quantity and quantity is None):
         return None  # the missing part is reported already
     return reader.build(path, m, lambda: Obligation(
-        kind=kind, quantity=quantity, schedule=schedule, reciprocal=reciprocal, **fields))
+        kind=kind, quantity=quantity, schedule=schedule, reciprocal=reciprocal, due=due,
+        due_at_phase_end=at_phase_end, **fields))
+
+
+def _names(reader: Reader, m: dict[str, Any], key: str, path: str) -> tuple[str, ...]:
+    names = []
+    for k, item in enumerate(reader.items(m, key, path)):
+        if isinstance(item, str):
+            names.append(item)
+        else:
+            reader.problem(f"{path}.{key}[{k}]", f"must be an id, got {item!r:.60}", "", m, key)
+    return tuple(names)
+
+
+def _load_due(reader: Reader, m: dict[str, Any], path: str) -> tuple[RelativeDue | None, bool]:
+    """``due: end_of_phase`` or ``due: {after: <obligation | phase:<id> | event:<type>>,
+    days: N}``."""
+    raw = m.get("due")
+    if raw is None:
+        return None, False
+    if raw == _END_OF_PHASE:
+        return None, True
+    dp = f"{path}.due"
+    if not isinstance(raw, dict):
+        reader.problem(dp, f"must be {_END_OF_PHASE} or a mapping {{after, days}}, got "
+                       f"{raw!r:.60}", "e.g. due: {after: p1_hostages, days: 30}", m, "due")
+        return None, False
+    dm = reader.mapping(raw, dp, FIELDS["relative_due"])
+    if dm is None:
+        return None, False
+    after = reader.field(dm, "after", dp, str)
+    days = reader.field(dm, "days", dp, int)
+    if after is None or days is None:
+        return None, False
+    return reader.build(dp, dm, partial(RelativeDue, after, days)), False
 
 
 def _load_phase(reader: Reader, data: Any, path: str) -> Phase | None:
@@ -176,14 +223,21 @@ def deal_from_dict(data: Any, source: str | None = None) -> Deal:
     if m is None:
         raise DealDefinitionError(reader.problems, source)
     parties: list[Party] = []
-    for key, default_role in (("parties", "party"), ("mediators", "mediator")):
+    for key, default_role in (("parties", "party"), ("mediators", "mediator"),
+                              ("actors", None)):
         for i, item in enumerate(reader.items(m, key, "", required=key == "parties")):
             pp = f"{key}[{i}]"
             pm = reader.mapping(item, pp, FIELDS["party"])
             if pm is None:
                 continue
             pid = reader.field(pm, "id", pp, str)
-            role = reader.field(pm, "role", pp, str, default_role)
+            if default_role is None:  # other actors say what they are
+                role = reader.field(pm, "role", pp, str, fix="one of " + ", ".join(
+                    r.value for r in Role))
+                if role is None:
+                    continue
+            else:
+                role = reader.field(pm, "role", pp, str, default_role)
             if role not in {r.value for r in Role}:
                 reader.problem(f"{pp}.role", f"must be one of "
                                f"{', '.join(r.value for r in Role)}, got {role!r}", "", pm, "role")
@@ -350,9 +404,24 @@ def deal_to_dict(deal: Deal) -> dict[str, Any]:
     """Plain data that :func:`deal_from_dict` turns back into an equal Deal."""
 
     def obligation(o: Obligation) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": o.id, "obligor": o.obligor, "kind": o.kind.value}
-        if o.beneficiary:
+        out: dict[str, Any] = {"id": o.id}
+        if len(o.obligors) == 1:
+            out["obligor"] = o.obligor
+        else:
+            out["obligors"] = list(o.obligors)
+        out["kind"] = o.kind.value
+        if len(o.beneficiaries) == 1:
             out["beneficiary"] = o.beneficiary
+        elif o.beneficiaries:
+            out["beneficiaries"] = list(o.beneficiaries)
+        if o.due is not None:
+            out["due"] = {"after": o.due.after, "days": o.due.days}
+        elif o.due_at_phase_end:
+            out["due"] = _END_OF_PHASE
+        if o.parts:
+            out["parts"] = list(o.parts)
+        if o.strict:
+            out["strict"] = True
         if o.description:
             out["description"] = o.description
         if o.quantity:

@@ -31,7 +31,13 @@ import attrs
 from dealmodel.io.deals import FIELDS
 from dealmodel.model.actors import Clause, Party
 from dealmodel.model.deal import Deal
-from dealmodel.model.obligations import Milestone, Obligation, Quantity, Reciprocity
+from dealmodel.model.obligations import (
+    Milestone,
+    Obligation,
+    Quantity,
+    Reciprocity,
+    RelativeDue,
+)
 from dealmodel.model.phases import Extension, Phase, Renewal
 from dealmodel.model.powers import Power, PowerKind
 
@@ -56,7 +62,8 @@ SCHEMA_URL = ("https://raw.githubusercontent.com/dealmodel/dealmodel/main/src/de
 MODELS: dict[str, type] = {
     "deal": Deal, "party": Party, "clause": Clause, "power": Power, "phase": Phase,
     "extension": Extension, "renewal": Renewal, "obligation": Obligation,
-    "quantity": Quantity, "milestone": Milestone, "reciprocity": Reciprocity,
+    "relative_due": RelativeDue, "quantity": Quantity, "milestone": Milestone,
+    "reciprocity": Reciprocity,
 }
 
 _SOURCE = {"anyOf": [{"type": "string"},
@@ -70,6 +77,13 @@ FILE_FORMS: dict[tuple[str, str], dict[str, Any]] = {
     ("deal", "mediators"): {"type": "array", "items": {"$ref": "#/$defs/party"},
                             "description": "mediators, guarantors and monitors (role "
                                            "defaults to mediator)"},
+    ("deal", "actors"): {"type": "array", "items": {"$ref": "#/$defs/party"},
+                         "description": "other actors (guarantors, monitors, joint bodies, "
+                                        "non-signatories); each gives its role"},
+    ("obligation", "due"): {
+        "anyOf": [{"const": "end_of_phase"}, {"$ref": "#/$defs/relative_due"}],
+        "description": "end_of_phase, or {after: <obligation | phase:<id> | event:<type>>, "
+                       "days: N}: a deadline relative to something that happens"},
     ("clause", "sources"): {"type": "array", "items": _SOURCE},
     ("power", "power"): {"enum": [k.value for k in PowerKind],
                          "description": "what the holders may do (default: terminate)"},
@@ -99,7 +113,8 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("phase", "requires_agreement"): "the phase begins only once its terms are agreed",
     ("phase", "on_expiry"): "what happens when the phase's time is up",
     ("phase", "suspendable"): "whether a party can suspend the whole phase",
-    ("obligation", "obligor"): "the party that owes it",
+    ("obligation", "obligor"): "the party that owes it (or give obligors)",
+    ("obligation", "obligors"): "the parties that owe it jointly",
     ("obligation", "kind"): "quantity, act (the default without a quantity), ongoing or "
                             "prohibition",
     ("obligation", "due_day"): "phase day of the deadline (day 1 = the phase's first day); "
@@ -111,6 +126,9 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("reciprocity", "per"): "the obligation whose progress this one follows",
     ("reciprocity", "ratio"): "units owed per unit of the other obligation",
 }
+
+#: Objects the loader requires one of several fields of: object -> the alternatives.
+ONE_OF_REQUIRED: dict[str, tuple[str, ...]] = {"obligation": ("obligor", "obligors")}
 
 #: Fields without a default in the model that the loader fills in when a file omits them.
 LOADER_DEFAULTS = {("deal", "title"), ("phase", "duration_days"), ("party", "name"),
@@ -187,6 +205,8 @@ def object_schema(obj: str, names: tuple[str, ...], cls: type | None, refs: dict
     out["properties"] = {n: property_schema(obj, n, cls, refs, forms) for n in names}
     if required:
         out["required"] = required
+    if obj in ONE_OF_REQUIRED:
+        out["anyOf"] = [{"required": [name]} for name in ONE_OF_REQUIRED[obj]]
     out["additionalProperties"] = False
     return out
 

@@ -12,7 +12,7 @@ the built-in deals ship with the package (:func:`builtin_deal`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import attrs
@@ -73,6 +73,10 @@ class Deal:
             if party.id == party_id:
                 return party
         raise KeyError(party_id)
+
+    def names(self, actor_ids: Iterable[str]) -> str:
+        """The actors' names as in the agreement, joined: ``"Israel and Hamas"``."""
+        return " and ".join(self.party(a).name for a in actor_ids)
 
     def has_party(self, party_id: str) -> bool:
         return any(p.id == party_id for p in self.parties)
@@ -161,7 +165,8 @@ class Deal:
 
     @property
     def mediators(self) -> tuple[Party, ...]:
-        return tuple(p for p in self.parties if p.role is not Role.PARTY)
+        """The actors who may rule: mediators, guarantors, monitors, joint bodies."""
+        return tuple(p for p in self.parties if p.role.rules)
 
     def evolve_phase(self, phase_id: str, **changes: Any) -> Deal:
         """A copy of this deal with one phase changed."""

@@ -237,7 +237,7 @@ def _obligation_rows(deal: Deal, phase: Phase, run: Run | None) -> tuple[Obligat
             status = entry.status.value
             violated_day = entry.violated_day
         rows.append(ObligationRow(
-            id=ob.id, obligor=deal.party(ob.obligor).name, what=ob.description or ob.id,
+            id=ob.id, obligor=deal.names(ob.obligors), what=ob.description or ob.id,
             target=ob.describe_target(), due=_due_text(ob, phase), status=status,
             violated_day=violated_day))
     return tuple(rows)
@@ -292,7 +292,7 @@ def run_notes(run: Run) -> tuple[RunNote, ...]:
             if not isinstance(r, StatusChanged):
                 continue
             if r.status is ObligationStatus.SUSPENDED:
-                start = (r.day, r.actor or entry.obligation.obligor)
+                start = (r.day, r.actor or "+".join(entry.obligation.obligors))
             elif start is not None:
                 notes.append(RunNote("suspended", phase, start[0],
                                      f"{entry.id} suspended by {name.get(start[1], start[1])}, "

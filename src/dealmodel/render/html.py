@@ -119,7 +119,7 @@ def deal_html(deal: Deal) -> str:
             + f"<br>{esc(parties)}</p>")
     obligations = tables.Table(
         ("obligation", "phase", "obligor", "what", "target"),
-        [(o.id, deal.phases[deal.obligation_phase(o.id)].id, o.obligor,
+        [(o.id, deal.phases[deal.obligation_phase(o.id)].id, "+".join(o.obligors),
           o.description or "-", o.describe_target()) for o in deal.obligations()])
     return _wrap(head, tables.to_html(tables.phases_table(deal), caption=False),
                  _details(f"Obligations ({len(obligations.rows)})",

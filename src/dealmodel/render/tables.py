@@ -184,7 +184,7 @@ def obligations_table(run: Run, pending: bool = True) -> Table:
         status = entry.status.value
         if entry.violated_day is not None:
             status += f" (day {entry.violated_day})"
-        rows.append((ob.id, ob.obligor, status, progress_text(run, entry),
+        rows.append((ob.id, "+".join(ob.obligors), status, progress_text(run, entry),
                      "-" if entry.due_day is None else str(entry.due_day)))
     return Table(("obligation", "obligor", "status", "progress", "due day"), rows,
                  title=f"Obligations on day {run.day}", right={3, 4})
@@ -215,13 +215,7 @@ def events_table(outcome: Outcome) -> Table:
 
 def summary_lines(outcome: Outcome) -> list[str]:
     """The head of a run's summary: deal, scenario (hypothetical or not), final state."""
-    run = outcome.run
-    scenario = outcome.scenario
-    hyp = " (hypothetical)" if scenario.hypothetical else ""
-    deal = run.deal.title + (" (hypothetical deal)" if run.deal.hypothetical else "")
-    return [deal, f"scenario: {scenario.title or '(untitled scenario)'}{hyp}",
-            f"final state: {run.state} on day {run.day}",
-            "phases: " + ", ".join(f"{s} (day {d})" for s, d in run.history)]
+    return outcome.headline()
 
 
 def comparison_table(comparison: Comparison) -> Table:

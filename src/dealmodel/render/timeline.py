@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from dealmodel.engine.ledger import LedgerEntry
     from dealmodel.engine.run import Run
-    from dealmodel.scenarios.scenario import Outcome
+    from dealmodel.scenarios.outcome import Outcome
 
 __all__ = ["day_ticks", "save_figure", "timeline_figure", "write_timeline"]
 
@@ -143,7 +143,7 @@ def _draw_quantity(ax: Axes, run: Run, entry: LedgerEntry, color: str,
     that coincide as shares (30 prisoners per hostage) cannot hide each other."""
     ob = entry.obligation
     owed = run.owed(entry) or entry.target or 0
-    party = run.deal.party(ob.obligor).name
+    party = run.deal.names(ob.obligors)
     name = f"{ob.quantity.unit if ob.quantity else ob.id} ({party})"
     start = _history_days(entry, ObligationStatus.ACTIVE)[0]
     xs, ys = _cumulative(deliveries.get(ob.id, []))
@@ -182,7 +182,7 @@ def _draw_quantity(ax: Axes, run: Run, entry: LedgerEntry, color: str,
 def _row_label(run: Run, entry: LedgerEntry) -> str:
     """``Party: what``, wrapped on up to two lines (never cut mid-phrase on one line)."""
     ob = entry.obligation
-    party = run.deal.party(ob.obligor).name
+    party = run.deal.names(ob.obligors)
     what = ob.description or ob.id
     lines = textwrap.wrap(f"{party}: {what}", 44)
     if len(lines) > 2:

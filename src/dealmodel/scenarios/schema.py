@@ -45,6 +45,7 @@ _DESCRIBE = {
     "events": "the dated events, in date order",
     "variants": "hypothetical variants of this scenario (dealmodel whatif)",
     "expect": "the outcome the author expects (checked by dealmodel test)",
+    "until": "run only up to this day (or date), to see the deal as it stood then",
 }
 
 
@@ -64,19 +65,24 @@ def _field_type(types: tuple[type, ...], nullable: bool) -> dict[str, Any]:
 
 
 def event_schema(cls: type[Event]) -> dict[str, Any]:
-    """One event type's schema: ``type`` fixed to its name, then its fields."""
+    """One event type's schema: ``type`` fixed to its name, then its fields; ``day`` or
+    (the event loader's alternative) a calendar ``date``, not both."""
     props: dict[str, Any] = {"type": {"const": cls.TYPE}}
     required = ["type"]
     for field in attrs.fields(cls):
         props[field.name] = _field_type(_FIELD_TYPES.get(field.name, (str,)),
                                         nullable=field.default is None)
-        if field.default is attrs.NOTHING:
+        if field.default is attrs.NOTHING and field.name != "day":
             required.append(field.name)
+    props["date"] = {"type": "string", "format": "date",
+                     "description": "a calendar date instead of day (the deal needs in_force)"}
     doc = (cls.__doc__ or "").strip().splitlines()
     out: dict[str, Any] = {"type": "object", "title": cls.TYPE}
     if doc and not doc[0].startswith(cls.__name__ + "("):
         out["description"] = doc[0]
-    out.update(properties=props, required=required, additionalProperties=False)
+    out.update(properties=props, required=required,
+               oneOf=[{"required": ["day"]}, {"required": ["date"]}],
+               additionalProperties=False)
     return out
 
 
@@ -161,6 +167,8 @@ def scenario_schema() -> dict[str, Any]:
         "events": {"type": "array", "items": {"$ref": "#/$defs/event"}},
         "variants": {"type": "array", "items": {"$ref": "#/$defs/variant"}},
         "expect": _expect(),
+        "until": {"anyOf": [{"type": "integer", "minimum": 0},
+                            {"type": "string", "format": "date"}]},
     }
     missing = set(scenario._FIELDS) ^ set(props)
     if missing:
