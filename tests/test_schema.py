@@ -22,7 +22,8 @@ from dealmodel.scenarios.scenario import scenario_from_dict
 from dealmodel.scenarios.schema import scenario_schema
 
 ROOT = Path(__file__).parent.parent
-DATA = ROOT / "src" / "dealmodel" / "data"
+# the installed package's data (CI runs these tests against the installed wheel)
+DATA = Path(str(resources.files("dealmodel") / "data"))
 
 
 class CoreLoader(yaml.SafeLoader):
