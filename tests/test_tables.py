@@ -116,3 +116,12 @@ def test_deal_and_run_html() -> None:
     run = load_scenario("gaza-2025").run().run
     html = run._repr_mimebundle_()["text/html"]
     assert "run: <b>phase1:limbo</b> on day 54" in html
+
+
+def test_str_of_a_comparison_fits_the_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "90")
+    comparison = compare(load_scenario("gaza-2025-whatif"))
+    text = str(comparison)
+    assert max(len(line) for line in text.splitlines()) <= 90
+    assert "HYPOTHETICAL" in text and "(hypothetical)" in text
+    assert max(len(line) for line in comparison.to_text().splitlines()) > 200  # unwrapped

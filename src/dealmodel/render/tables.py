@@ -33,6 +33,7 @@ __all__ = [
     "Table",
     "allegations_table",
     "comparison_table",
+    "comparison_text",
     "events_table",
     "obligations_table",
     "phases_table",
@@ -229,6 +230,13 @@ def comparison_table(comparison: Comparison) -> Table:
     headers = ["", "base", *(f"{v.name}\n(hypothetical)" for v in comparison.variants)]
     return Table(headers, [(label, *cells) for label, cells in rows],
                  title=title, notes=notes, marked=marked)
+
+
+def comparison_text(comparison: Comparison) -> str:
+    """A comparison's table as text as wide as the terminal (``str(comparison)``)."""
+    import shutil
+
+    return to_text(comparison_table(comparison), width=shutil.get_terminal_size().columns)
 
 
 def phases_table(deal: Deal) -> Table:
