@@ -41,10 +41,10 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "obligation": ("id", "obligor", "obligors", "beneficiary", "beneficiaries", "kind",
                    "description", "quantity", "due_day", "due", "schedule", "reciprocal",
                    "parts", "strict", "clause"),
-    "relative_due": ("after", "days"),
     "quantity": ("amount", "unit"),
     "milestone": ("day", "cumulative"),
     "reciprocity": ("per", "ratio"),
+    "due": ("after", "days"),
 }
 _DEAL_FIELDS = FIELDS["deal"]
 _POWER_FIELDS = FIELDS["power"]
@@ -148,7 +148,7 @@ def _load_due(reader: Reader, m: dict[str, Any], path: str) -> tuple[RelativeDue
         reader.problem(dp, f"must be {_END_OF_PHASE} or a mapping {{after, days}}, got "
                        f"{raw!r:.60}", "e.g. due: {after: p1_hostages, days: 30}", m, "due")
         return None, False
-    dm = reader.mapping(raw, dp, FIELDS["relative_due"])
+    dm = reader.mapping(raw, dp, FIELDS["due"])
     if dm is None:
         return None, False
     after = reader.field(dm, "after", dp, str)

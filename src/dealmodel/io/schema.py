@@ -62,8 +62,8 @@ SCHEMA_URL = ("https://raw.githubusercontent.com/dealmodel/dealmodel/main/src/de
 MODELS: dict[str, type] = {
     "deal": Deal, "party": Party, "clause": Clause, "power": Power, "phase": Phase,
     "extension": Extension, "renewal": Renewal, "obligation": Obligation,
-    "relative_due": RelativeDue, "quantity": Quantity, "milestone": Milestone,
-    "reciprocity": Reciprocity,
+    "quantity": Quantity, "milestone": Milestone, "reciprocity": Reciprocity,
+    "due": RelativeDue,
 }
 
 _SOURCE = {"anyOf": [{"type": "string"},
@@ -78,12 +78,11 @@ FILE_FORMS: dict[tuple[str, str], dict[str, Any]] = {
                             "description": "mediators, guarantors and monitors (role "
                                            "defaults to mediator)"},
     ("deal", "actors"): {"type": "array", "items": {"$ref": "#/$defs/party"},
-                         "description": "other actors (guarantors, monitors, joint bodies, "
-                                        "non-signatories); each gives its role"},
+                         "description": "other actors, each with its role (guarantor, "
+                                        "monitor, joint body, non-signatory, ...)"},
     ("obligation", "due"): {
-        "anyOf": [{"const": "end_of_phase"}, {"$ref": "#/$defs/relative_due"}],
-        "description": "end_of_phase, or {after: <obligation | phase:<id> | event:<type>>, "
-                       "days: N}: a deadline relative to something that happens"},
+        "anyOf": [{"const": "end_of_phase"}, {"$ref": "#/$defs/due"}],
+        "description": "end_of_phase, or a deadline relative to an anchor: {after, days}"},
     ("clause", "sources"): {"type": "array", "items": _SOURCE},
     ("power", "power"): {"enum": [k.value for k in PowerKind],
                          "description": "what the holders may do (default: terminate)"},
@@ -113,8 +112,7 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("phase", "requires_agreement"): "the phase begins only once its terms are agreed",
     ("phase", "on_expiry"): "what happens when the phase's time is up",
     ("phase", "suspendable"): "whether a party can suspend the whole phase",
-    ("obligation", "obligor"): "the party that owes it (or give obligors)",
-    ("obligation", "obligors"): "the parties that owe it jointly",
+    ("obligation", "obligor"): "the party that owes it",
     ("obligation", "kind"): "quantity, act (the default without a quantity), ongoing or "
                             "prohibition",
     ("obligation", "due_day"): "phase day of the deadline (day 1 = the phase's first day); "
@@ -126,9 +124,6 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("reciprocity", "per"): "the obligation whose progress this one follows",
     ("reciprocity", "ratio"): "units owed per unit of the other obligation",
 }
-
-#: Objects the loader requires one of several fields of: object -> the alternatives.
-ONE_OF_REQUIRED: dict[str, tuple[str, ...]] = {"obligation": ("obligor", "obligors")}
 
 #: Fields without a default in the model that the loader fills in when a file omits them.
 LOADER_DEFAULTS = {("deal", "title"), ("phase", "duration_days"), ("party", "name"),
@@ -205,8 +200,6 @@ def object_schema(obj: str, names: tuple[str, ...], cls: type | None, refs: dict
     out["properties"] = {n: property_schema(obj, n, cls, refs, forms) for n in names}
     if required:
         out["required"] = required
-    if obj in ONE_OF_REQUIRED:
-        out["anyOf"] = [{"required": [name]} for name in ONE_OF_REQUIRED[obj]]
     out["additionalProperties"] = False
     return out
 
@@ -214,8 +207,11 @@ def object_schema(obj: str, names: tuple[str, ...], cls: type | None, refs: dict
 def deal_defs() -> dict[str, Any]:
     """``$defs`` of every object in a deal file, keyed by the names of ``FIELDS``."""
     refs = {cls: name for name, cls in MODELS.items()}
-    return {name: object_schema(name, FIELDS[name], MODELS[name], refs, FILE_FORMS,
+    defs = {name: object_schema(name, FIELDS[name], MODELS[name], refs, FILE_FORMS,
                                 LOADER_DEFAULTS) for name in FIELDS}
+    # who owes a duty: obligor (one party) or obligors (owed jointly), one of the two
+    defs["obligation"]["anyOf"] = [{"required": ["obligor"]}, {"required": ["obligors"]}]
+    return defs
 
 
 def deal_schema() -> dict[str, Any]:

@@ -216,7 +216,7 @@ def events_table(outcome: Outcome) -> Table:
 
 def summary_lines(outcome: Outcome) -> list[str]:
     """The head of a run's summary: deal, scenario (hypothetical or not), final state."""
-    return outcome.headline()
+    return outcome.head_lines()
 
 
 def comparison_table(comparison: Comparison) -> Table:

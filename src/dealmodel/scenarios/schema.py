@@ -45,7 +45,7 @@ _DESCRIBE = {
     "events": "the dated events, in date order",
     "variants": "hypothetical variants of this scenario (dealmodel whatif)",
     "expect": "the outcome the author expects (checked by dealmodel test)",
-    "until": "run only up to this day (or date), to see the deal as it stood then",
+    "until": "run only up to this day (a number or a date): the deal as it stood then",
 }
 
 
@@ -65,8 +65,7 @@ def _field_type(types: tuple[type, ...], nullable: bool) -> dict[str, Any]:
 
 
 def event_schema(cls: type[Event]) -> dict[str, Any]:
-    """One event type's schema: ``type`` fixed to its name, then its fields; ``day`` or
-    (the event loader's alternative) a calendar ``date``, not both."""
+    """One event type's schema: ``type`` fixed to its name, then its fields."""
     props: dict[str, Any] = {"type": {"const": cls.TYPE}}
     required = ["type"]
     for field in attrs.fields(cls):
@@ -75,14 +74,14 @@ def event_schema(cls: type[Event]) -> dict[str, Any]:
         if field.default is attrs.NOTHING and field.name != "day":
             required.append(field.name)
     props["date"] = {"type": "string", "format": "date",
-                     "description": "a calendar date instead of day (the deal needs in_force)"}
+                     "description": "the calendar date, instead of day (needs the deal's "
+                                    "in_force)"}
     doc = (cls.__doc__ or "").strip().splitlines()
     out: dict[str, Any] = {"type": "object", "title": cls.TYPE}
     if doc and not doc[0].startswith(cls.__name__ + "("):
         out["description"] = doc[0]
-    out.update(properties=props, required=required,
-               oneOf=[{"required": ["day"]}, {"required": ["date"]}],
-               additionalProperties=False)
+    out.update(properties=props, required=required, additionalProperties=False)
+    out["oneOf"] = [{"required": ["day"]}, {"required": ["date"]}]
     return out
 
 
@@ -167,8 +166,7 @@ def scenario_schema() -> dict[str, Any]:
         "events": {"type": "array", "items": {"$ref": "#/$defs/event"}},
         "variants": {"type": "array", "items": {"$ref": "#/$defs/variant"}},
         "expect": _expect(),
-        "until": {"anyOf": [{"type": "integer", "minimum": 0},
-                            {"type": "string", "format": "date"}]},
+        "until": {"anyOf": [{"type": "integer"}, {"type": "string", "format": "date"}]},
     }
     missing = set(scenario._FIELDS) ^ set(props)
     if missing:
