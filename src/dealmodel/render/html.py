@@ -22,7 +22,6 @@ from dealmodel.model.deal import Deal
 from dealmodel.render import tables
 from dealmodel.render.compact import to_compact_svg
 from dealmodel.render.diagram_model import diagram_model
-from dealmodel.render.dot import to_text
 from dealmodel.render.renderers import NoRendererError
 from dealmodel.scenarios.scenario import Outcome
 from dealmodel.scenarios.selectors import HYPOTHETICAL_NOTE
@@ -170,11 +169,15 @@ def to_html(obj: Any) -> str:
 
 
 def mimebundle(obj: Deal | Run) -> dict[str, str]:
-    """Jupyter display data for a Deal or a Run: compact HTML and a short text outline."""
+    """Jupyter display data for a Deal or a Run: compact HTML, and two lines of text (what
+    a terminal shows; ``dealmodel.render.to_text`` gives the whole outline)."""
     if isinstance(obj, Deal):
-        model = diagram_model(obj)
-        head = f"<Deal {obj.id}: {obj.title}>"
+        obligations = sum(len(p.obligations) for p in obj.phases)
+        hyp = " (hypothetical deal)" if obj.hypothetical else ""
+        text = (f"<Deal {obj.id}: {obj.title}{hyp}>\n{len(obj.phases)} phases ("
+                + ", ".join(p.id for p in obj.phases) + f"), {obligations} obligations, "
+                f"{len(obj.parties)} parties and other actors")
     else:
-        model = diagram_model(obj.deal, obj, subtitle=f"Run: state {obj.state} on day {obj.day}")
-        head = repr(obj)
-    return {"text/plain": f"{head}\n{to_text(model)}", "text/html": to_html(obj)}
+        path = " -> ".join(f"{s} (day {d})" for s, d in obj.history[1:])
+        text = f"{obj!r}\npath: {path or 'not yet in force'}; obligations: {_statuses(obj)}"
+    return {"text/plain": text, "text/html": to_html(obj)}
