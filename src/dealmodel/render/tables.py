@@ -25,6 +25,8 @@ from dealmodel.model.obligations import ObligationStatus
 from dealmodel.scenarios.selectors import HYPOTHETICAL_NOTE
 
 if TYPE_CHECKING:
+    from rich.table import Table as RichTable
+
     from dealmodel.analysis.compare import Comparison
     from dealmodel.engine import LedgerEntry, Run
     from dealmodel.scenarios.scenario import Outcome
@@ -79,7 +81,7 @@ class Table:
 
 
 # -- renderers ------------------------------------------------------------------------------
-def _rich_table(table: Table) -> object:
+def _rich_table(table: Table) -> RichTable:
     from rich import box
     from rich.table import Table as RichTable
 
