@@ -149,7 +149,8 @@ def deal_html(deal: Deal) -> str:
 def _diagram(deal: Deal, run: Run | None) -> str:
     """The compact phase diagram, folded, when a Graphviz renderer is installed."""
     with contextlib.suppress(NoRendererError, MissingExtraError):
-        svg = to_compact_svg(diagram_model(deal, run)).decode("utf-8")
+        subtitle = f"Run: {run.state} on day {run.day}" if run is not None else ""
+        svg = to_compact_svg(diagram_model(deal, run, subtitle=subtitle)).decode("utf-8")
         svg = svg[svg.find("<svg"):]  # drop the XML prolog and doctype
         return _details("Phase diagram (compact)", svg)
     return ""
