@@ -10,6 +10,7 @@ through the engine so that only accepted events are applied, as the simulator do
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -32,6 +33,7 @@ from dealmodel import (
     builtin_deal,
     load_deal,
     load_scenario,
+    replay,
     start,
 )
 from dealmodel.analysis.montecarlo_core import STATUS_NAMES, LeanRun
@@ -191,3 +193,75 @@ def test_extension_deal() -> None:
     mediator = deal.mediators[0].id
     events += [Extended(3, by=mediator, days=1), Extended(4, by=mediator, days=1)]
     assert run_both(deal, events) >= 1
+
+
+# -- the simulator's own streams ------------------------------------------------------
+EXAMPLE = Path(__file__).parent.parent / "examples" / "gaza-2025-montecarlo.yaml"
+
+#: assumption sets that exercise every kind of drawn event (hypothetical numbers)
+BUSY: dict[str, Any] = {
+    "horizon_days": 200,
+    "defaults": {"on_schedule": 0.7, "delay": {"geometric": 4}, "withhold": 0.2},
+    "actors": {"israel": {"suspend_deal_daily": 0.01, "suspend_deal_days": {"uniform": [2, 9]}},
+               "hamas": {"suspend_deal_daily": 0.01, "on_schedule": 0.6}},
+    "obligations": {
+        "p1_aid": {"suspend_daily": 0.05, "allegation_daily": 0.05, "upheld": 0.4},
+        "p1_hostages": {"suspend_daily": 0.02, "allegation_daily": 0.02, "upheld": 0.5},
+        "p1_ceasefire_israel": {"allegation_daily": 0.03, "upheld": 0.2},
+        "p1_ceasefire_hamas": {"allegation_daily": 0.03, "upheld": 0.2},
+        "p2_withdrawal": {"planned_day": 10}},
+    "phases": {
+        "phase1": {"talks_open_day": 16, "agreement_daily": 0.03, "talks_break_daily": 0.005,
+                   "collapse_daily": 0.002, "limbo_collapse_daily": 0.01,
+                   "collapse_per_violation": 0.003, "collapse_per_suspension": 0.002},
+        "phase2": {"agreement_daily": 0.05, "collapse_daily": 0.001}},
+}
+
+
+def _simulated(deal: Deal, assumptions: Any, seed: int, index: int) -> tuple[LeanRun, list[Event]]:
+    import numpy as np
+
+    from dealmodel.analysis.montecarlo_assumptions import parse_assumptions
+    from dealmodel.analysis.montecarlo_sampler import make_plan, simulate_run
+
+    plan = make_plan(deal, parse_assumptions(assumptions, deal))
+    trace: list[Event] = []
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(index,))))
+    return simulate_run(plan, rng, trace), trace
+
+
+@settings(max_examples=150, deadline=None)
+@given(seed=st.integers(0, 2**32), index=st.integers(0, 10**6),
+       which=st.sampled_from(["busy", "example"]))
+def test_simulated_streams_replay_identically_on_the_engine(seed: int, index: int,
+                                                            which: str) -> None:
+    """Every event the simulator draws is accepted by the engine, and the engine's run
+    ends exactly where the simulator's lean run did."""
+    deal = builtin_deal("gaza-2025")
+    assumptions = BUSY if which == "busy" else load_scenario(EXAMPLE).raw_assumptions
+    lean, trace = _simulated(deal, assumptions, seed, index)
+    run = start(deal)
+    for event in trace:
+        assert run.check(event) is None, (event, run.check(event))
+        run.apply(event)
+    assert engine_snapshot(run) == lean_snapshot(lean)
+
+
+@settings(max_examples=60, deadline=None)
+@given(deal=deals(), seed=st.integers(0, 2**32),
+       rates=st.tuples(*[st.sampled_from([0.0, 0.01, 0.1, 0.5]) for _ in range(5)]))
+def test_simulated_streams_on_generated_deals(deal: Deal, seed: int,
+                                              rates: tuple[float, ...]) -> None:
+    on_time, agree, collapse, suspend, allege = rates
+    assumptions = {
+        "horizon_days": 60,
+        "defaults": {"on_schedule": 1 - on_time, "withhold": on_time,
+                     "suspend_daily": suspend, "allegation_daily": allege, "upheld": 0.5},
+        "actors": {p: {"suspend_deal_daily": suspend} for p in ("a", "b")},
+        "phases": {p.id: {"collapse_daily": collapse, "collapse_per_violation": collapse,
+                          **({"agreement_daily": agree, "talks_break_daily": agree / 2}
+                             if i + 1 < len(deal.phases) else {})}
+                   for i, p in enumerate(deal.phases)},
+    }
+    lean, trace = _simulated(deal, assumptions, seed, 0)
+    assert engine_snapshot(replay(deal, trace)) == lean_snapshot(lean)

@@ -26,7 +26,6 @@ The figures a simulation gives follow from these assumptions; they are not forec
 
 from __future__ import annotations
 
-import copy
 import difflib
 import math
 from collections.abc import Iterable
@@ -34,14 +33,15 @@ from typing import Any
 
 import attrs
 
-from dealmodel.errors import Problem, ScenarioError
-from dealmodel.io.yaml import LineDict, Reader
+from dealmodel.errors import ScenarioError
+from dealmodel.io.yaml import Reader
 from dealmodel.model.actors import Role
 from dealmodel.model.deal import Deal
 from dealmodel.model.obligations import ObligationKind
 
 __all__ = [
     "ACTOR_FIELDS",
+    "DELAY_FIELDS",
     "OBLIGATION_FIELDS",
     "PHASE_FIELDS",
     "TOP_FIELDS",
@@ -51,6 +51,7 @@ __all__ = [
     "ObligationAssumptions",
     "PhaseAssumptions",
     "parse_assumptions",
+    "suggest",
 ]
 
 OBLIGATION_FIELDS = ("on_schedule", "delay", "withhold", "planned_day", "suspend_daily",
@@ -66,7 +67,7 @@ _PROBABILITIES = {"on_schedule", "withhold", "suspend_daily", "allegation_daily"
                   "suspend_deal_daily", "agreement_daily", "talks_break_daily",
                   "collapse_daily", "limbo_collapse_daily", "collapse_per_violation",
                   "collapse_per_suspension"}
-_DELAYS = {"delay", "suspend_days", "ruling_days", "suspend_deal_days"}
+DELAY_FIELDS = {"delay", "suspend_days", "ruling_days", "suspend_deal_days"}
 _NULLABLE = {"talks_open_day", "planned_day", "upheld", "limbo_collapse_daily", "alleged_by",
              "ruled_by"}
 _DELAY_FIX = ("give days as one of: 3 (fixed), {fixed: 3}, {uniform: [1, 7]}, "
@@ -188,7 +189,8 @@ class Assumptions:
     stated: Any = attrs.field(default=None, eq=False, repr=False)
 
 
-def _suggest(value: str, known: Iterable[str]) -> str:
+def suggest(value: str, known: Iterable[str]) -> str:
+    """'did you mean ...?' for a close match among ``known``, else the known names."""
     known = list(known)
     close = difflib.get_close_matches(value, known, n=1)
     return f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(known)
@@ -236,7 +238,7 @@ class _Parser:
         bad = f"{where}.{kind}"
         if kind not in DELAY_KINDS:
             self.problem(bad, f"unknown distribution {kind!r}",
-                         _suggest(str(kind), DELAY_KINDS), data, key)
+                         suggest(str(kind), DELAY_KINDS), data, key)
             return None
         if kind == "fixed" and _whole(arg) and arg >= 1:
             return Delay("fixed", (arg,))
@@ -270,7 +272,7 @@ class _Parser:
         known = [p.id for p in self.deal.parties if p.role in roles]
         if value not in known:
             what = "a party" if roles == (Role.PARTY,) else "a mediator, guarantor or monitor"
-            hint = _suggest(str(value), known) if known else fix
+            hint = suggest(str(value), known) if known else fix
             self.problem(f"{path}.{key}", f"{value!r} is not {what} of {self.deal.id}",
                          hint, data, key)
             return None
@@ -290,7 +292,7 @@ class _Parser:
                 continue
             if key in _PROBABILITIES:
                 value: Any = self.number(m, key, path)
-            elif key in _DELAYS:
+            elif key in DELAY_FIELDS:
                 value = self.delay(m, key, path)
             elif key in ("planned_day", "talks_open_day"):
                 value = self.whole(m, key, path, 1)
@@ -317,7 +319,7 @@ class _Parser:
         for name, entry in data.items():
             if name not in known:
                 self.problem(f"{path}.{name}", f"unknown {what} {name!r} in {self.deal.id}",
-                             _suggest(str(name), known), data, name)
+                             suggest(str(name), known), data, name)
                 continue
             out[name] = self.fields(entry, f"{path}.{name}", allowed)
         return out
@@ -412,65 +414,3 @@ def _plain(data: Any) -> Any:
     if isinstance(data, list):
         return [_plain(v) for v in data]
     return data
-
-
-def with_value(data: Any, dotted: str, value: float) -> Any:
-    """A copy of the stated assumptions with the field at ``dotted`` set to ``value``.
-
-    ``dotted`` is a path below ``assumptions:``, e.g. ``phases.phase1.agreement_daily`` or
-    ``obligations.p1_hostages.delay.geometric``; missing mappings are created. Whole-day
-    fields take the value rounded to a whole number. Raises ScenarioError for a path that
-    names no number of the assumptions (names of the deal are checked when the result is
-    parsed).
-    """
-    parts = dotted.split(".")
-    problem = _path_problem(parts)
-    if problem:
-        raise ScenarioError([Problem(f"--sweep {dotted}", *problem)])
-    is_delay = len(parts) >= 2 and parts[-2] in _DELAYS
-    new = copy.deepcopy(data) if isinstance(data, dict) else LineDict()
-    node = new
-    for part in parts[:-2] if is_delay else parts[:-1]:
-        child = node.get(part)
-        if not isinstance(child, dict):
-            child = node[part] = LineDict()
-        node = child
-    field = parts[-1]
-    number: float | int = value
-    if field in ("planned_day", "talks_open_day", "horizon_days", "fixed"):
-        number = round(value)
-    if is_delay:
-        node[parts[-2]] = {field: number}
-    else:
-        node[field] = number
-    return new
-
-
-def _path_problem(parts: list[str]) -> tuple[str, str] | None:
-    """What is wrong with a sweep path (message, fix), or None."""
-    head = parts[0]
-    if head not in TOP_FIELDS:
-        return f"unknown assumption {head!r}", _suggest(head, TOP_FIELDS)
-    if head == "note":
-        return "note is not a number", "sweep a probability, a delay or a day"
-    if head == "horizon_days":
-        return None if len(parts) == 1 else ("horizon_days has no fields", "")
-    allowed = {"defaults": OBLIGATION_FIELDS, "obligations": OBLIGATION_FIELDS,
-               "actors": ACTOR_FIELDS, "phases": PHASE_FIELDS}[head]
-    rest = parts[1:] if head == "defaults" else parts[2:]
-    if not rest:
-        return "name a field", f"e.g. {head}{'' if head == 'defaults' else '.NAME'}." \
-            f"{allowed[0]}"
-    if rest[0] not in allowed:
-        return f"unknown field {rest[0]!r}", _suggest(rest[0], allowed)
-    if rest[0] in _DELAYS:
-        if len(rest) != 2 or rest[1] not in ("fixed", "geometric"):
-            stem = ".".join(parts[:len(parts) - len(rest) + 1])
-            return (f"{rest[0]} is a distribution", f"sweep one number of it: "
-                    f"{stem}.geometric (mean days) or {stem}.fixed (days)")
-        return None
-    if len(rest) != 1:
-        return f"{rest[0]} has no fields", ""
-    if rest[0] in ("alleged_by", "ruled_by"):
-        return f"{rest[0]} is not a number", "sweep a probability, a delay or a day"
-    return None

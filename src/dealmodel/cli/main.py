@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from dealmodel.cli import diagrams as _cli_diagrams
+from dealmodel.cli import simulate as _cli_simulate
 from dealmodel.cli import whatif as _cli_whatif
 from dealmodel.errors import DealModelError
 from dealmodel.io.deals import builtin_deal, builtin_deals, load_deal
@@ -30,6 +31,8 @@ examples:
                                            compare hypothetical variants side by side
   dealmodel diagram gaza-2025 -o gaza.svg  draw a deal's phase diagram
   dealmodel timeline gaza-2025 -o t.png    draw a scenario's timeline chart
+  dealmodel simulate examples/gaza-2025-montecarlo.yaml --runs 2000 --seed 7
+                                           Monte Carlo under stated assumptions
 
 exit codes: 0 ok, 1 refused events with --strict, 2 bad input
 docs: docs/tutorial/first-run.md
@@ -99,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _cli_diagrams.add_commands(sub)
     _cli_whatif.add_commands(sub)
+    _cli_simulate.add_commands(sub)
     return parser
 
 

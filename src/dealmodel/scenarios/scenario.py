@@ -42,7 +42,8 @@ __all__ = [
     "run_scenario",
 ]
 
-_FIELDS = ("deal", "title", "description", "hypothetical", "sources", "events", "variants")
+_FIELDS = ("deal", "title", "description", "hypothetical", "sources", "events", "variants",
+           "assumptions")
 
 
 def _str_tuple(items: Iterable[str]) -> tuple[str, ...]:
@@ -65,6 +66,9 @@ class Scenario:
     sources: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     source: str | None = None  # the file it came from
     raw_variants: Any = attrs.field(default=None, eq=False, repr=False)
+    #: the ``assumptions:`` block for Monte Carlo simulation, as loaded (checked by
+    #: :func:`dealmodel.analysis.montecarlo.assumptions_of`)
+    raw_assumptions: Any = attrs.field(default=None, eq=False, repr=False)
 
     def run(self) -> Outcome:
         return run_scenario(self)
@@ -250,7 +254,7 @@ def scenario_from_dict(data: Any, source: str | None = None, base: Path | None =
     if reader.problems or deal is None:
         raise ScenarioError(reader.problems, source)
     scenario = Scenario(deal, events, title, description, hypothetical, tuple(sources), source,
-                        m.get("variants"))
+                        m.get("variants"), m.get("assumptions"))
     if scenario.raw_variants is not None:
         scenario.variants()  # check them now: a bad variant is a bad scenario file
     return scenario
