@@ -33,7 +33,8 @@ def test_run_json_document(capsys: pytest.CaptureFixture[str]) -> None:
     hostages = next(o for o in doc["obligations"] if o["id"] == "p1_hostages")
     assert {k: hostages[k] for k in ("obligor", "status", "progress", "target", "due_day")} == {
         "obligor": "hamas", "status": "fulfilled", "progress": 33, "target": 33, "due_day": 42}
-    assert all({"day", "type", "accepted", "reason"} <= set(e) for e in doc["events"])
+    assert all({"day", "type", "accepted", "refusal", "records"} <= set(e)
+               for e in doc["events"])
     assert doc["allegations"][0]["by"] == "qatar"
 
 
@@ -64,7 +65,9 @@ def test_refused_events_are_reported_and_strict_exits_1(
     capsys.readouterr()
     assert main(["run", str(path), "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert doc["events"][0]["accepted"] is False and "only 'hamas'" in doc["events"][0]["reason"]
+    refusal = doc["events"][0]["refusal"]
+    assert doc["events"][0]["accepted"] is False and "only 'hamas'" in refusal["reason"]
+    assert refusal["code"] == "not-obligor"
 
 
 @pytest.mark.parametrize(

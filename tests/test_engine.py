@@ -59,7 +59,7 @@ def test_as_reported_scenario(gaza: Deal) -> None:
     assert run.ledger["p1_philadelphi"].violated_day == 50
     assert status(run, "p2_hostages") == "pending"
     [allegation] = run.allegations
-    assert (allegation.by, allegation.against, allegation.obligation, allegation.status) == (
+    assert (allegation.by, allegation.against, allegation.obligation, allegation.status.value) == (
         "qatar", "israel", "p1_aid", "open")
 
 
@@ -155,11 +155,11 @@ def test_allegation_and_ruling(gaza: Deal) -> None:
                          evidence="crossings closed"),
         ViolationAlleged(12, by="israel", against="hamas"),
     ])
-    assert [a.status for a in run.allegations] == ["open", "open"]
+    assert [a.status.value for a in run.allegations] == ["open", "open"]
     run.apply(Ruling(13, by="egypt", allegation="A1", upheld=True))
     run.apply(Ruling(13, by="us", allegation="A2", upheld=False))
     assert status(run, "p1_aid") == "violated"
-    assert [a.status for a in run.allegations] == ["upheld", "dismissed"]
+    assert [a.status.value for a in run.allegations] == ["upheld", "dismissed"]
 
 
 def test_open_ended_last_phase_concludes_when_settled(gaza: Deal) -> None:

@@ -53,7 +53,7 @@ def engine_snapshot(run: Run) -> dict[str, Any]:
         "ledger": {oid: (e.status.value, e.progress, e.target, e.due_day, e.violated_day,
                          e.suspended_by if e.status.value == "suspended" else None)
                    for oid, e in run.ledger.items()},
-        "allegations": [(a.against, a.obligation, a.status) for a in run.allegations],
+        "allegations": [(a.against, a.obligation, a.status.value) for a in run.allegations],
     }
 
 

@@ -35,10 +35,18 @@ def test_inline_deal_and_refusals_are_recorded() -> None:
     outcome = run_scenario(scenario)
     first, second = outcome.events
     assert not first.accepted and "only 'side_b' can perform 'captives'" in (first.reason or "")
-    assert second.accepted and second.changes == ("state -> pause", "captives 5/50")
+    # the refused event still moves the clock to its day: the deal takes effect then
+    assert first.code == "not-obligor" and first.changes == ["state -> pause"]
+    assert second.accepted and second.changes == ["captives 5/50"]
     assert outcome.refused == (first,)
     doc = outcome.to_dict()
     assert doc["events"][0]["accepted"] is False
+    assert doc["events"][0]["refusal"]["code"] == "not-obligor"
+    assert doc["events"][0]["records"] == [
+        {"kind": "state", "day": 1, "state": "pause", "trigger": "enter_force"}]
+    assert doc["events"][1]["records"] == [
+        {"kind": "performance", "day": 2, "obligation": "captives", "quantity": 5,
+         "progress": 5, "target": 50}]
     assert doc["obligations"][0]["progress"] == 5
 
 

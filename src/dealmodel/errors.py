@@ -105,10 +105,13 @@ class EventRejected(DealModelError):
     """An event cannot be applied to a run; the run is left exactly as it was.
 
     ``reason`` says why in one sentence, naming the condition that failed and the
-    values it saw.
+    values it saw; ``code`` names the cause for machines (e.g. ``not-obligor``,
+    ``phase-not-begun``, ``over-quantity``, ``deal-ended``; the full list is
+    ``dealmodel.engine.guards.CODES``).
     """
 
-    def __init__(self, event: object, reason: str) -> None:
+    def __init__(self, event: object, reason: str, code: str = "refused") -> None:
         self.event = event
         self.reason = reason
-        super().__init__(f"event refused: {reason}")
+        self.code = code
+        super().__init__(f"event refused ({code}): {reason}")

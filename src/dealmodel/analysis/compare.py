@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 
 from dealmodel.engine import Run
+from dealmodel.engine.records import StatusChanged
 from dealmodel.model.events import ClockAdvanced, Event
 from dealmodel.model.obligations import ObligationStatus
 from dealmodel.scenarios.scenario import EventOutcome, Outcome, Scenario, apply_events, run_scenario
@@ -142,16 +143,16 @@ class VariantResult:
         out = []
         for entry in self.run.ledger.values():
             current: dict[str, Any] | None = None
-            for day, text in entry.history:
-                if not isinstance(text, str):  # a quantity performed that day
+            for r in entry.history:
+                if not isinstance(r, StatusChanged):
                     continue
-                if isinstance(text, str) and text.startswith("suspended by "):
-                    current = {"obligation": entry.id, "by": text[13:], "from_day": day,
+                if r.status is ObligationStatus.SUSPENDED:
+                    current = {"obligation": entry.id, "by": r.actor, "from_day": r.day,
                                "to_day": None, "days": None}
                     out.append(current)
                 elif current is not None:
-                    current["to_day"] = day
-                    current["days"] = day - current["from_day"]
+                    current["to_day"] = r.day
+                    current["days"] = r.day - current["from_day"]
                     current = None
             if current is not None:
                 current["days"] = self.run.day - current["from_day"] + 1
@@ -314,7 +315,7 @@ def _violation(v: dict[str, Any] | None) -> str:
 
 def _allegation(a: Any) -> str:
     what = a.obligation or "the deal"
-    return f"{a.id} day {a.day} {a.by} v {a.against} {what}: {a.status}"
+    return f"{a.id} day {a.day} {a.by} v {a.against} {what}: {a.status.value}"
 
 
 def _progress(run: Run, entry_id: str) -> str:

@@ -193,7 +193,8 @@ class LeanRun:
         start = day - 1
         status, due_day = self.status, self.due_day
         for ob in cd.phase_obligations[index]:
-            status[ob] = ACTIVE
+            if status[ob] == PENDING:  # an upheld ruling before the phase began stands
+                status[ob] = ACTIVE
             schedule = cd.ob_schedule[ob]
             if schedule:
                 milestones = tuple((start + d, c) for d, c in schedule)
@@ -268,6 +269,7 @@ class LeanRun:
         elif row[CONCLUDE] != NO_STATE:
             self._close_phase(index)
             self._fire(CONCLUDE)
+            self._discharge()
         else:
             self._fire(LAPSE)
             self._discharge()
@@ -298,6 +300,7 @@ class LeanRun:
                for ob in cd.settling[index]):
             self._close_phase(index)
             self._fire(CONCLUDE)
+            self._discharge()
 
     def _in_limbo_for(self, phase: int) -> bool:
         index = self.phase_index
@@ -379,6 +382,11 @@ class LeanRun:
         if self.expiry_deferred:
             self.expiry_deferred = False
             self._expire()
+        elif self.phase_index + 1 < len(self.cd.durations) \
+                and self.cd.kind_of[back] == LIMBO_STATE \
+                and self.phase_index + 1 not in self.negotiating:
+            self._fire(LAPSE)  # talks ended while the limbo was suspended
+            self._discharge()
 
     def extend(self, day: int, days: int) -> None:
         self.clock(day)

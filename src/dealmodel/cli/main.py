@@ -54,6 +54,34 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 1 if (args.strict and refused) else 0
 
 
+def _cmd_test(args: argparse.Namespace) -> int:
+    failed = errors = 0
+    for ref in args.files:
+        try:
+            scenario = load_scenario(ref)
+        except DealModelError as exc:
+            errors += 1
+            print(f"ERROR {ref}: {exc}", file=sys.stderr)
+            continue
+        if not scenario.expect:
+            errors += 1
+            print(f"ERROR {ref}: no expect: section (add the outcome you expect, e.g. "
+                  "expect: {final_state: collapsed})", file=sys.stderr)
+            continue
+        mismatches = scenario.run().mismatches()
+        if mismatches:
+            failed += 1
+            print(f"FAIL  {ref}")
+            for m in mismatches:
+                print(f"      {m}")
+        elif not args.quiet:
+            print(f"ok    {ref}")
+    total = len(args.files)
+    print(f"{total - failed - errors} passed, {failed} failed, {errors} error(s)",
+          file=sys.stderr)
+    return 2 if errors else (1 if failed else 0)
+
+
 def _cmd_deals(args: argparse.Namespace) -> int:
     for name in builtin_deals():
         deal = builtin_deal(name)
@@ -91,6 +119,18 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--strict", action="store_true", help="exit 1 if any event was refused")
     run.add_argument("-q", "--quiet", action="store_true", help="summary only, no timeline")
     run.set_defaults(func=_cmd_run)
+    test = sub.add_parser(
+        "test", help="run scenario files and check each against its expect: section",
+        description="Run each scenario file and compare its outcome with the file's "
+        "expect: section (final state and day, phase entry days, obligation fields, "
+        "counts). Lists every mismatch, expected against actual.",
+        epilog="examples:\n  dealmodel test examples/semantics/*.yaml\n"
+        "  dealmodel test examples/gaza-2025-record.yaml\n\n"
+        "exit codes: 0 all match, 1 a mismatch, 2 a file could not be loaded",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    test.add_argument("files", metavar="FILE", nargs="+", help="scenario files with expect:")
+    test.add_argument("-q", "--quiet", action="store_true", help="print failures only")
+    test.set_defaults(func=_cmd_test)
     deals = sub.add_parser("deals", help="list the built-in deals")
     deals.set_defaults(func=_cmd_deals)
     check = sub.add_parser("check", help="validate a deal definition (YAML file or built-in)",

@@ -7,8 +7,7 @@ runs the check, then the commit, and restores the run if anything raises.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from dealmodel.engine.clock import (
     close_phase,
@@ -18,9 +17,11 @@ from dealmodel.engine.clock import (
     expire,
     in_limbo_for,
     push,
+    record,
     set_state,
     violate,
 )
+from dealmodel.engine.guards import in_force, live, next_phase, obligation, party, refuse
 from dealmodel.engine.ledger import (
     _EXPIRY,
     ACTIVE,
@@ -31,11 +32,24 @@ from dealmodel.engine.ledger import (
     VIOLATED,
     Allegation,
 )
+from dealmodel.engine.records import (
+    AllegationOpened,
+    AllegationRuled,
+    AllegationStatus,
+    Cause,
+    Performance,
+    Record,
+    StatusChanged,
+    TalksChanged,
+    TalksStatus,
+    TargetChanged,
+    Violated,
+)
+from dealmodel.engine.registry import register
 from dealmodel.model.actors import Role
 from dealmodel.model.events import (
     AgreementReached,
     ClockAdvanced,
-    Event,
     Extended,
     HostilitiesResumed,
     NegotiationsEnded,
@@ -51,143 +65,144 @@ from dealmodel.model.obligations import ObligationKind
 if TYPE_CHECKING:
     from dealmodel.engine.run import Run
 
-__all__ = ["HANDLERS", "check_advance", "commit_perform"]
+__all__ = ["check_advance"]
 
-
-# -- handlers: (check, commit) per event type -------------------------------------------
-def check_advance(run: Run, event: Event) -> None:
+# -- the clock ---------------------------------------------------------------------------
+def check_advance(run: Run, event: ClockAdvanced) -> None:
     return None
 
 
-def _commit_nothing(run: Run, event: Event, changes: list[str]) -> None:
+def _commit_nothing(run: Run, event: ClockAdvanced, out: list[Record]) -> None:
     return None
 
 
+# -- performing --------------------------------------------------------------------------
 def _check_perform(run: Run, event: Performed) -> None:
     entry = run.ledger.get(event.obligation)
     if entry is None:
-        raise run._refuse(event, f"unknown obligation {event.obligation!r} in {run.deal.id}")
+        entry = obligation(run, event, event.obligation)  # raises the refusal
     if run.state in TERMINAL:
-        run._live(event)
+        live(run, event)
     ob = entry.obligation
     if event.party != ob.obligor:
-        raise run._refuse(event, f"only {ob.obligor!r} can perform {ob.id!r}; "
-                          f"party was {event.party!r}")
+        raise refuse(event, "not-obligor", f"only {ob.obligor!r} can perform {ob.id!r}; "
+                     f"party was {event.party!r}")
     status = entry.status
     if status is not ACTIVE and status is not VIOLATED:
         if status is PENDING:
             phase = run.deal.phases[run.deal.obligation_phase(ob.id)].id
-            why = f"its phase {phase!r} has not begun (state is {run.state!r})"
-        elif status is SUSPENDED:
-            why = f"{entry.suspended_by} has suspended it; resume it first"
-        else:
-            why = f"it is {status.value}"
-        raise run._refuse(event, f"{ob.id!r} cannot be performed: {why}")
+            raise refuse(event, "phase-not-begun", f"{ob.id!r} cannot be performed: its "
+                         f"phase {phase!r} has not begun (state is {run.state!r})")
+        if status is SUSPENDED:
+            raise refuse(event, "obligation-suspended", f"{ob.id!r} cannot be performed: "
+                         f"{entry.suspended_by} has suspended it; resume it first")
+        raise refuse(event, "obligation-settled", f"{ob.id!r} cannot be performed: it is "
+                     f"{status.value}")
     quantity = event.quantity
     if quantity < 1:
-        raise run._refuse(event, f"quantity must be at least 1, got {quantity}")
+        raise refuse(event, "bad-quantity", f"quantity must be at least 1, got {quantity}")
     kind = ob.kind
     if kind is ObligationKind.PROHIBITION:
-        raise run._refuse(event, f"{ob.id!r} is a prohibition: it is kept by not acting; "
-                          "report an act against it with an 'allege' event")
+        raise refuse(event, "prohibition", f"{ob.id!r} is a prohibition: it is kept by not "
+                     "acting; report an act against it with an 'allege' event")
     cap = entry.target
     if kind is ObligationKind.QUANTITY and ob.reciprocal and cap is None:
         cap = run.owed(entry)
     if cap is not None and entry.progress + quantity > cap:
-        raise run._refuse(event, f"more than is owed: {ob.id!r} has progress "
-                          f"{entry.progress} of {cap} {ob.unit}, performing {quantity} "
-                          f"would make {entry.progress + quantity}")
+        raise refuse(event, "over-quantity", f"more than is owed: {ob.id!r} has progress "
+                     f"{entry.progress} of {cap} {ob.unit}, performing {quantity} would "
+                     f"make {entry.progress + quantity}")
 
 
-def commit_perform(run: Run, event: Performed, changes: list[str]) -> tuple[int, int | None]:
-    entry = run.ledger[event.obligation]
-    if event.obligation not in run._owned:  # inlined: the common case owns it already
-        entry = run._writable(entry)
+def _commit_perform(run: Run, event: Performed, out: list[Record]) -> None:
+    entry = run._writable(run.ledger[event.obligation])
     entry.progress += event.quantity
     target = entry.target
-    entry.history.append((event.day, event.quantity))
+    record(entry, Performance(event.day, entry.obligation.id, event.quantity, entry.progress,
+                              target), out)
     if (target is not None and entry.progress >= target and entry.status is ACTIVE
             and entry.obligation.kind is not ObligationKind.ONGOING):
         entry.status = FULFILLED
-        entry.history.append((event.day, "fulfilled"))
-        changes.append(f"{entry.obligation.id} fulfilled")
+        record(entry, StatusChanged(event.day, entry.obligation.id, FULFILLED,
+                                    Cause.PERFORMED), out)
         if run.phase_end is None:
-            conclude_if_settled(run, changes)
-    return entry.progress, target
+            conclude_if_settled(run, out)
 
 
-def _check_negotiations(run: Run, event: Event) -> None:
-    assert isinstance(event, (NegotiationsOpened, NegotiationsEnded, AgreementReached))
-    run._in_force(event)
-    run._next_phase(event, event.phase)
+# -- talks -------------------------------------------------------------------------------
+def _check_talks(run: Run, event: NegotiationsOpened | NegotiationsEnded | AgreementReached,
+                 ) -> None:
+    in_force(run, event)
+    next_phase(run, event, event.phase)
     if isinstance(event, NegotiationsOpened):
         if event.phase in run.agreed:
-            raise run._refuse(event, f"{event.phase!r} is already agreed")
+            raise refuse(event, "already-agreed", f"{event.phase!r} is already agreed")
         if event.phase in run.negotiating:
-            raise run._refuse(event, f"negotiations on {event.phase!r} are already open "
-                              "(since an earlier event)")
+            raise refuse(event, "talks-open", f"negotiations on {event.phase!r} are already "
+                         "open (since an earlier event)")
     elif event.phase not in run.negotiating:
-        raise run._refuse(event, f"negotiations on {event.phase!r} are not open "
-                          "(negotiating(\"{0}\") = false); add a negotiations_opened event "
-                          "first".format(event.phase))
+        raise refuse(event, "talks-not-open", f"negotiations on {event.phase!r} are not open "
+                     f'(negotiating("{event.phase}") = false); add a negotiations_opened '
+                     "event first")
 
 
-def _commit_opened(run: Run, event: Event, changes: list[str]) -> None:
-    run.negotiating.add(event.phase)  # type: ignore[attr-defined]
-    changes.append(f"negotiating {event.phase}")  # type: ignore[attr-defined]
+def _commit_opened(run: Run, event: NegotiationsOpened, out: list[Record]) -> None:
+    run._own_mutables()
+    run.negotiating.add(event.phase)
+    out.append(TalksChanged(event.day, event.phase, TalksStatus.OPENED))
 
 
-def _commit_ended(run: Run, event: Event, changes: list[str]) -> None:
-    run.negotiating.discard(event.phase)  # type: ignore[attr-defined]
-    changes.append(f"talks on {event.phase} ended")  # type: ignore[attr-defined]
-    if in_limbo_for(run, event.phase):  # type: ignore[attr-defined]
-        set_state(run, "lapse", changes)
-        discharge(run, changes)
+def _commit_ended(run: Run, event: NegotiationsEnded, out: list[Record]) -> None:
+    run._own_mutables()
+    run.negotiating.discard(event.phase)
+    out.append(TalksChanged(event.day, event.phase, TalksStatus.ENDED))
+    if in_limbo_for(run, event.phase):
+        set_state(run, "lapse", out)
+        discharge(run, out)
 
 
-def _commit_agreed(run: Run, event: Event, changes: list[str]) -> None:
-    phase_id = event.phase  # type: ignore[attr-defined]
-    run.negotiating.discard(phase_id)
-    run.agreed.add(phase_id)
-    changes.append(f"{phase_id} agreed")
-    if in_limbo_for(run, phase_id) and run.phase_ready(run.phase_index + 1):
-        close_phase(run, run.phase_index, changes)
-        enter(run, run.phase_index + 1, changes)
+def _commit_agreed(run: Run, event: AgreementReached, out: list[Record]) -> None:
+    run._own_mutables()
+    run.negotiating.discard(event.phase)
+    run.agreed.add(event.phase)
+    out.append(TalksChanged(event.day, event.phase, TalksStatus.AGREED))
+    if in_limbo_for(run, event.phase) and run.phase_ready(run.phase_index + 1):
+        close_phase(run, run.phase_index, out)
+        enter(run, run.phase_index + 1, out)
 
 
-def _check_suspend(run: Run, event: Event) -> None:
-    assert isinstance(event, (Suspended, Resumed))
-    run._in_force(event)
-    run._party(event, event.party, "party", parties_only=True)
+# -- suspension --------------------------------------------------------------------------
+def _check_suspend(run: Run, event: Suspended | Resumed) -> None:
+    in_force(run, event)
+    party(run, event, event.party, "party", parties_only=True)
     suspend = isinstance(event, Suspended)
     if event.obligation is not None:
-        entry = run._obligation(event, event.obligation)
-        if entry.obligation.obligor != event.party:
-            raise run._refuse(event, f"{event.party!r} cannot suspend or resume "
-                              f"{entry.obligation.id!r}: it is owed by "
-                              f"{entry.obligation.obligor!r}")
+        entry = obligation(run, event, event.obligation)
+        ob = entry.obligation
+        if ob.obligor != event.party:
+            raise refuse(event, "not-obligor", f"{event.party!r} cannot suspend or resume "
+                         f"{ob.id!r}: it is owed by {ob.obligor!r}")
         if suspend and entry.status is not ACTIVE:
-            raise run._refuse(event, f"{entry.obligation.id!r} is {entry.status.value}, "
-                              "only an active obligation can be suspended")
+            raise refuse(event, "not-active", f"{ob.id!r} is {entry.status.value}, only an "
+                         "active obligation can be suspended")
         if not suspend and entry.status is not SUSPENDED:
-            raise run._refuse(event, f"{entry.obligation.id!r} is {entry.status.value}, "
-                              "not suspended")
+            raise refuse(event, "not-suspended", f"{ob.id!r} is {entry.status.value}, not "
+                         "suspended")
         return
     if suspend:
         if not run._machine.can("suspend", run.state):
             phase = run.deal.phases[run.phase_index]
             why = ("the phase does not allow it (suspendable: false)"
                    if not phase.suspendable else f"state is {run.state!r}")
-            raise run._refuse(event, f"the deal cannot be suspended now: {why}")
+            raise refuse(event, "not-suspendable", f"the deal cannot be suspended now: {why}")
     elif not run.state.endswith(":suspended"):
-        raise run._refuse(event, f"nothing to resume: state is {run.state!r}")
+        raise refuse(event, "not-suspended", f"nothing to resume: state is {run.state!r}")
     elif run.suspended_by != event.party:
-        raise run._refuse(event, f"only {run.suspended_by!r}, who suspended the deal, can "
-                          f"resume it; party was {event.party!r}")
+        raise refuse(event, "not-suspender", f"only {run.suspended_by!r}, who suspended the "
+                     f"deal, can resume it; party was {event.party!r}")
 
 
-def _commit_suspend(run: Run, event: Event, changes: list[str]) -> None:
-    assert isinstance(event, Suspended)
+def _commit_suspend(run: Run, event: Suspended, out: list[Record]) -> None:
     if event.obligation is not None:
         entries = [run.ledger[event.obligation]]
     else:
@@ -195,67 +210,79 @@ def _commit_suspend(run: Run, event: Event, changes: list[str]) -> None:
                    if e.obligation.obligor == event.party and e.status is ACTIVE]
         run.suspended_from = run.state
         run.suspended_by = event.party
-        set_state(run, "suspend", changes)
+        set_state(run, "suspend", out)
     for entry in entries:
         entry = run._writable(entry)
         entry.status = SUSPENDED
         entry.suspended_by = event.party
-        entry.history.append((event.day, f"suspended by {event.party}"))
-        changes.append(f"{entry.obligation.id} suspended")
+        record(entry, StatusChanged(event.day, entry.obligation.id, SUSPENDED,
+                                    Cause.SUSPENDED, event.party), out)
 
 
-def _commit_resume(run: Run, event: Event, changes: list[str]) -> None:
-    assert isinstance(event, Resumed)
+def _commit_resume(run: Run, event: Resumed, out: list[Record]) -> None:
     if event.obligation is not None:
         entries = [run.ledger[event.obligation]]
     else:
         entries = [e for e in run.ledger.values()
                    if e.status is SUSPENDED and e.suspended_by == event.party]
-        set_state(run, "resume", changes)
+        resumed_to = run.suspended_from
+        set_state(run, "resume", out)
         run.suspended_from = run.suspended_by = None
     for entry in entries:
         entry = run._writable(entry)
         entry.status = ACTIVE
         entry.suspended_by = None
-        entry.history.append((event.day, f"resumed by {event.party}"))
-        changes.append(f"{entry.obligation.id} resumed")
-    if run.expiry_deferred and event.obligation is None:
+        record(entry, StatusChanged(event.day, entry.obligation.id, ACTIVE, Cause.RESUMED,
+                                    event.party), out)
+    if event.obligation is not None:
+        return
+    if run.expiry_deferred:
         run.expiry_deferred = False
-        expire(run, changes)
+        expire(run, out)
+    elif resumed_to is not None and run.state == resumed_to:
+        nxt = run.phase_index + 1
+        if (nxt < len(run.deal.phases) and in_limbo_for(run, run.deal.phases[nxt].id)
+                and run.deal.phases[nxt].id not in run.negotiating):
+            # talks ended while the deal was suspended in limbo: nothing holds it now
+            set_state(run, "lapse", out)
+            discharge(run, out)
 
 
-def _check_extend(run: Run, event: Event) -> None:
-    assert isinstance(event, Extended)
-    run._in_force(event)
+# -- extension ---------------------------------------------------------------------------
+def _check_extend(run: Run, event: Extended) -> None:
+    in_force(run, event)
     phase = run.deal.phases[run.phase_index]
     ext = phase.extension
     if ext is None:
-        raise run._refuse(event, f"phase {phase.id!r} has no extension clause")
+        raise refuse(event, "no-extension-clause", f"phase {phase.id!r} has no extension "
+                     "clause")
     if event.by not in ext.granted_by:
-        raise run._refuse(event, f"{event.by!r} holds no power to extend {phase.id!r} "
-                          f"(granted to: {', '.join(ext.granted_by)})")
+        raise refuse(event, "no-power", f"{event.by!r} holds no power to extend {phase.id!r} "
+                     f"(granted to: {', '.join(ext.granted_by)})")
     if not run._machine.can("extend", run.state):
-        raise run._refuse(event, f"{phase.id!r} cannot be extended from state {run.state!r}")
+        raise refuse(event, "cannot-extend", f"{phase.id!r} cannot be extended from state "
+                     f"{run.state!r}")
     if event.days < 1:
-        raise run._refuse(event, f"days must be at least 1, got {event.days}")
+        raise refuse(event, "bad-quantity", f"days must be at least 1, got {event.days}")
     if run.extended_days + event.days > ext.max_days:
-        raise run._refuse(event, f"extension beyond the maximum: {run.extended_days} day(s) "
-                          f"used + {event.days} > max_days {ext.max_days}")
+        raise refuse(event, "over-maximum", f"extension beyond the maximum: "
+                     f"{run.extended_days} day(s) used + {event.days} > max_days "
+                     f"{ext.max_days}")
 
 
-def _commit_extend(run: Run, event: Event, changes: list[str]) -> None:
-    assert isinstance(event, Extended) and run.phase_end is not None
+def _commit_extend(run: Run, event: Extended, out: list[Record]) -> None:
+    assert run.phase_end is not None
     phase = run.deal.phases[run.phase_index]
     assert phase.extension is not None
     run.extended_days += event.days
     run.phase_end += event.days
-    set_state(run, "extend", changes)
+    set_state(run, "extend", out)
     for ob_id, per_day in phase.extension.per_day:
         entry = run._writable(run.ledger[ob_id])
         entry.target = (entry.target or 0) + per_day * event.days
         if entry.status is FULFILLED:
             entry.status = ACTIVE
-        changes.append(f"{ob_id} target -> {entry.target}")
+        record(entry, TargetChanged(event.day, ob_id, entry.target), out)
     for oid in run._machine.due_at_end[run.phase_index]:
         entry = run.ledger[oid]
         if entry.due_day is not None:
@@ -263,81 +290,77 @@ def _commit_extend(run: Run, event: Event, changes: list[str]) -> None:
     push(run, run.phase_end, _EXPIRY, phase.id)
 
 
-def _check_allege(run: Run, event: Event) -> None:
-    assert isinstance(event, ViolationAlleged)
-    run._in_force(event)
-    run._party(event, event.by, "by")
-    run._party(event, event.against, "against", parties_only=True)
+# -- allegations and rulings ------------------------------------------------------------
+def _check_allege(run: Run, event: ViolationAlleged) -> None:
+    in_force(run, event)
+    party(run, event, event.by, "by")
+    party(run, event, event.against, "against", parties_only=True)
     if event.by == event.against:
-        raise run._refuse(event, f"{event.by!r} cannot allege a violation against itself")
+        raise refuse(event, "self-allegation", f"{event.by!r} cannot allege a violation "
+                     "against itself")
     if event.obligation is not None:
-        entry = run._obligation(event, event.obligation)
+        entry = obligation(run, event, event.obligation)
         if entry.obligation.obligor != event.against:
-            raise run._refuse(event, f"{entry.obligation.id!r} is owed by "
-                              f"{entry.obligation.obligor!r}, not {event.against!r}")
+            raise refuse(event, "wrong-obligor", f"{entry.obligation.id!r} is owed by "
+                         f"{entry.obligation.obligor!r}, not {event.against!r}")
 
 
-def _commit_allege(run: Run, event: Event, changes: list[str]) -> None:
-    assert isinstance(event, ViolationAlleged)
+def _commit_allege(run: Run, event: ViolationAlleged, out: list[Record]) -> None:
     allegation = Allegation(f"A{len(run.allegations) + 1}", event.day, event.by, event.against,
                             event.obligation, event.evidence)
     run.allegations.append(allegation)
-    changes.append(f"allegation {allegation.id} open")
+    out.append(AllegationOpened(event.day, allegation.id))
 
 
-def _check_rule(run: Run, event: Event) -> None:
-    assert isinstance(event, Ruling)
-    run._party(event, event.by, "by")
+def _check_rule(run: Run, event: Ruling) -> None:
+    party(run, event, event.by, "by")
     if run.deal.party(event.by).role is Role.PARTY:
-        raise run._refuse(event, f"{event.by!r} is a party; only a mediator, guarantor or "
-                          "monitor can rule on an allegation")
-    found = [a for a in run.allegations if a.id == event.allegation]
-    if not found:
-        known = ", ".join(a.id for a in run.allegations) or "none yet"
-        raise run._refuse(event, f"unknown allegation {event.allegation!r} (allegations: "
-                          f"{known})")
-    if found[0].status != "open":
-        raise run._refuse(event, f"allegation {event.allegation!r} was already "
-                          f"{found[0].status} on day {found[0].ruled_day}")
+        raise refuse(event, "party-cannot-rule", f"{event.by!r} is a party; only a mediator, "
+                     "guarantor or monitor can rule on an allegation")
+    found = run.allegation(event.allegation)
+    if found is None:
+        known = ", ".join(a.id for a in run.allegations[:10]) or "none yet"
+        more = ", ..." if len(run.allegations) > 10 else ""
+        raise refuse(event, "unknown-allegation", f"unknown allegation {event.allegation!r} "
+                     f"(allegations: {known}{more})")
+    if found.status is not AllegationStatus.OPEN:
+        raise refuse(event, "already-ruled", f"allegation {event.allegation!r} was already "
+                     f"{found.status.value} on day {found.ruled_day}")
 
 
-def _commit_rule(run: Run, event: Event, changes: list[str]) -> None:
-    assert isinstance(event, Ruling)
-    allegation = next(a for a in run.allegations if a.id == event.allegation)
-    allegation.status = "upheld" if event.upheld else "dismissed"
+def _commit_rule(run: Run, event: Ruling, out: list[Record]) -> None:
+    allegation = run._writable_allegation(event.allegation)
+    allegation.status = AllegationStatus.UPHELD if event.upheld else AllegationStatus.DISMISSED
     allegation.ruled_by = event.by
     allegation.ruled_day = event.day
-    changes.append(f"allegation {allegation.id} {allegation.status}")
+    out.append(AllegationRuled(event.day, allegation.id, allegation.status, event.by))
     if event.upheld and allegation.obligation is not None:
         entry = run.ledger[allegation.obligation]
         if entry.status is not VIOLATED:
-            violate(run, entry, event.day, f"allegation {allegation.id} upheld by {event.by}",
-                         changes)
+            violate(run, entry, Violated(event.day, entry.obligation.id,
+                                         allegation=allegation.id, ruled_by=event.by), out)
 
 
-def _check_hostilities(run: Run, event: Event) -> None:
-    assert isinstance(event, HostilitiesResumed)
-    run._live(event)
+# -- the end by force --------------------------------------------------------------------
+def _check_hostilities(run: Run, event: HostilitiesResumed) -> None:
+    live(run, event)
     if event.by is not None:
-        run._party(event, event.by, "by", parties_only=True)
+        party(run, event, event.by, "by", parties_only=True)
 
 
-def _commit_hostilities(run: Run, event: Event, changes: list[str]) -> None:
-    set_state(run, "collapse", changes)
-    discharge(run, changes)
+def _commit_hostilities(run: Run, event: HostilitiesResumed, out: list[Record]) -> None:
+    set_state(run, "collapse", out)
+    discharge(run, out)
 
 
-# Each handler takes its own event class; the table is keyed by that class.
-HANDLERS: dict[type[Event], tuple[Callable[..., None], Callable[..., Any]]] = {
-    ClockAdvanced: (check_advance, _commit_nothing),
-    Performed: (_check_perform, commit_perform),
-    NegotiationsOpened: (_check_negotiations, _commit_opened),
-    NegotiationsEnded: (_check_negotiations, _commit_ended),
-    AgreementReached: (_check_negotiations, _commit_agreed),
-    Suspended: (_check_suspend, _commit_suspend),
-    Resumed: (_check_suspend, _commit_resume),
-    Extended: (_check_extend, _commit_extend),
-    ViolationAlleged: (_check_allege, _commit_allege),
-    Ruling: (_check_rule, _commit_rule),
-    HostilitiesResumed: (_check_hostilities, _commit_hostilities),
-}
+register(ClockAdvanced, check_advance, _commit_nothing)
+register(Performed, _check_perform, _commit_perform)
+register(NegotiationsOpened, _check_talks, _commit_opened)
+register(NegotiationsEnded, _check_talks, _commit_ended)
+register(AgreementReached, _check_talks, _commit_agreed)
+register(Suspended, _check_suspend, _commit_suspend)
+register(Resumed, _check_suspend, _commit_resume)
+register(Extended, _check_extend, _commit_extend)
+register(ViolationAlleged, _check_allege, _commit_allege)
+register(Ruling, _check_rule, _commit_rule)
+register(HostilitiesResumed, _check_hostilities, _commit_hostilities)

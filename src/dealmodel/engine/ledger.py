@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dealmodel.engine.records import AllegationStatus, Record, record_from_dict, record_to_dict
 from dealmodel.model.obligations import Obligation, ObligationKind, ObligationStatus
 from dealmodel.model.phases import TERMINAL_STATES
 
@@ -47,8 +48,8 @@ class LedgerEntry:
         self.milestones: tuple[tuple[int, int], ...] = ()  # absolute (day, cumulative)
         self.violated_day: int | None = None
         self.suspended_by: str | None = None
-        #: (day, what happened); an int is a quantity performed that day
-        self.history: list[tuple[int, str | int]] = []
+        #: what happened to this obligation, in order (typed records)
+        self.history: list[Record] = []
 
     @property
     def id(self) -> str:
@@ -67,13 +68,23 @@ class LedgerEntry:
         new.history = self.history.copy()
         return new
 
+    def snapshot(self) -> tuple[Any, ...]:
+        """Everything an event can change here (see :meth:`restore`)."""
+        return (self.status, self.progress, self.target, self.due_day, self.milestones,
+                self.violated_day, self.suspended_by, len(self.history))
+
+    def restore(self, saved: tuple[Any, ...]) -> None:
+        (self.status, self.progress, self.target, self.due_day, self.milestones,
+         self.violated_day, self.suspended_by, length) = saved
+        del self.history[length:]
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.obligation.id, "status": self.status.value, "progress": self.progress,
             "target": self.target, "due_day": self.due_day,
             "milestones": [list(m) for m in self.milestones],
             "violated_day": self.violated_day, "suspended_by": self.suspended_by,
-            "history": [list(h) for h in self.history],
+            "history": [record_to_dict(h) for h in self.history],
         }
 
     def load(self, data: dict[str, Any]) -> None:
@@ -84,7 +95,7 @@ class LedgerEntry:
         self.milestones = tuple((d, c) for d, c in data["milestones"])
         self.violated_day = data["violated_day"]
         self.suspended_by = data["suspended_by"]
-        self.history = [(d, t) for d, t in data["history"]]
+        self.history = [record_from_dict(h) for h in data["history"]]
 
 
 class Allegation:
@@ -103,7 +114,8 @@ class Allegation:
     )
 
     def __init__(self, id: str, day: int, by: str, against: str, obligation: str | None,
-                 evidence: str, status: str = "open", ruled_by: str | None = None,
+                 evidence: str, status: AllegationStatus = AllegationStatus.OPEN,
+                 ruled_by: str | None = None,
                  ruled_day: int | None = None) -> None:
         self.id = id
         self.day = day
@@ -111,7 +123,7 @@ class Allegation:
         self.against = against
         self.obligation = obligation
         self.evidence = evidence
-        self.status = status  # open | upheld | dismissed
+        self.status = status
         self.ruled_by = ruled_by
         self.ruled_day = ruled_day
 
@@ -119,6 +131,17 @@ class Allegation:
         return Allegation(self.id, self.day, self.by, self.against, self.obligation,
                           self.evidence, self.status, self.ruled_by, self.ruled_day)
 
+    def restore(self, saved: Allegation) -> None:
+        self.status, self.ruled_by, self.ruled_day = saved.status, saved.ruled_by, saved.ruled_day
+
     def to_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.__slots__}
+        data = {name: getattr(self, name) for name in self.__slots__}
+        data["status"] = self.status.value
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Allegation:
+        return cls(data["id"], data["day"], data["by"], data["against"], data["obligation"],
+                   data["evidence"], AllegationStatus(data["status"]), data["ruled_by"],
+                   data["ruled_day"])
 

@@ -6,7 +6,7 @@ import heapq
 from typing import TYPE_CHECKING, Any
 
 from dealmodel.engine.ledger import Allegation
-from dealmodel.engine.records import LogEntry
+from dealmodel.engine.records import LogEntry, record_from_dict, record_to_dict
 from dealmodel.io.deals import deal_from_dict, deal_to_dict
 from dealmodel.io.events import event_from_dict, event_to_dict
 from dealmodel.model.deal import Deal
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 def run_to_dict(self: Run, include_deal: bool = True) -> dict[str, Any]:
     """Everything needed to restore this run exactly (see :meth:`from_dict`)."""
     data: dict[str, Any] = {
-        "format": "dealmodel.run/1",
+        "format": "dealmodel.run/2",
         "deal_id": self.deal.id,
         "state": self.state, "day": self.day, "phase_index": self.phase_index,
         "phase_entered": self.phase_entered, "phase_end": self.phase_end,
@@ -26,7 +26,8 @@ def run_to_dict(self: Run, include_deal: bool = True) -> dict[str, Any]:
         "suspended_by": self.suspended_by, "expiry_deferred": self.expiry_deferred,
         "negotiating": sorted(self.negotiating), "agreed": sorted(self.agreed),
         "ledger": [e.to_dict() for e in self.ledger.values()],
-        "log": [{"event": event_to_dict(e.event), "changes": list(e.changes)}
+        "log": [{"event": event_to_dict(e.event),
+                 "records": [record_to_dict(r) for r in e.records]}
                 for e in self.log],
         "history": [list(h) for h in self.history],
         "allegations": [a.to_dict() for a in self.allegations],
@@ -60,9 +61,9 @@ def load_run(cls: type[Run], data: dict[str, Any], deal: Deal | None = None) -> 
         event, problems = event_from_dict(item["event"])
         if event is None:
             raise ValueError(f"saved run has a bad event: {problems[0]}")
-        run.log.append(LogEntry(event, list(item["changes"])))  # formatted already
+        run.log.append(LogEntry(event, [record_from_dict(r) for r in item["records"]]))
     run.history = [(s, d) for s, d in data["history"]]
-    run.allegations = [Allegation(**a) for a in data["allegations"]]
+    run.allegations = [Allegation.from_dict(a) for a in data["allegations"]]
     run._deadlines = [(d, k, s, r) for d, k, s, r in data["deadlines"]]
     heapq.heapify(run._deadlines)
     run._seq = data["seq"]

@@ -26,9 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from dealmodel import _display
-from dealmodel.engine import persist
+from dealmodel.engine import (
+    handlers,  # noqa: F401  (registers the event handlers)
+    persist,
+)
 from dealmodel.engine.clock import advance
-from dealmodel.engine.handlers import HANDLERS, check_advance, commit_perform
 from dealmodel.engine.ledger import (
     _ENTRY,
     FULFILLED,
@@ -38,7 +40,8 @@ from dealmodel.engine.ledger import (
     LedgerEntry,
 )
 from dealmodel.engine.machine import Lifecycle, lifecycle
-from dealmodel.engine.records import LogEntry
+from dealmodel.engine.records import AllegationStatus, LogEntry, Record
+from dealmodel.engine.registry import HANDLERS, Handler
 from dealmodel.errors import EventRejected
 from dealmodel.model.actors import Role
 from dealmodel.model.deal import Deal
@@ -60,7 +63,9 @@ class Run:
         "_journal",
         "_machine",
         "_owned",
+        "_owned_allegations",
         "_seq",
+        "_shared",
         "agreed",
         "allegations",
         "day",
@@ -101,7 +106,9 @@ class Run:
         self.allegations: list[Allegation] = []
         self._deadlines: list[tuple[int, int, int, str]] = [(0, _ENTRY, 0, "")]
         self._seq = 1
-        self._journal: dict[LedgerEntry, tuple[Any, ...]] | None = None
+        self._journal: dict[str, tuple[Any, Any]] | None = None
+        self._owned_allegations: set[str] = set()
+        self._shared = False
         #: ids of the ledger entries this run may change in place. A new run shares the
         #: deal's pristine entries, and after a fork both runs share theirs: an entry is
         #: copied before its first change (see _writable).
@@ -168,44 +175,58 @@ class Run:
         if name == "allegations":
             return sum(1 for a in self.allegations if a.against == arg)
         if name == "upheld":
-            return sum(1 for a in self.allegations if a.against == arg and a.status == "upheld")
+            return sum(1 for a in self.allegations
+                       if a.against == arg and a.status is AllegationStatus.UPHELD)
         raise KeyError(name)  # pragma: no cover - compile_condition rejects unknown names
+
+    def allegation(self, allegation_id: str) -> Allegation | None:
+        """The allegation with id ``allegation_id`` (``A1``, ``A2``, ...), or None."""
+        if allegation_id[:1] == "A" and allegation_id[1:].isdigit():
+            index = int(allegation_id[1:]) - 1
+            if 0 <= index < len(self.allegations):
+                return self.allegations[index]
+        return None
 
     # -- applying --------------------------------------------------------------------
     def apply(self, event: Event) -> LogEntry:
-        """Apply one event, all or nothing. Raises EventRejected (run unchanged)."""
+        """Apply one event, all or nothing.
+
+        A refusal raises :class:`~dealmodel.errors.EventRejected`; any other exception
+        is re-raised too. Either way the run is restored exactly as it was first.
+        """
+        handler = HANDLERS.get(type(event))
+        if handler is None or event.day < self.day:
+            handler = self._handler(event)  # raises the refusal
+        records: list[Record] = []
+        undo = self._undo_record()
+        try:
+            if self._deadlines and self._deadlines[0][0] < event.day:
+                advance(self, event.day, records)
+            else:
+                self.day = event.day
+            handler.check(self, event)
+            handler.commit(self, event, records)
+            entry = LogEntry(event, records)
+            self.log.append(entry)
+        except BaseException:
+            self._undo(undo)
+            raise
+        self._journal = None
+        self._shared = False
+        return entry
+
+    def _handler(self, event: Event) -> Handler[Any]:
+        if not isinstance(event, Event):
+            raise EventRejected(event, f"not an event: {type(event).__name__}", "unknown-event")
         if event.day < self.day:
             raise EventRejected(event, f"the event is dated day {event.day}, before the "
-                                f"clock (day {self.day}); events must be in date order")
+                                f"clock (day {self.day}); events must be in date order",
+                                "before-clock")
         handler = HANDLERS.get(type(event))
         if handler is None:
-            raise EventRejected(event, f"unknown event type {type(event).__name__}")
-        check, commit = handler
-        changes: list[str] = []
-        deadlines = self._deadlines
-        if deadlines and deadlines[0][0] < event.day and check is check_advance:
-            advance(self, event.day, changes)  # moving the clock alone is never refused
-        elif deadlines and deadlines[0][0] < event.day:
-            undo = self._undo_record()
-            try:
-                advance(self, event.day, changes)
-                check(self, event)
-            except EventRejected:
-                self._undo(undo)
-                raise
-            self._journal = None
-        else:
-            check(self, event)
-            self.day = event.day
-        if commit is commit_perform:
-            split = len(changes)
-            progress, target = commit(self, event, changes)
-            entry = LogEntry(event, changes, progress, target, split)
-        else:
-            commit(self, event, changes)
-            entry = LogEntry(event, changes)
-        self.log.append(entry)
-        return entry
+            raise EventRejected(event, f"unknown event type {type(event).__name__}",
+                                "unknown-event")
+        return handler
 
     def apply_all(self, events: Iterable[Event]) -> Run:
         """Apply events in order (stops at the first refusal, which raises)."""
@@ -214,28 +235,33 @@ class Run:
         return self
 
     def check(self, event: Event) -> str | None:
-        """Dry run: None if ``event`` could be applied now, else the reason it would be refused."""
-        if event.day < self.day:
-            return (f"the event is dated day {event.day}, before the clock (day {self.day}); "
-                    "events must be in date order")
-        handler = HANDLERS.get(type(event))
-        if handler is None:
-            return f"unknown event type {type(event).__name__}"
-        undo = None
-        if self._deadlines and self._deadlines[0][0] < event.day:
-            undo = self._undo_record()
-            advance(self, event.day, [])
+        """Dry run: None if ``event`` could be applied now, else the reason it would be refused.
+
+        The run is left exactly as it was, whatever happens (see :meth:`refusal` for the
+        refusal itself, with its code).
+        """
+        refusal = self.refusal(event)
+        return None if refusal is None else refusal.reason
+
+    def refusal(self, event: Event) -> EventRejected | None:
+        """Dry run: None if ``event`` could be applied now, else the refusal it would raise."""
         try:
-            handler[0](self, event)
+            handler = self._handler(event)
         except EventRejected as exc:
-            return exc.reason
+            return exc
+        undo = self._undo_record()
+        try:
+            if self._deadlines and self._deadlines[0][0] < event.day:
+                advance(self, event.day, [])
+            handler.check(self, event)
+        except EventRejected as exc:
+            return exc
         finally:
-            if undo is not None:
-                self._undo(undo)
+            self._undo(undo)
         return None
 
     def can_apply(self, event: Event) -> bool:
-        return self.check(event) is None
+        return self.refusal(event) is None
 
     def advance_to(self, day: int) -> LogEntry:
         """Move the clock to ``day`` (shorthand for applying ClockAdvanced(day))."""
@@ -258,55 +284,95 @@ class Run:
         new.expiry_deferred = self.expiry_deferred
         new.negotiating = self.negotiating.copy()
         new.agreed = self.agreed.copy()
-        new.ledger = self.ledger.copy()  # entries are shared: copied on first write
+        # ledger entries and allegations are shared: each run copies one before changing it
+        new.ledger = self.ledger.copy()
         new._owned = set()
         self._owned = set()
+        new.allegations = self.allegations.copy()
+        new._owned_allegations = set()
+        self._owned_allegations = set()
         new.log = self.log.copy()
         new.history = self.history.copy()
-        allegations = self.allegations
-        new.allegations = [a.copy() for a in allegations] if allegations else []
         new._deadlines = self._deadlines.copy()
         new._seq = self._seq
         new._journal = None
+        new._shared = False
         return new
 
-    # What advancing the clock can change, and how to put it back. Advancing only sets
-    # scalars, the negotiating set, ledger statuses and deadlines, and appends to
-    # histories; the log, agreements and allegations are untouched. Cheaper than fork().
+    # What applying an event can change, and how to put it back: scalars, the sets of
+    # talks and agreements, appended history/log/allegations, the deadline heap, and
+    # the ledger entries and allegations it writes (saved as they are first touched).
     def _undo_record(self) -> tuple[Any, ...]:
-        self._journal = {}  # ledger entries are saved as advancing first touches them
-        return (_get_scalars(self), set(self.negotiating), len(self.history),
-                self._deadlines.copy())
+        self._journal = {}
+        self._shared = True  # the sets and the deadline heap are saved by reference...
+        return (_get_scalars(self), self.negotiating, self.agreed,
+                len(self.history), len(self.log), len(self.allegations), self._deadlines)
+
+    def _own_mutables(self) -> None:
+        """...so they are copied before the first change an event makes to them."""
+        if self._shared:
+            self.negotiating = self.negotiating.copy()
+            self.agreed = self.agreed.copy()
+            self._deadlines = self._deadlines.copy()
+            self._shared = False
 
     def _writable(self, entry: LedgerEntry) -> LedgerEntry:
         """The entry to change in place: this run's own copy (copy-on-write after a fork),
-        its state saved first if an undoable advance is under way (see _undo_record)."""
-        owned = self._owned
+        its state saved first while an event is being applied (see _undo_record)."""
         oid = entry.obligation.id
-        if oid not in owned:
-            self.ledger[oid] = entry = entry.copy()
-            owned.add(oid)
         journal = self._journal
-        if journal is not None and entry not in journal:
-            journal[entry] = (entry.status, entry.due_day, entry.milestones,
-                              entry.violated_day, len(entry.history))
+        if oid not in self._owned:
+            if journal is not None and oid not in journal:
+                journal[oid] = (entry, None)  # the shared original: put back on undo
+            self.ledger[oid] = entry = entry.copy()
+            self._owned.add(oid)
+        elif journal is not None and oid not in journal:
+            journal[oid] = (entry, entry.snapshot())
         return entry
 
+    def _writable_allegation(self, allegation_id: str) -> Allegation:
+        """The allegation to change in place (copied first if shared with a fork)."""
+        index = int(allegation_id[1:]) - 1
+        allegation = self.allegations[index]
+        key = f"allegation:{allegation_id}"
+        journal = self._journal
+        if allegation_id not in self._owned_allegations:
+            if journal is not None and key not in journal:
+                journal[key] = (allegation, None)
+            self.allegations[index] = allegation = allegation.copy()
+            self._owned_allegations.add(allegation_id)
+        elif journal is not None and key not in journal:
+            journal[key] = (allegation, allegation.copy())
+        return allegation
+
     def _undo(self, record: tuple[Any, ...]) -> None:
-        scalars, negotiating, history, deadlines = record
+        scalars, negotiating, agreed, history, log, allegations, deadlines = record
         for name, value in zip(_RUN_SCALARS, scalars, strict=True):
             setattr(self, name, value)
         self.negotiating = negotiating
+        self.agreed = agreed
         del self.history[history:]
+        del self.log[log:]
+        del self.allegations[allegations:]
         self._deadlines = deadlines
-        for entry, (status, due_day, milestones, violated_day, length) in (
-                self._journal or {}).items():
-            entry.status = status
-            entry.due_day = due_day
-            entry.milestones = milestones
-            entry.violated_day = violated_day
-            del entry.history[length:]
+        for key, (original, saved) in (self._journal or {}).items():
+            if key.startswith("allegation:"):
+                aid = key.split(":", 1)[1]
+                index = int(aid[1:]) - 1
+                if index >= len(self.allegations):
+                    continue
+                if saved is None:
+                    self.allegations[index] = original
+                    self._owned_allegations.discard(aid)
+                else:
+                    original.restore(saved)
+            elif saved is None:
+                self.ledger[key] = original
+                self._owned.discard(key)
+            else:
+                original.restore(saved)
         self._journal = None
+        self._shared = False
 
     # -- saving ----------------------------------------------------------------------
     def to_dict(self, include_deal: bool = True) -> dict[str, Any]:

@@ -16,6 +16,7 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dealmodel.engine.records import AllegationStatus, StatusChanged
 from dealmodel.model.events import Performed
 from dealmodel.model.obligations import ObligationKind, ObligationStatus
 
@@ -57,20 +58,24 @@ def _deliveries(run: Run) -> dict[str, list[tuple[int, int]]]:
     return out
 
 
-def _history_days(entry: LedgerEntry, prefix: str) -> list[int]:
-    return [d for d, text in entry.history if isinstance(text, str) and text.startswith(prefix)]
+def _history_days(entry: LedgerEntry, *statuses: ObligationStatus) -> list[int]:
+    """The days ``entry`` entered one of ``statuses``."""
+    return [r.day for r in entry.history
+            if isinstance(r, StatusChanged) and r.status in statuses]
 
 
 def _suspensions(entry: LedgerEntry, end: float) -> list[tuple[float, float]]:
-    spans, start = [], None
-    for day, text in entry.history:
-        if not isinstance(text, str):
+    spans: list[tuple[float, float]] = []
+    start: int | None = None
+    for r in entry.history:
+        if not isinstance(r, StatusChanged):
             continue
-        if text.startswith("suspended") and start is None:
-            start = day
-        elif start is not None and (text.startswith("resumed") or text.startswith("discharged")
-                                    or text.startswith("fulfilled")):
-            spans.append((start - 0.5, day - 0.5))
+        if r.status is ObligationStatus.SUSPENDED and start is None:
+            start = r.day
+        elif start is not None and r.status in (ObligationStatus.ACTIVE,
+                                                ObligationStatus.DISCHARGED,
+                                                ObligationStatus.FULFILLED):
+            spans.append((start - 0.5, r.day - 0.5))
             start = None
     if start is not None:
         spans.append((start - 0.5, end))
@@ -133,7 +138,7 @@ def _draw_quantities(ax: Axes, run: Run, deliveries: dict[str, list[tuple[int, i
         color_i += 1
         party = run.deal.party(ob.obligor).name
         name = f"{ob.quantity.unit if ob.quantity else ob.id} ({party})"
-        start = _history_days(entry, "active")[0]
+        start = _history_days(entry, ObligationStatus.ACTIVE)[0]
         xs, ys = _cumulative(deliveries.get(ob.id, []))
         px = [start - 0.5, *xs, end]
         py = [0, *ys, ys[-1] if ys else 0]
@@ -184,9 +189,9 @@ def _draw_rows(ax: Axes, run: Run, entries: list[LedgerEntry],
     for i, entry in enumerate(entries):
         y = n - 1 - i
         ob = entry.obligation
-        start = _history_days(entry, "active")[0] - 0.5
-        stop_days = [d for d, t in entry.history
-                     if isinstance(t, str) and t.startswith(("fulfilled", "discharged"))]
+        start = _history_days(entry, ObligationStatus.ACTIVE)[0] - 0.5
+        stop_days = _history_days(entry, ObligationStatus.FULFILLED,
+                                  ObligationStatus.DISCHARGED)
         stop = (stop_days[-1] - 0.5) if stop_days else end
         ax.barh(y, stop - start, left=start, height=0.5, color="#e8e8e8", edgecolor="#bdbdbd",
                 lw=0.6, zorder=1)
@@ -204,7 +209,7 @@ def _draw_rows(ax: Axes, run: Run, entries: list[LedgerEntry],
         if got:
             ax.plot([d for d, _ in got], [y] * len(got), ls="none", marker="o", ms=6.5,
                     color=_DELIVERED, zorder=4)
-        for day in _history_days(entry, "fulfilled"):
+        for day in _history_days(entry, ObligationStatus.FULFILLED):
             ax.plot([day], [y], marker="P", ms=10, color=_OK, mec="white", ls="none", zorder=5)
         if entry.violated_day is not None:
             ax.plot([entry.violated_day + 0.5], [y], marker="X", ms=12, color=_BAD,
@@ -218,8 +223,8 @@ def _draw_rows(ax: Axes, run: Run, entries: list[LedgerEntry],
                         zorder=6)
                 if a.ruled_day is not None:
                     ax.plot([a.ruled_day], [y + 0.33], marker="D", ms=7,
-                            color=_BAD if a.status == "upheld" else "#4d4d4d", ls="none",
-                            zorder=6)
+                            color=_BAD if a.status is AllegationStatus.UPHELD else "#4d4d4d",
+                            ls="none", zorder=6)
     ax.set_yticks(range(n))
     ax.set_yticklabels([_row_label(run, e) for e in reversed(entries)], fontsize=9)
     ax.set_ylim(-0.7, n - 0.3)
@@ -232,7 +237,7 @@ def _mark_events(axes: list[Axes], run: Run, end: float) -> None:
         for ax in axes[1:]:
             ax.axvline(a.day, color=_ALLEGE, ls=":", lw=1.2, zorder=0)
         what = a.obligation or "the deal"
-        ruling = (f"{a.status} by {run.deal.party(a.ruled_by).name}, day {a.ruled_day}"
+        ruling = (f"{a.status.value} by {run.deal.party(a.ruled_by).name}, day {a.ruled_day}"
                   if a.ruled_by else "no ruling")
         by = run.deal.party(a.by).name
         against = run.deal.party(a.against).name

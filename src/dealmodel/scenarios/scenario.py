@@ -24,12 +24,19 @@ import attrs
 import yaml
 
 from dealmodel.engine import Run
+from dealmodel.engine.records import Record, record_to_dict
 from dealmodel.errors import DealDefinitionError, EventRejected, Problem, ScenarioError
 from dealmodel.io.deals import deal_from_dict, resolve_deal
 from dealmodel.io.events import event_from_dict
 from dealmodel.io.yaml import LineDict, Reader, load_yaml, yaml_error_problem
 from dealmodel.model.deal import Deal
 from dealmodel.model.events import Event
+from dealmodel.scenarios.expect import (
+    Expectation,
+    Mismatch,
+    check_expectations,
+    expectation_from_dict,
+)
 from dealmodel.scenarios.variants import Variant, parse_variants
 
 __all__ = [
@@ -43,7 +50,7 @@ __all__ = [
 ]
 
 _FIELDS = ("deal", "title", "description", "hypothetical", "sources", "events", "variants",
-           "assumptions")
+           "expect", "assumptions")
 
 
 def _str_tuple(items: Iterable[str]) -> tuple[str, ...]:
@@ -66,6 +73,8 @@ class Scenario:
     sources: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     source: str | None = None  # the file it came from
     raw_variants: Any = attrs.field(default=None, eq=False, repr=False)
+    #: the outcome the file's author expects (``expect:``), checked by ``dealmodel test``
+    expect: Expectation | None = attrs.field(default=None, eq=False, repr=False)
     #: the ``assumptions:`` block for Monte Carlo simulation, as loaded (checked by
     #: :func:`dealmodel.analysis.montecarlo.assumptions_of`)
     raw_assumptions: Any = attrs.field(default=None, eq=False, repr=False)
@@ -82,15 +91,27 @@ class Scenario:
         return parse_variants(self)
 
 
+def _record_tuple(records: Iterable[Record]) -> tuple[Record, ...]:
+    return tuple(records)
+
+
 @attrs.frozen
 class EventOutcome:
-    """What became of one event: accepted with its changes, or refused with the reason."""
+    """What became of one event: accepted with the records of what it changed, or refused
+    with the reason and its code. A refused event still moves the clock to its day, so
+    ``records`` then holds what the clock did (deadlines passed, a phase expired)."""
 
     event: Event
     accepted: bool
     reason: str | None
-    changes: tuple[str, ...] = attrs.field(converter=_str_tuple)
+    records: tuple[Record, ...] = attrs.field(converter=_record_tuple)
     state: str  # the state after the event
+    code: str | None = None  # the refusal's code
+
+    @property
+    def changes(self) -> list[str]:
+        """The records in words (for display)."""
+        return [str(r) for r in self.records]
 
 
 @attrs.frozen
@@ -104,6 +125,12 @@ class Outcome:
     @property
     def refused(self) -> tuple[EventOutcome, ...]:
         return tuple(e for e in self.events if not e.accepted)
+
+    def mismatches(self) -> list[Mismatch]:
+        """Where the run differs from the scenario's ``expect:`` (empty if none is given)."""
+        if not self.scenario.expect:
+            return []
+        return check_expectations(self.scenario.expect, self.to_dict())
 
     def to_dict(self) -> dict[str, Any]:
         """The document printed by ``dealmodel run --json``."""
@@ -128,8 +155,10 @@ class Outcome:
             "obligations": obligations,
             "events": [
                 {"day": e.event.day, "type": e.event.TYPE, "accepted": e.accepted,
-                 "reason": e.reason, "description": e.event.describe(),
-                 "changes": list(e.changes), "hypothetical": e.event.hypothetical}
+                 "refusal": None if e.accepted else {"code": e.code, "reason": e.reason},
+                 "description": e.event.describe(),
+                 "records": [record_to_dict(r) for r in e.records],
+                 "hypothetical": e.event.hypothetical}
                 for e in self.events
             ],
             "allegations": [a.to_dict() for a in run.allegations],
@@ -174,7 +203,7 @@ class Outcome:
             lines.append("allegations (an allegation is not a finding):")
             for a in run.allegations:
                 what = a.obligation or "the deal"
-                ruling = (f"{a.status} by {a.ruled_by} on day {a.ruled_day}"
+                ruling = (f"{a.status.value} by {a.ruled_by} on day {a.ruled_day}"
                           if a.ruled_by else "no ruling")
                 lines.append(f"  {a.id} day {a.day}: {a.by} alleges {a.against} violated "
                              f"{what} - {ruling}")
@@ -194,9 +223,12 @@ def apply_events(run: Run, events: Iterable[Event]) -> list[EventOutcome]:
         try:
             entry = run.apply(event)
         except EventRejected as exc:
-            outcomes.append(EventOutcome(event, False, exc.reason, (), run.state))
+            clock: tuple[Record, ...] = ()
+            if exc.code != "before-clock" and event.day > run.day:
+                clock = run.advance_to(event.day).records  # time passes all the same
+            outcomes.append(EventOutcome(event, False, exc.reason, clock, run.state, exc.code))
         else:
-            outcomes.append(EventOutcome(event, True, None, entry.changes, run.state))
+            outcomes.append(EventOutcome(event, True, None, entry.records, run.state))
     return outcomes
 
 
@@ -215,6 +247,17 @@ def parse_events(items: Sequence[Any], path: str = "events") -> tuple[list[Event
         if event is not None:
             events.append(event)
     return events, problems
+
+
+def _line_at(data: Any, path: str) -> int | None:
+    """The line of the deepest key of a dotted ``path`` found in line-tracking mappings."""
+    line = None
+    for part in path.split("."):
+        if not isinstance(data, LineDict) or part not in data:
+            break
+        line = data.line_of(part)
+        data = data[part]
+    return line
 
 
 def scenario_from_dict(data: Any, source: str | None = None, base: Path | None = None,
@@ -251,10 +294,15 @@ def scenario_from_dict(data: Any, source: str | None = None, base: Path | None =
     description = reader.field(m, "description", "", str, "")
     hypothetical = reader.field(m, "hypothetical", "", bool, False)
     sources = reader.items(m, "sources", "")
+    expect = None
+    if "expect" in m:
+        expect, found = expectation_from_dict(m["expect"])
+        reader.problems.extend(Problem(p.path, p.message, p.fix, _line_at(m, p.path))
+                               for p in found)
     if reader.problems or deal is None:
         raise ScenarioError(reader.problems, source)
     scenario = Scenario(deal, events, title, description, hypothetical, tuple(sources), source,
-                        m.get("variants"), m.get("assumptions"))
+                        m.get("variants"), expect, m.get("assumptions"))
     if scenario.raw_variants is not None:
         scenario.variants()  # check them now: a bad variant is a bad scenario file
     return scenario

@@ -1,0 +1,106 @@
+"""Refusals: the checks every handler shares, each refusal with a machine-readable code.
+
+A refusal is an :class:`~dealmodel.errors.EventRejected` with a ``code`` (one of
+:data:`CODES`, e.g. ``not-obligor``) and a one-sentence ``reason`` naming the values
+it saw, so refusals can be counted by cause and still read well.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from dealmodel.engine.ledger import TERMINAL, LedgerEntry
+from dealmodel.errors import EventRejected
+from dealmodel.model.actors import Role
+from dealmodel.model.events import Event
+
+if TYPE_CHECKING:
+    from dealmodel.engine.run import Run
+
+__all__ = ["CODES", "refuse"]
+
+#: Every refusal code, with what it means.
+CODES: dict[str, str] = {
+    "before-clock": "the event is dated before the run's clock",
+    "unknown-event": "the engine has no handler for this event class",
+    "unknown-obligation": "no obligation with that id in the deal",
+    "unknown-party": "no party or mediator with that id in the deal",
+    "unknown-phase": "no phase with that id in the deal",
+    "unknown-allegation": "no allegation with that id in the run",
+    "not-a-party": "the actor named is not a party (a mediator, guarantor or monitor)",
+    "not-obligor": "only the obligor can do this to the obligation",
+    "phase-not-begun": "the obligation's phase has not begun",
+    "obligation-suspended": "the obligation is suspended",
+    "obligation-settled": "the obligation is settled already",
+    "over-quantity": "more than is owed",
+    "bad-quantity": "a quantity or number of days below 1",
+    "prohibition": "a prohibition cannot be performed",
+    "deal-ended": "the deal has ended",
+    "not-in-force": "the deal has not yet taken effect",
+    "not-next-phase": "only the next phase can be negotiated",
+    "already-agreed": "the phase is agreed already",
+    "talks-open": "talks on the phase are open already",
+    "talks-not-open": "talks on the phase are not open",
+    "not-suspendable": "the deal cannot be suspended now",
+    "not-suspended": "nothing to resume",
+    "not-suspender": "only who suspended can resume",
+    "not-active": "only an active obligation can be suspended",
+    "no-extension-clause": "the phase has no extension clause",
+    "no-power": "the actor holds no power to do this",
+    "cannot-extend": "the phase cannot be extended from this state",
+    "over-maximum": "beyond the extension's maximum",
+    "self-allegation": "an actor cannot allege a violation against itself",
+    "wrong-obligor": "the obligation is owed by someone else",
+    "party-cannot-rule": "a party cannot rule on an allegation",
+    "already-ruled": "the allegation was ruled on already",
+}
+
+
+def refuse(event: Event, code: str, reason: str) -> EventRejected:
+    """The refusal of ``event`` (``code`` must be one of :data:`CODES`)."""
+    assert code in CODES, code
+    return EventRejected(event, reason, code)
+
+
+def live(run: Run, event: Event) -> None:
+    if run.state in TERMINAL:
+        raise refuse(event, "deal-ended", f"the deal has ended (state is {run.state!r}, "
+                     f"since day {run.history[-1][1]})")
+
+
+def in_force(run: Run, event: Event) -> None:
+    live(run, event)
+    if run.state == "pending":
+        raise refuse(event, "not-in-force", "the deal is not yet in force (state is "
+                     "'pending'); it takes effect on day 1")
+
+
+def party(run: Run, event: Event, actor: str, field: str, parties_only: bool = False) -> None:
+    deal = run.deal
+    if not deal.has_party(actor):
+        known = ", ".join(p.id for p in deal.parties)
+        raise refuse(event, "unknown-party", f"{field} {actor!r} is not a party or mediator "
+                     f"of {deal.id} (known: {known})")
+    if parties_only and deal.party(actor).role is not Role.PARTY:
+        raise refuse(event, "not-a-party", f"{field} {actor!r} is a "
+                     f"{deal.party(actor).role.value}, not a party")
+
+
+def obligation(run: Run, event: Event, obligation_id: str) -> LedgerEntry:
+    entry = run.ledger.get(obligation_id)
+    if entry is None:
+        raise refuse(event, "unknown-obligation", f"unknown obligation {obligation_id!r} in "
+                     f"{run.deal.id}")
+    return entry
+
+
+def next_phase(run: Run, event: Event, phase_id: str) -> None:
+    known = [p.id for p in run.deal.phases]
+    if phase_id not in known:
+        raise refuse(event, "unknown-phase", f"unknown phase {phase_id!r} (phases: "
+                     f"{', '.join(known)})")
+    expected = run.phase_index + 1
+    if run.deal.phase_index(phase_id) != expected:
+        nxt = known[expected] if expected < len(known) else "none (this is the last phase)"
+        raise refuse(event, "not-next-phase", f"only the next phase can be negotiated: "
+                     f"{phase_id!r} is not next (next is {nxt}; state is {run.state!r})")

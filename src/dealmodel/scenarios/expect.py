@@ -1,0 +1,148 @@
+"""Expected outcomes: what a scenario file says should come out of its run, and the check.
+
+A scenario file may state under ``expect:`` the outcome its author expects; ``dealmodel
+test FILE...`` (and :func:`check_expectations` from Python or pytest) runs it and lists
+every mismatch, expected against actual. Expectations are compared with the run's JSON
+document (``dealmodel run --json``), so every field that document has can be expected::
+
+    expect:
+      final_state: collapsed        # any top-level field of the JSON: day, ended_day, ...
+      ended_day: 59
+      phases: {phase1: 1, "phase1:limbo": 43, phase2: null}   # entered on (null: never)
+      obligations:
+        p1_netzarim: {status: fulfilled, fulfilled_day: 22}  # any per-obligation field
+      counts: {refused: 0, allegations: 1}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from dealmodel.errors import Problem
+
+__all__ = ["Expectation", "Mismatch", "check_expectations", "expectation_from_dict"]
+
+_SECTIONS = ("phases", "obligations", "counts")
+_COUNTS = ("refused", "accepted", "events", "allegations", "hypothetical")
+
+
+@attrs.frozen
+class Mismatch:
+    """One expected value that the run did not produce."""
+
+    path: str
+    expected: Any
+    actual: Any
+
+    def __str__(self) -> str:
+        return f"{self.path}: expected {self.expected!r}, got {self.actual!r}"
+
+
+@attrs.frozen
+class Expectation:
+    """What a scenario's run should produce (see the module docstring for the format)."""
+
+    fields: Mapping[str, Any] = attrs.field(factory=dict)
+    phases: Mapping[str, int | None] = attrs.field(factory=dict)
+    obligations: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
+    counts: Mapping[str, int] = attrs.field(factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.fields or self.phases or self.obligations or self.counts)
+
+
+def expectation_from_dict(data: Any, path: str = "expect") -> tuple[Expectation | None,
+                                                                    list[Problem]]:
+    """Parse an ``expect:`` mapping; returns (expectation, problems)."""
+    if not isinstance(data, dict):
+        return None, [Problem(path, f"must be a mapping, got {type(data).__name__}",
+                              "write field: value pairs, e.g. final_state: collapsed")]
+    problems: list[Problem] = []
+    fields = {str(k): v for k, v in data.items() if k not in _SECTIONS}
+    phases: dict[str, int | None] = {}
+    obligations: dict[str, dict[str, Any]] = {}
+    counts: dict[str, int] = {}
+    raw = data.get("phases", {})
+    if not isinstance(raw, dict):
+        problems.append(Problem(f"{path}.phases", "must map states to the day each was "
+                                "entered", 'e.g. phases: {phase1: 1, "phase1:limbo": 43}'))
+    else:
+        for state, day in raw.items():
+            if day is not None and (not isinstance(day, int) or isinstance(day, bool)):
+                problems.append(Problem(f"{path}.phases.{state}", f"must be a day number or "
+                                        f"null (never entered), got {day!r:.40}", ""))
+            else:
+                phases[str(state)] = day
+    raw = data.get("obligations", {})
+    if not isinstance(raw, dict):
+        problems.append(Problem(f"{path}.obligations", "must map obligation ids to fields",
+                                "e.g. obligations: {p1_netzarim: {status: fulfilled}}"))
+    else:
+        for oid, want in raw.items():
+            if not isinstance(want, dict):
+                problems.append(Problem(f"{path}.obligations.{oid}", "must be a mapping of "
+                                        "fields", "e.g. {status: fulfilled, progress: 33}"))
+            else:
+                obligations[str(oid)] = {str(k): v for k, v in want.items()}
+    raw = data.get("counts", {})
+    if not isinstance(raw, dict):
+        problems.append(Problem(f"{path}.counts", "must be a mapping",
+                                "e.g. counts: {refused: 0}"))
+    else:
+        for name, n in raw.items():
+            if name not in _COUNTS:
+                problems.append(Problem(f"{path}.counts.{name}", "unknown count",
+                                        "counts: " + ", ".join(_COUNTS)))
+            elif not isinstance(n, int) or isinstance(n, bool):
+                problems.append(Problem(f"{path}.counts.{name}", f"must be a whole number, "
+                                        f"got {n!r:.40}", ""))
+            else:
+                counts[str(name)] = n
+    return Expectation(fields, phases, obligations, counts), problems
+
+
+def _counts(doc: Mapping[str, Any]) -> dict[str, int]:
+    events = doc.get("events", [])
+    return {
+        "events": len(events),
+        "accepted": sum(1 for e in events if e.get("accepted")),
+        "refused": sum(1 for e in events if not e.get("accepted")),
+        "hypothetical": sum(1 for e in events if e.get("hypothetical")),
+        "allegations": len(doc.get("allegations", [])),
+    }
+
+
+def check_expectations(expectation: Expectation, doc: Mapping[str, Any]) -> list[Mismatch]:
+    """Every mismatch between ``expectation`` and a run's JSON document ``doc``."""
+    out: list[Mismatch] = []
+    missing = "(no such field)"
+    for name, want in expectation.fields.items():
+        got = doc.get(name, missing)
+        if got != want:
+            out.append(Mismatch(name, want, got))
+    entered: dict[str, int] = {}
+    for item in doc.get("phase_history", []):
+        entered.setdefault(item["state"], item["entered_day"])
+    for state, want_day in expectation.phases.items():
+        got_day = entered.get(state)
+        if got_day != want_day:
+            out.append(Mismatch(f"phases.{state}", want_day,
+                                "never entered" if got_day is None else got_day))
+    by_id = {o["id"]: o for o in doc.get("obligations", [])}
+    for oid, want_fields in expectation.obligations.items():
+        got_ob = by_id.get(oid)
+        if got_ob is None:
+            out.append(Mismatch(f"obligations.{oid}", want_fields, "no such obligation"))
+            continue
+        for name, want in want_fields.items():
+            got = got_ob.get(name, missing)
+            if got != want:
+                out.append(Mismatch(f"obligations.{oid}.{name}", want, got))
+    counts = _counts(doc)
+    for name, want_n in expectation.counts.items():
+        if counts[name] != want_n:
+            out.append(Mismatch(f"counts.{name}", want_n, counts[name]))
+    return out

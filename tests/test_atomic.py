@@ -1,0 +1,209 @@
+"""All or nothing under any exception, refusal codes, typed records, plain-data deals.
+
+A fault is injected at each step where applying an event writes to the run (every
+ledger write, every state change, every record appended); whatever the step, the run
+must be exactly as it was before the event.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dealmodel import (
+    AgreementReached,
+    ClockAdvanced,
+    Deal,
+    EventRejected,
+    HostilitiesResumed,
+    NegotiationsEnded,
+    NegotiationsOpened,
+    Performed,
+    Resumed,
+    Ruling,
+    Run,
+    Suspended,
+    ViolationAlleged,
+    builtin_deal,
+    start,
+)
+from dealmodel.engine import clock, handlers
+from dealmodel.engine.guards import CODES
+from dealmodel.engine.records import StateChanged, Violated
+from tests.strategies import deals, events_for
+
+
+class Injected(Exception):
+    """The fault planted in the engine."""
+
+
+@contextmanager
+def fault_at(step: int) -> Iterator[list[int]]:
+    """Raise Injected at the ``step``-th write the engine makes (counted from 0)."""
+    calls = [0]
+    originals: dict[tuple[Any, str], Any] = {}
+
+    def wrap(owner: Any, name: str) -> None:
+        original = getattr(owner, name)
+        originals[(owner, name)] = original
+
+        def patched(*args: Any, **kwargs: Any) -> Any:
+            calls[0] += 1
+            if calls[0] - 1 == step:
+                raise Injected(f"fault at step {step} in {name}")
+            return original(*args, **kwargs)
+
+        setattr(owner, name, patched)
+
+    wrap(Run, "_writable")
+    wrap(Run, "_writable_allegation")
+    for module in (clock, handlers):
+        for name in ("record", "set_state"):
+            if hasattr(module, name):
+                wrap(module, name)
+    try:
+        yield calls
+    finally:
+        for (owner, name), original in originals.items():
+            setattr(owner, name, original)
+
+
+def snapshot(run: Run) -> str:
+    return json.dumps(run.to_dict(include_deal=False), sort_keys=True)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(deal=deals(), data=st.data())
+def test_any_exception_at_any_step_leaves_the_run_unchanged(deal: Deal,
+                                                            data: st.DataObject) -> None:
+    run = start(deal)
+    for _ in range(data.draw(st.integers(0, 12))):
+        with suppress(EventRejected):
+            run.apply(data.draw(events_for(deal, run.day)))
+    event = data.draw(events_for(deal, run.day))
+    with fault_at(10**9) as calls:  # count the writes this event makes
+        trial = run.fork()
+        with suppress(EventRejected):
+            trial.apply(event)
+    writes = calls[0]
+    before = snapshot(run)
+    for step in range(writes):
+        with fault_at(step), pytest.raises((Injected, EventRejected)):
+            run.apply(event)
+        assert snapshot(run) == before, f"fault at step {step} of {writes} changed the run"
+        assert run.check(event) == trial.check(event) or True  # check() must not raise
+    # and without a fault the event applies as on the fork
+    try:
+        run.apply(event)
+    except EventRejected:
+        assert snapshot(run) == before
+    else:
+        assert snapshot(run) == snapshot(trial)
+
+
+def test_fault_while_a_phase_expires_leaves_no_trace(gaza: Deal) -> None:
+    run = start(gaza)
+    run.apply(Performed(1, party="hamas", obligation="p1_hostages", quantity=3))
+    before = snapshot(run)
+    with fault_at(10**9) as calls:
+        run.fork().advance_to(50)
+    assert calls[0] > 10  # the expiry writes the ledger, the state and the records
+    for step in range(calls[0]):
+        with fault_at(step), pytest.raises(Injected):
+            run.advance_to(50)
+        assert snapshot(run) == before
+    run.advance_to(50)
+    assert run.ledger["p1_hostages"].status.value == "violated"
+
+
+def test_refusals_carry_a_known_code(gaza: Deal) -> None:
+    run = start(gaza)
+    cases = [
+        (Performed(1, party="israel", obligation="p1_hostages"), "not-obligor"),
+        (Performed(1, party="hamas", obligation="p2_hostages"), "phase-not-begun"),
+        (Performed(1, party="hamas", obligation="p1_hostages", quantity=40), "over-quantity"),
+        (Performed(1, party="hamas", obligation="nope"), "unknown-obligation"),
+        (NegotiationsOpened(1, phase="phase3"), "not-next-phase"),
+        (NegotiationsEnded(1, phase="phase2"), "talks-not-open"),
+        (Ruling(1, by="qatar", allegation="A1", upheld=True), "unknown-allegation"),
+        (Ruling(1, by="israel", allegation="A1", upheld=True), "party-cannot-rule"),
+        (ViolationAlleged(1, by="hamas", against="hamas"), "self-allegation"),
+        (Resumed(1, party="hamas"), "not-suspended"),
+    ]
+    for event, code in cases:
+        refusal = run.refusal(event)
+        assert refusal is not None and refusal.code == code, (event, refusal)
+        assert code in CODES
+        with pytest.raises(EventRejected) as info:
+            run.apply(event)
+        assert info.value.code == code
+    run.apply(HostilitiesResumed(2))
+    assert run.refusal(Performed(3, party="hamas", obligation="p1_hostages")).code == "deal-ended"  # type: ignore[union-attr]
+    assert run.refusal(ClockAdvanced(1)).code == "before-clock"  # type: ignore[union-attr]
+
+
+def test_records_are_typed_and_round_trip(gaza: Deal) -> None:
+    run = start(gaza)
+    entry = run.apply(Performed(1, party="hamas", obligation="p1_hostages", quantity=3))
+    assert isinstance(entry.records[0], StateChanged) and entry.records[0].state == "phase1"
+    run.advance_to(8)
+    violated = [r for r in run.ledger["p1_hostages"].history if isinstance(r, Violated)]
+    assert [(v.day, v.progress, v.needed, v.due) for v in violated] == [(7, 3, 7, 7)]
+    restored = Run.from_json(run.to_json())
+    assert restored.ledger["p1_hostages"].history == run.ledger["p1_hostages"].history
+    assert [e.records for e in restored.log] == [e.records for e in run.log]
+
+
+def test_upheld_ruling_on_a_later_phase_survives_that_phase_starting(gaza: Deal) -> None:
+    """Regression: the upheld violation was reset to active when phase 2 began."""
+    run = start(gaza)
+    run.apply(NegotiationsOpened(16, phase="phase2"))
+    run.apply(ViolationAlleged(20, by="qatar", against="israel", obligation="p2_withdrawal"))
+    run.apply(Ruling(21, by="qatar", allegation="A1", upheld=True))
+    assert run.ledger["p2_withdrawal"].violated_day == 21
+    run.apply(AgreementReached(30, phase="phase2"))
+    run.advance_to(44)
+    assert run.state == "phase2"
+    entry = run.ledger["p2_withdrawal"]
+    assert (entry.status.value, entry.violated_day) == ("violated", 21)
+    assert run.allegations[0].status.value == "upheld"
+
+
+def test_limbo_suspended_then_talks_end_lapses_on_resumption(gaza: Deal) -> None:
+    """Regression: suspended in limbo, talks end, resumed -> it stayed in limbo forever."""
+    run = start(gaza)
+    run.apply(NegotiationsOpened(16, phase="phase2"))
+    run.advance_to(43)
+    assert run.state == "phase1:limbo"
+    run.apply(Suspended(44, party="israel"))
+    run.apply(NegotiationsEnded(45, phase="phase2"))
+    assert run.state == "phase1:suspended"
+    run.apply(Resumed(46, party="israel"))
+    assert run.state == "lapsed"
+    assert not any(e.status.value in ("active", "suspended") for e in run.ledger.values())
+
+
+@pytest.mark.parametrize("name", ["gaza-2025"])
+def test_builtin_deals_pickle(name: str) -> None:
+    deal = builtin_deal(name)
+    start(deal)  # builds and caches the lifecycle machine, which must not travel
+    again = pickle.loads(pickle.dumps(deal))
+    assert again == deal
+    assert start(again).apply_all([ClockAdvanced(50)]).state == start(deal).apply_all(
+        [ClockAdvanced(50)]).state
+
+
+@settings(max_examples=40, deadline=None)
+@given(deal=deals())
+def test_generated_deals_pickle(deal: Deal) -> None:
+    start(deal)
+    again = pickle.loads(pickle.dumps(deal))
+    assert again == deal
+    assert again.phases == deal.phases
