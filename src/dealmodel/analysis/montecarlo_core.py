@@ -28,6 +28,7 @@ from dealmodel.analysis.montecarlo_table import (
     LIMBO_STATE,
     NO_STATE,
     ONGOING,
+    RESUME,
     SUSPEND,
     SUSPENDED_STATE,
     TERMINAL_STATE,
@@ -178,7 +179,11 @@ class LeanRun:
         self.history.append((state, self.day))
 
     def _fire(self, trigger: int) -> None:
-        self._set(self.cd.table[self.state][trigger])
+        """Take the lifecycle transition ``trigger`` (its guard has been checked)."""
+        if trigger == RESUME:  # back to the state the deal was suspended from
+            self._set(self.suspended_from)
+        else:
+            self._set(self.cd.table[self.state][trigger])
 
     def _enter(self, index: int) -> None:
         cd = self.cd
@@ -262,7 +267,7 @@ class LeanRun:
                 self._close_phase(index)
                 self._enter(index + 1)
             elif row[LIMBO] != NO_STATE and index + 1 in self.negotiating:
-                self._set(row[LIMBO])
+                self._fire(LIMBO)
             else:
                 self._fire(LAPSE)
                 self._discharge()
@@ -371,7 +376,7 @@ class LeanRun:
             return
         back = self.suspended_from
         assert back in self.cd.resume_to[self.state]
-        self._set(back)
+        self._fire(RESUME)
         self.suspended_from = NO_STATE
         self.suspended_by = None
         by = self.ob_suspended_by

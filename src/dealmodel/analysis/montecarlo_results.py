@@ -49,20 +49,32 @@ def wilson(successes: int, n: int, z: float = _Z95) -> tuple[float, float]:
 
 
 class Tally:
-    """Counts over a set of runs of one plan (see the module docstring)."""
+    """Counts over a set of runs of one plan (see the module docstring).
 
-    __slots__ = ("alleged", "completed", "ending_days", "endings", "late", "paths",
-                 "phase_reached", "runs", "status", "upheld")
+    Each run's obligation outcomes (status, completion day, late completion day, per
+    obligation) are counted as one key, and spread per obligation when reported: a run
+    then costs a few dictionary updates, however many obligations the deal has.
+    """
 
-    def __init__(self, obligations: int, phases: int) -> None:
+    __slots__ = (
+        "alleged",
+        "ending_days",
+        "endings",
+        "obligations",
+        "paths",
+        "phase_reached",
+        "runs",
+        "upheld",
+    )
+
+    def __init__(self, phases: int) -> None:
         self.runs = 0
         self.phase_reached = [0] * phases
         self.endings: Counter[str] = Counter()
         self.ending_days: dict[str, Counter[int]] = {}
         self.paths: Counter[tuple[int, ...]] = Counter()
-        self.status = [[0] * len(STATUS_NAMES) for _ in range(obligations)]
-        self.late = [0] * obligations
-        self.completed: list[Counter[int]] = [Counter() for _ in range(obligations)]
+        #: (statuses, completion days, late completion days) -> runs
+        self.obligations: Counter[tuple[tuple[int | None, ...], ...]] = Counter()
         self.alleged: Counter[str] = Counter()
         self.upheld: Counter[str] = Counter()
 
@@ -70,8 +82,9 @@ class Tally:
         """Count one finished run."""
         cd = lean.cd
         self.runs += 1
+        reached = self.phase_reached
         for k in range(lean.phase_index + 1):
-            self.phase_reached[k] += 1
+            reached[k] += 1
         history = lean.history
         if cd.kind_of[lean.state] == TERMINAL_STATE:
             ending = cd.states[lean.state]
@@ -82,17 +95,8 @@ class Tally:
         else:
             ending = IN_FORCE
         self.endings[ending] += 1
-        self.paths[tuple(s for s, _ in history[1:])] += 1
-        status, done, late = self.status, lean.done_day, lean.late_day
-        for ob, value in enumerate(lean.status):
-            status[ob][value] += 1
-            day = done[ob]
-            if day is None:
-                day = late[ob]
-                if day is not None:
-                    self.late[ob] += 1
-            if day is not None:
-                self.completed[ob][day] += 1
+        self.paths[tuple([s for s, _ in history[1:]])] += 1
+        self.obligations[(tuple(lean.status), tuple(lean.done_day), tuple(lean.late_day))] += 1
         for against, _, verdict in lean.allegations:
             self.alleged[str(against)] += 1
             if verdict == UPHELD:
@@ -107,15 +111,28 @@ class Tally:
         for ending, days in other.ending_days.items():
             self.ending_days.setdefault(ending, Counter()).update(days)
         self.paths.update(other.paths)
-        for mine, theirs in zip(self.status, other.status, strict=True):
-            for i, count in enumerate(theirs):
-                mine[i] += count
-        self.late = [a + b for a, b in zip(self.late, other.late, strict=True)]
-        for mine_c, theirs_c in zip(self.completed, other.completed, strict=True):
-            mine_c.update(theirs_c)
+        self.obligations.update(other.obligations)
         self.alleged.update(other.alleged)
         self.upheld.update(other.upheld)
         return self
+
+    def per_obligation(self, count: int) -> tuple[list[list[int]], list[int],
+                                                  list[Counter[int]]]:
+        """Per obligation: runs by final status, runs completed late, completion days."""
+        status = [[0] * len(STATUS_NAMES) for _ in range(count)]
+        late = [0] * count
+        completed: list[Counter[int]] = [Counter() for _ in range(count)]
+        for (statuses, done, late_days), runs in self.obligations.items():
+            for ob in range(count):
+                status[ob][statuses[ob]] += runs  # type: ignore[index]
+                day = done[ob]
+                if day is None:
+                    day = late_days[ob]
+                    if day is not None:
+                        late[ob] += runs
+                if day is not None:
+                    completed[ob][day] += runs
+        return status, late, completed
 
 
 def _share(count: int, n: int) -> dict[str, float | int]:
@@ -187,17 +204,18 @@ class SimulationResult:
         return {"day": list(range(1, self.horizon + 1)), "p": ps, "low": lows, "high": highs}
 
     def obligation_shares(self) -> list[dict[str, Any]]:
-        n, tally, cd = self.runs, self.tally, self.cd
+        n, cd = self.runs, self.cd
+        status, late, completed = self.tally.per_obligation(len(cd.ob_ids))
         out = []
         for ob, oid in enumerate(cd.ob_ids):
-            days = tally.completed[ob]
+            days = completed[ob]
             done = sum(days.values())
             out.append({
                 "id": oid, "obligor": cd.ob_obligor[ob], "phase": cd.phase_ids[cd.ob_phase[ob]],
-                "status": {name: _round(tally.status[ob][i] / n if n else 0.0)
+                "status": {name: _round(status[ob][i] / n if n else 0.0)
                            for i, name in enumerate(STATUS_NAMES)},
                 "completed": _share(done, n),
-                "completed_late": _share(tally.late[ob], n),
+                "completed_late": _share(late[ob], n),
                 "completion_day": {"p10": _quantile(days, 0.1), "median": _quantile(days, 0.5),
                                    "p90": _quantile(days, 0.9)},
                 "completion_days": {str(d): days[d] for d in sorted(days)},

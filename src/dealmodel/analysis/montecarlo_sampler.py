@@ -35,6 +35,7 @@ from dealmodel.analysis.montecarlo_plan import Plan, make_plan
 from dealmodel.analysis.montecarlo_table import (
     LIMBO_STATE,
     NO_STATE,
+    ONGOING,
     PENDING_STATE,
     SUSPEND,
     SUSPENDED_STATE,
@@ -59,128 +60,161 @@ if TYPE_CHECKING:
 
 __all__ = ["Plan", "make_plan", "simulate_run"]  # Plan and make_plan: re-exported
 
-# agenda kinds, valued by their order within a day
+# agenda kinds, valued by their order within a day; hostilities resume last in a day
+# (their day is kept apart, in ``collapse_day``: it is drawn again whenever the hazard
+# changes)
 PERFORM, RESUME_DEAL, RESUME_OB, TALKS, AGREE, BREAK, ALLEGE, RULE, SUSPEND_OB, \
-    SUSPEND_DEAL, COLLAPSE = range(11)
+    SUSPEND_DEAL = range(10)
 _NEVER = 1 << 30
-_BLOCK = 64  # uniforms drawn from the generator at a time
+_BLOCK = 128  # uniforms drawn from the generator at a time
 
 
-class _Sim:
-    """The state of one simulated run besides the lean run itself."""
+class _Sim(LeanRun):
+    """A lean run that draws its own events: the agenda, the draws, the hazards."""
 
-    __slots__ = ("agenda", "buf", "carry", "col_gen", "col_hazard", "deferred", "lean",
-                 "marks", "ob_gen", "party_gen", "phase", "plan", "pos", "rng", "seq", "state",
-                 "talks_gen", "trace")
+    __slots__ = ("agenda", "aseq", "buf", "carry", "col_hazard", "collapse_day", "deferred",
+                 "ob_gen", "party_gen", "plan", "pos", "rng", "seen_marks", "seen_phase",
+                 "seen_state", "talks_gen", "trace")
 
-    def __init__(self, plan: Plan, rng: np.random.Generator, trace: list[Event] | None) -> None:
+    def __init__(self, plan: Plan, rng: np.random.Generator,
+                 trace: list[Event] | None) -> None:
+        super().__init__(plan.cd)
         self.plan = plan
-        self.lean = LeanRun(plan.cd)
         self.rng = rng
         self.buf: list[float] = rng.random(_BLOCK).tolist()
         self.pos = 0
         self.trace = trace
         self.agenda: list[tuple[int, int, int, int, Any]] = []
-        self.seq = 0
-        self.phase = -1
-        self.state = -1
-        self.marks = -1
-        self.carry = [0] * len(plan.cd.ob_ids)
+        self.aseq = 0
+        self.seen_phase = -1
+        self.seen_state = -1
+        self.seen_marks = -1
+        count = len(plan.cd.ob_ids)
+        self.carry = [0] * count
         self.deferred: dict[int, list[int]] = {}
-        self.col_gen = 0
+        self.collapse_day = _NEVER
         self.col_hazard = -1.0
         self.talks_gen = 0
-        self.ob_gen = [0] * len(plan.cd.ob_ids)
+        self.ob_gen = [0] * count
         self.party_gen = [0] * len(plan.parties)
 
-    # -- randomness ------------------------------------------------------------------
+    # -- randomness: the run's stream, consumed in order ---------------------------------
+    def need(self, k: int) -> list[float]:
+        """The draw buffer, holding at least ``k`` unused draws from ``self.pos`` on."""
+        buf = self.buf
+        if self.pos + k > len(buf):
+            buf = self.buf = buf[self.pos:] + self.rng.random(_BLOCK + k).tolist()
+            self.pos = 0
+        return buf
+
     def u(self) -> float:
         pos = self.pos
-        if pos == _BLOCK:
-            self.buf = self.rng.random(_BLOCK).tolist()
+        buf = self.buf
+        if pos == len(buf):
+            buf = self.buf = self.rng.random(_BLOCK).tolist()
             pos = 0
         self.pos = pos + 1
-        return self.buf[pos]
+        return buf[pos]
 
     def wait(self, p: float) -> int:
         """Days until a daily chance ``p`` first comes up (always uses one draw)."""
-        u = self.u()
+        pos = self.pos
+        buf = self.buf
+        if pos == len(buf):
+            buf = self.buf = self.rng.random(_BLOCK).tolist()
+            pos = 0
+        self.pos = pos + 1
         if p <= 0.0:
             return _NEVER
         if p >= 1.0:
             return 1
-        return 1 + int(math.log1p(-u) / math.log1p(-p))
+        return 1 + int(math.log1p(-buf[pos]) / math.log1p(-p))
 
     def push(self, day: int, kind: int, arg: Any) -> None:
         if day <= self.plan.horizon:
-            heapq.heappush(self.agenda, (day, kind, self.seq, kind, arg))
-            self.seq += 1
+            heapq.heappush(self.agenda, (day, kind, self.aseq, kind, arg))
+            self.aseq += 1
 
     # -- the run ---------------------------------------------------------------------
-    def run(self) -> None:
-        lean, agenda, horizon = self.lean, self.agenda, self.plan.horizon
-        kind_of = self.plan.cd.kind_of
-        self.clock(1)  # the deal takes effect on day 1
+    def play(self) -> None:
+        agenda, plan, trace = self.agenda, self.plan, self.trace
+        horizon, kind_of, sensitive = plan.horizon, plan.cd.kind_of, plan.sensitive
+        heappop = heapq.heappop
+        self.advance(1)  # the deal takes effect on day 1
+        if trace is not None:
+            trace.append(ClockAdvanced(1))
         self.after()
-        while kind_of[lean.state] != TERMINAL_STATE:
-            deadlines = lean.deadlines
-            due = deadlines[0][0] + 1 if deadlines else _NEVER
+        while kind_of[self.state] != TERMINAL_STATE:
+            deadlines = self.deadlines
             top = agenda[0][0] if agenda else _NEVER
-            if due <= top:
-                if due > horizon:
+            collapse = self.collapse_day
+            upto = top if top <= collapse else collapse
+            if deadlines and deadlines[0][0] < upto:  # a deadline passes first
+                day = deadlines[0][0] + 1
+                if day > horizon:
                     break
-                self.clock(due)
+                self.advance(day)
+                if trace is not None:
+                    trace.append(ClockAdvanced(day))
+            elif upto > horizon:
+                break
+            elif top > collapse:  # nothing else is left to do that day: hostilities resume
+                self.collapse(collapse)
+                if trace is not None:
+                    trace.append(HostilitiesResumed(collapse))
+                break
             else:
-                if top > horizon:
-                    break
-                day, _, _, kind, arg = heapq.heappop(agenda)
-                self.handle(day, kind, arg)
-            self.after()
-
-    def clock(self, day: int) -> None:
-        self.lean.advance(day)
-        if self.trace is not None:
-            self.trace.append(ClockAdvanced(day))
+                day, kind, _, _, arg = heappop(agenda)
+                if kind == PERFORM:
+                    self.perform_drawn(day, arg[0], arg[1])
+                    # the day's other performances at once (a performance changes nothing
+                    # the collapse hazard depends on, unless it concludes the deal)
+                    while agenda and agenda[0][0] == day and agenda[0][1] == PERFORM \
+                            and kind_of[self.state] != TERMINAL_STATE:
+                        arg = heappop(agenda)[4]
+                        self.perform_drawn(day, arg[0], arg[1])
+                else:
+                    self.handle(day, kind, arg)
+            if (self.phase_index != self.seen_phase or self.state != self.seen_state
+                    or (sensitive and self.marks != self.seen_marks)):
+                self.after()
 
     def after(self) -> None:
         """Notice a new phase (draw its duties) and a changed collapse hazard."""
-        lean = self.lean
-        if self.phase < lean.phase_index:
-            while self.phase < lean.phase_index:
-                self.phase += 1
-                self.enter(self.phase)
-        elif lean.state == self.state and (lean.marks == self.marks or not self.plan.sensitive):
-            return  # nothing the collapse hazard depends on has changed
-        self.state = state = lean.state
-        self.marks = lean.marks
+        while self.seen_phase < self.phase_index:
+            self.seen_phase += 1
+            self.enter_drawn(self.seen_phase)
+        self.seen_state = state = self.state
+        self.seen_marks = self.marks
         plan = self.plan
         kind = plan.cd.kind_of[state]
-        if kind == TERMINAL_STATE or self.phase < 0:
+        if kind == TERMINAL_STATE or self.seen_phase < 0:
             return
-        base, limbo, per_violation, per_suspension = plan.collapse[self.phase]
+        base, limbo, per_violation, per_suspension = plan.collapse[self.seen_phase]
         hazard = limbo if kind == LIMBO_STATE else base
         if per_violation or per_suspension:
-            status = lean.status
+            status = self.status
             hazard = min(1.0, hazard + per_violation * status.count(VIOLATED)
                          + per_suspension * status.count(SUSPENDED))
         if hazard != self.col_hazard:
             self.col_hazard = hazard
-            self.col_gen += 1
-            self.push(lean.day + self.wait(hazard), COLLAPSE, self.col_gen)
+            self.collapse_day = self.day + self.wait(hazard)
 
-    def enter(self, index: int) -> None:
+    def enter_drawn(self, index: int) -> None:
         """Phase ``index`` has begun: draw when each of its duties is performed."""
-        plan, lean = self.plan, self.lean
-        start = lean.phase_entered - 1
-        day = lean.day
-        u = self.u
+        plan = self.plan
+        start = self.phase_entered - 1
+        day = self.day
         horizon = plan.horizon
         agenda = self.agenda
         for ob, steps, withhold, on_time, delay in plan.phase_steps[index]:
             carry = 0
             last = len(steps) - 1
+            buf = self.need(3 * len(steps))
+            pos = self.pos
             for k, (pday, amount) in enumerate(steps):
-                uw, us, ud = u(), u(), u()
+                uw, us, ud = buf[pos], buf[pos + 1], buf[pos + 2]
+                pos += 3
                 amount += carry
                 carry = 0
                 if k < last and uw < withhold:
@@ -188,8 +222,9 @@ class _Sim:
                     continue
                 when = start + pday if us < on_time else start + pday + delay.sample(ud)
                 if when <= horizon:
-                    heapq.heappush(agenda, (when, PERFORM, self.seq, PERFORM, (ob, amount)))
-                    self.seq += 1
+                    heapq.heappush(agenda, (when, PERFORM, self.aseq, PERFORM, (ob, amount)))
+                    self.aseq += 1
+            self.pos = pos
         for ob in plan.phase_suspend[index]:
             self.push(day + self.wait(plan.suspend_daily[ob]), SUSPEND_OB, (ob, self.ob_gen[ob]))
         for ob in plan.phase_allege[index]:
@@ -202,38 +237,74 @@ class _Sim:
                 self.party_gen[p] += 1
                 self.push(day + self.wait(chance), SUSPEND_DEAL, (p, self.party_gen[p]))
 
-    def handle(self, day: int, kind: int, arg: Any) -> None:
-        lean, plan, trace = self.lean, self.plan, self.trace
-        cd = plan.cd
-        state_kind = cd.kind_of[lean.state]
-        if kind == PERFORM:
-            ob, quantity = arg
-            status = lean.status[ob]
-            if status == SUSPENDED:
+    def perform_drawn(self, day: int, ob: int, quantity: int) -> None:
+        """A drawn performance falls due: perform what may be performed, answer it."""
+        status = self.status
+        current = status[ob]
+        if current != ACTIVE and current != VIOLATED:
+            if current == SUSPENDED:
                 self.deferred.setdefault(ob, []).append(quantity)
-                return
-            if status != ACTIVE and status != VIOLATED:
-                return
-            cap = lean.target[ob]
-            if cap is None and cd.ob_reciprocal[ob]:
-                cap = lean.owed(ob)
-            if cap is not None:
-                quantity = min(quantity, cap - lean.progress[ob])
+            return
+        plan = self.plan
+        cd = plan.cd
+        progress = self.progress
+        target = self.target[ob]
+        cap = target
+        if cap is None and cd.ob_reciprocal[ob]:
+            cap = self.owed(ob)
+        had = progress[ob]
+        if cap is not None and had + quantity > cap:
+            quantity = cap - had
             if quantity < 1:
                 return
-            lean.perform(day, ob, quantity)
-            if trace is not None:
-                trace.append(Performed(day, party=cd.ob_obligor[ob], obligation=cd.ob_ids[ob],
-                                       quantity=quantity))
-            target = lean.target[ob]
-            last = target is not None and lean.progress[ob] >= target
-            for duty, ratio in plan.reciprocal_of[ob]:
+        # LeanRun.perform, inlined (this is the innermost loop); the clock is at ``day``
+        # already, as the agenda never passes a deadline (the tests replay every drawn
+        # stream on the engine and compare)
+        self.day = day
+        total = progress[ob] = had + quantity
+        if current == ACTIVE:
+            if target is not None and total >= target and cd.ob_kind[ob] != ONGOING:
+                self._fulfil(ob, day)
+                if self.phase_end is None:
+                    self._conclude_if_settled()
+        elif self.late_day[ob] is None:
+            owed = self.owed(ob)
+            if owed is not None and total >= owed:
+                self.late_day[ob] = day
+        if self.trace is not None:
+            self.trace.append(Performed(day, party=cd.ob_obligor[ob], obligation=cd.ob_ids[ob],
+                                        quantity=quantity))
+        answers = plan.reciprocal_of[ob]
+        if answers:
+            last = target is not None and total >= target
+            for duty, ratio in answers:
                 self.reciprocate(duty, ratio * quantity, day, last)
-        elif kind == TALKS:
+
+    def reciprocate(self, duty: int, amount: int, day: int, last: bool) -> None:
+        """A delivery that ``duty`` answers (``amount`` owed for it) has been made."""
+        plan = self.plan
+        buf = self.need(3)
+        pos = self.pos
+        uw, us, ud = buf[pos], buf[pos + 1], buf[pos + 2]
+        self.pos = pos + 3
+        amount += self.carry[duty]
+        self.carry[duty] = 0
+        if not last and uw < plan.withhold[duty]:
+            self.carry[duty] = amount
+        elif us < plan.on_schedule[duty]:
+            self.perform_drawn(day, duty, amount)  # at once, with what it answers
+        else:
+            self.push(day + plan.delay[duty].sample(ud), PERFORM, (duty, amount))
+
+    def handle(self, day: int, kind: int, arg: Any) -> None:
+        """Talks, agreement, collapse; the rarer actions in handle_rare()."""
+        plan, trace = self.plan, self.trace
+        cd = plan.cd
+        if kind == TALKS:
             phase = arg
-            if (lean.phase_index == phase - 1 and state_kind != TERMINAL_STATE
-                    and phase not in lean.negotiating and phase not in lean.agreed):
-                lean.open_talks(day, phase)
+            if (self.phase_index == phase - 1 and cd.kind_of[self.state] != TERMINAL_STATE
+                    and phase not in self.negotiating and phase not in self.agreed):
+                self.open_talks(day, phase)
                 if trace is not None:
                     trace.append(NegotiationsOpened(day, phase=cd.phase_ids[phase]))
                 self.talks_gen += 1
@@ -244,40 +315,35 @@ class _Sim:
                           (phase, self.talks_gen))
         elif kind in (AGREE, BREAK):
             phase, gen = arg
-            if gen != self.talks_gen or phase not in lean.negotiating \
-                    or lean.phase_index != phase - 1:
+            if gen != self.talks_gen or phase not in self.negotiating \
+                    or self.phase_index != phase - 1:
                 return
             self.talks_gen += 1
             if kind == AGREE:
-                lean.agree(day, phase)
+                self.agree(day, phase)
                 if trace is not None:
                     trace.append(AgreementReached(day, phase=cd.phase_ids[phase]))
             else:
-                lean.end_talks(day, phase)
+                self.end_talks(day, phase)
                 if trace is not None:
                     trace.append(NegotiationsEnded(day, phase=cd.phase_ids[phase]))
-        elif kind == COLLAPSE:
-            if arg == self.col_gen:
-                lean.collapse(day)
-                if trace is not None:
-                    trace.append(HostilitiesResumed(day))
         else:
             self.handle_rare(day, kind, arg)
 
     def handle_rare(self, day: int, kind: int, arg: Any) -> None:
         """Suspensions, resumptions, allegations and rulings."""
-        lean, plan, trace = self.lean, self.plan, self.trace
+        plan, trace = self.plan, self.trace
         cd = plan.cd
-        state_kind = cd.kind_of[lean.state]
+        state_kind = cd.kind_of[self.state]
         in_force = state_kind != TERMINAL_STATE and state_kind != PENDING_STATE
         if kind == SUSPEND_OB:
             ob, gen = arg
             if gen != self.ob_gen[ob]:
                 return
-            status = lean.status[ob]
+            status = self.status[ob]
             if status == ACTIVE and in_force:
                 party = cd.ob_obligor[ob]
-                lean.suspend(day, party, ob)
+                self.suspend(day, party, ob)
                 if trace is not None:
                     trace.append(Suspended(day, party=party, obligation=cd.ob_ids[ob]))
                 self.push(day + plan.suspend_days[ob].sample(self.u()), RESUME_OB, ob)
@@ -286,12 +352,12 @@ class _Sim:
         elif kind == RESUME_OB:
             ob = arg
             party = cd.ob_obligor[ob]
-            if lean.status[ob] == SUSPENDED and lean.ob_suspended_by[ob] == party:
-                lean.resume(day, party, ob)
+            if self.status[ob] == SUSPENDED and self.ob_suspended_by[ob] == party:
+                self.resume(day, party, ob)
                 if trace is not None:
                     trace.append(Resumed(day, party=party, obligation=cd.ob_ids[ob]))
                 self.redeliver(day)
-            if lean.status[ob] == ACTIVE:
+            if self.status[ob] == ACTIVE:
                 self.ob_gen[ob] += 1
                 self.push(day + self.wait(plan.suspend_daily[ob]), SUSPEND_OB,
                           (ob, self.ob_gen[ob]))
@@ -300,8 +366,8 @@ class _Sim:
             if gen != self.party_gen[p]:
                 return
             party = plan.parties[p]
-            if cd.table[lean.state][SUSPEND] != NO_STATE:
-                lean.suspend(day, party)
+            if cd.table[self.state][SUSPEND] != NO_STATE:
+                self.suspend(day, party)
                 if trace is not None:
                     trace.append(Suspended(day, party=party))
                 self.push(day + plan.suspend_deal_days[p].sample(self.u()), RESUME_DEAL, p)
@@ -310,8 +376,8 @@ class _Sim:
         elif kind == RESUME_DEAL:
             p = arg
             party = plan.parties[p]
-            if state_kind == SUSPENDED_STATE and lean.suspended_by == party:
-                lean.resume(day, party)
+            if state_kind == SUSPENDED_STATE and self.suspended_by == party:
+                self.resume(day, party)
                 if trace is not None:
                     trace.append(Resumed(day, party=party))
                 self.redeliver(day)
@@ -320,11 +386,11 @@ class _Sim:
                           (p, self.party_gen[p]))
         elif kind == ALLEGE:
             ob = arg
-            status = lean.status[ob]
+            status = self.status[ob]
             if not in_force or (status != ACTIVE and status != SUSPENDED):
                 return
             against = cd.ob_obligor[ob]
-            index = lean.allege(day, against, ob)
+            index = self.allege(day, against, ob)
             if trace is not None:
                 trace.append(ViolationAlleged(day, by=plan.alleged_by[ob], against=against,
                                               obligation=cd.ob_ids[ob]))
@@ -336,28 +402,14 @@ class _Sim:
             self.push(day + self.wait(plan.allegation_daily[ob]), ALLEGE, ob)
         else:  # RULE
             index, upheld, ob = arg
-            lean.rule(day, index, upheld)
+            self.rule(day, index, upheld)
             if trace is not None:
                 trace.append(Ruling(day, by=plan.ruled_by[ob], allegation=f"A{index + 1}",
                                     upheld=upheld))
 
-    def reciprocate(self, duty: int, amount: int, day: int, last: bool) -> None:
-        """A delivery that ``duty`` answers (``amount`` owed for it) has been made."""
-        plan = self.plan
-        uw, us, ud = self.u(), self.u(), self.u()
-        amount += self.carry[duty]
-        self.carry[duty] = 0
-        if not last and uw < plan.withhold[duty]:
-            self.carry[duty] = amount
-            return
-        if us < plan.on_schedule[duty]:
-            self.handle(day, PERFORM, (duty, amount))  # at once, with what it answers
-        else:
-            self.push(day + plan.delay[duty].sample(ud), PERFORM, (duty, amount))
-
     def redeliver(self, day: int) -> None:
         """Performances held up by a suspension go ahead on the day it ends."""
-        status = self.lean.status
+        status = self.status
         for ob in sorted(self.deferred):
             if status[ob] == ACTIVE or status[ob] == VIOLATED:
                 for quantity in self.deferred.pop(ob):
@@ -371,6 +423,6 @@ def simulate_run(plan: Plan, rng: np.random.Generator,
     With ``trace`` (a list), every event applied is appended to it, clock advances
     included, so that replaying ``trace`` on the engine gives the same run.
     """
-    sim = _Sim(plan, rng, trace)
-    sim.run()
-    return sim.lean
+    run = _Sim(plan, rng, trace)
+    run.play()
+    return run
