@@ -41,17 +41,19 @@ from typing import Any
 import numpy as np
 
 from dealmodel.analysis.montecarlo import SimSpec, assumptions_of, run_chunk, simulate
-from dealmodel.analysis.montecarlo_core import (
+from dealmodel.analysis.montecarlo_results import Tally
+from dealmodel.analysis.montecarlo_sampler import Plan, make_plan, simulate_run
+from dealmodel.analysis.montecarlo_table import (
     ACTIVE,
     DISCHARGED,
     FULFILLED,
+    FULFILLED_LATE,
+    PARTIAL,
     PENDING,
     SUSPENDED,
     UPHELD,
     VIOLATED,
 )
-from dealmodel.analysis.montecarlo_results import Tally
-from dealmodel.analysis.montecarlo_sampler import Plan, make_plan, simulate_run
 from dealmodel.engine import Run
 from dealmodel.model.events import Event
 from dealmodel.scenarios.scenario import Scenario, load_scenario
@@ -86,8 +88,8 @@ def machine_per_run(plan: Plan, start: int, stop: int) -> dict[str, int]:
 class _Done:
     """What the floor leaves of a run: the fields Tally.add reads."""
 
-    __slots__ = ("allegations", "cd", "done_day", "history", "late_day", "phase_index",
-                 "state", "status")
+    __slots__ = ("allegations", "cd", "fulfilled_day", "history", "phase_index", "state",
+                 "status")
 
 
 def floor_chunk(plan: Plan, start: int, stop: int, log: list[Any] | None = None) -> Tally:
@@ -109,6 +111,8 @@ def floor_chunk(plan: Plan, start: int, stop: int, log: list[Any] | None = None)
     due_rel = cd.ob_due_day
     due_at_end = cd.due_at_end
     obligor = cd.ob_obligor
+    obligors = cd.ob_obligors
+    at_end = cd.ob_at_end
     answers = plan.reciprocal_of
     running, limbo_of = cd.running_state, cd.limbo_of
     susp_of = [cd.states.index(f"{p}:suspended") for p in cd.phase_ids]
@@ -140,7 +144,7 @@ def floor_chunk(plan: Plan, start: int, stop: int, log: list[Any] | None = None)
         status = [PENDING] * n_ob
         progress = [0] * n_ob
         done: list[int | None] = [None] * n_ob
-        late: list[int | None] = [None] * n_ob
+        held = [-1] * n_ob
         violated_day: list[int | None] = [None] * n_ob
         sus_by: list[str | None] = [None] * n_ob
         milestones: list[tuple[tuple[int, int], ...]] = [()] * n_ob
@@ -183,17 +187,20 @@ def floor_chunk(plan: Plan, start: int, stop: int, log: list[Any] | None = None)
                 heappush(heap, (when, order, seq, order, arg))
                 seq += 1
 
-        def violate(ob: int, when: int) -> None:
+        def violate(ob: int, when: int, partial: bool) -> None:
             nonlocal dirty
             dirty = True
-            status[ob] = VIOLATED
+            if status[ob] == SUSPENDED:
+                held[ob] = PARTIAL if partial else VIOLATED
+            else:
+                status[ob] = PARTIAL if partial else VIOLATED
             if violated_day[ob] is None:
                 violated_day[ob] = when
 
         def fulfil(ob: int, when: int) -> None:
-            status[ob] = FULFILLED
-            if done[ob] is None:
-                done[ob] = when
+            status[ob] = FULFILLED if violated_day[ob] is None else FULFILLED_LATE
+            held[ob] = -1
+            done[ob] = when
 
         def goto(new: int) -> None:
             nonlocal state, dirty
@@ -237,7 +244,7 @@ def floor_chunk(plan: Plan, start: int, stop: int, log: list[Any] | None = None)
                 elif due_rel[ob] is not None:
                     final_due[ob] = base + due_rel[ob]  # type: ignore[operator]
                     push(final_due[ob] + 1, MS, (ob, final_due[ob], None))  # type: ignore[operator]
-                elif kinds[ob] <= 1:
+                elif at_end[ob]:
                     final_due[ob] = end
             if dur is not None:
                 push(end + 1, EXP, index)
@@ -277,17 +284,21 @@ def floor_chunk(plan: Plan, start: int, stop: int, log: list[Any] | None = None)
             return total if cap is None else min(total, cap)
 
         def check(ob: int, due: int, needed: int | None) -> None:
-            if status[ob] != ACTIVE and status[ob] != SUSPENDED:
-                return
-            if kinds[ob] == 1:  # an act
-                if progress[ob] < 1:
-                    violate(ob, due)
+            st = status[ob]
+            standing = held[ob] if st == SUSPENDED and held[ob] >= 0 else st
+            if standing != ACTIVE and standing != VIOLATED and standing != PARTIAL:
                 return
             if needed is None:
+                if due != final_due[ob]:
+                    return
                 needed = owed(ob) if recip[ob] else cd.ob_target[ob]
-            if needed is not None and progress[ob] < needed:
-                violate(ob, due)
-            elif recip[ob] and due == final_due[ob]:
+                if needed is None:
+                    return
+            if progress[ob] < needed:
+                partial = progress[ob] > 0
+                if standing != (PARTIAL if partial else VIOLATED):
+                    violate(ob, due, partial)
+            elif due == final_due[ob] and st != SUSPENDED:
                 fulfil(ob, due)
 
         def expire() -> None:
@@ -309,7 +320,7 @@ def floor_chunk(plan: Plan, start: int, stop: int, log: list[Any] | None = None)
 
         def perform(ob: int, qty: int) -> None:
             st = status[ob]
-            if st != ACTIVE and st != VIOLATED:
+            if st != ACTIVE and st != VIOLATED and st != PARTIAL:
                 if st == SUSPENDED:
                     deferred.setdefault(ob, []).append(qty)
                 return
@@ -322,18 +333,14 @@ def floor_chunk(plan: Plan, start: int, stop: int, log: list[Any] | None = None)
                     return
             progress[ob] += qty
             target = cd.ob_target[ob]
-            if st == ACTIVE:
-                if target is not None and progress[ob] >= target and kinds[ob] != 2:
-                    fulfil(ob, day)
-                    if durations[phase] is None and all(
-                            status[o] == FULFILLED or status[o] == DISCHARGED
-                            for o in cd.settling[phase]):
-                        close(phase)
-                        end_deal(concluded)
-            elif late[ob] is None:
-                need = owed(ob) if recip[ob] else target
-                if need is not None and progress[ob] >= need:
-                    late[ob] = day
+            if target is not None and progress[ob] >= target and not recip[ob] \
+                    and kinds[ob] != 2:
+                fulfil(ob, day)
+                if durations[phase] is None and all(
+                        status[o] in (FULFILLED, FULFILLED_LATE, DISCHARGED)
+                        for o in cd.settling[phase]):
+                    close(phase)
+                    end_deal(concluded)
             if answers[ob]:
                 last = target is not None and progress[ob] >= target
                 for duty, ratio in answers[ob]:
@@ -349,7 +356,7 @@ def floor_chunk(plan: Plan, start: int, stop: int, log: list[Any] | None = None)
 
         def redeliver() -> None:
             for ob in sorted(deferred):
-                if status[ob] == ACTIVE or status[ob] == VIOLATED:
+                if status[ob] in (ACTIVE, VIOLATED, PARTIAL):
                     for qty in deferred.pop(ob):
                         push(day, PERF, (ob, qty))
 
@@ -368,7 +375,8 @@ def floor_chunk(plan: Plan, start: int, stop: int, log: list[Any] | None = None)
                     base_h, limbo_h, per_v, per_s = collapse[phase]
                     h = limbo_h if state == limbo_of[phase] else base_h
                     if per_v or per_s:
-                        h = min(1.0, h + per_v * status.count(VIOLATED)
+                        h = min(1.0, h + per_v * (status.count(VIOLATED)
+                                                   + status.count(PARTIAL))
                                 + per_s * status.count(SUSPENDED))
                     if h != col_h:
                         col_h = h
@@ -429,13 +437,15 @@ def floor_chunk(plan: Plan, start: int, stop: int, log: list[Any] | None = None)
             elif order == RULE:
                 a, up = arg
                 allegations[a][2] = UPHELD if up else 2
-                if up and status[allegations[a][1]] != VIOLATED:
-                    violate(allegations[a][1], day)
+                ob = allegations[a][1]
+                st = status[ob]
+                if up and (held[ob] if st == SUSPENDED and held[ob] >= 0 else st) != VIOLATED:
+                    violate(ob, day, False)
             elif order == SUS_OB:
                 ob, gen = arg
                 if gen == ob_gen[ob]:
                     if status[ob] == ACTIVE:
-                        status[ob] = SUSPENDED
+                        held[ob], status[ob] = ACTIVE, SUSPENDED
                         dirty = True
                         sus_by[ob] = obligor[ob]
                         push(day + sus_days[ob].sample(draw()), RES_OB, ob)
@@ -444,7 +454,7 @@ def floor_chunk(plan: Plan, start: int, stop: int, log: list[Any] | None = None)
             elif order == RES_OB:
                 ob = arg
                 if status[ob] == SUSPENDED and sus_by[ob] == obligor[ob]:
-                    status[ob] = ACTIVE
+                    status[ob], held[ob] = held[ob], -1
                     dirty = True
                     sus_by[ob] = None
                     redeliver()
@@ -458,8 +468,8 @@ def floor_chunk(plan: Plan, start: int, stop: int, log: list[Any] | None = None)
                         susp_from, susp_party = state, parties[p]
                         goto(susp_of[phase])
                         for ob in range(n_ob):
-                            if status[ob] == ACTIVE and obligor[ob] == susp_party:
-                                status[ob] = SUSPENDED
+                            if status[ob] == ACTIVE and susp_party in obligors[ob]:
+                                held[ob], status[ob] = ACTIVE, SUSPENDED
                                 sus_by[ob] = susp_party
                         push(day + sus_deal_days[p].sample(draw()), RES_DEAL, p)
                     else:
@@ -472,7 +482,7 @@ def floor_chunk(plan: Plan, start: int, stop: int, log: list[Any] | None = None)
                     susp_from, susp_party = -1, None
                     for ob in range(n_ob):
                         if status[ob] == SUSPENDED and sus_by[ob] == parties[p]:
-                            status[ob] = ACTIVE
+                            status[ob], held[ob] = held[ob], -1
                             sus_by[ob] = None
                     if deferred_expiry:
                         deferred_expiry = False
@@ -484,7 +494,7 @@ def floor_chunk(plan: Plan, start: int, stop: int, log: list[Any] | None = None)
                     push(day + wait(sus_deal[p]), SUS_DEAL, (p, party_gen[p]))
         out = _Done()
         out.cd, out.phase_index, out.state, out.history = cd, phase, state, history
-        out.status, out.done_day, out.late_day = status, done, late
+        out.status, out.fulfilled_day = status, done
         out.allegations = allegations
         tally.add(out)  # type: ignore[arg-type]
     return tally

@@ -22,9 +22,13 @@ from dealmodel import (
     ViolationAlleged,
     deal_from_dict,
 )
+from dealmodel.model.events import PhaseEnded, Released, Reported, Withheld
 
 PARTIES = ["a", "b"]
 MEDIATOR = "m"
+MONITOR = "mon"
+OUTSIDER = "x"
+PART_NAMES = ("north", "south")
 
 
 @st.composite
@@ -32,25 +36,47 @@ def obligations(draw: st.DrawFn, prefix: str, duration: int) -> list[dict[str, A
     out: list[dict[str, Any]] = []
     for i in range(draw(st.integers(0, 3))):
         kind = draw(st.sampled_from(["quantity", "act", "ongoing", "prohibition"]))
-        ob: dict[str, Any] = {"id": f"{prefix}_o{i}", "obligor": draw(st.sampled_from(PARTIES)),
-                              "kind": kind}
+        ob: dict[str, Any] = {"id": f"{prefix}_o{i}", "kind": kind}
+        if draw(st.integers(0, 3)):
+            ob["obligor"] = draw(st.sampled_from(PARTIES))
+        else:
+            ob["obligors"] = list(PARTIES)  # owed jointly
+        if kind in ("quantity", "act") and draw(st.integers(0, 3)) == 0:
+            ob["strict"] = True
         if kind == "quantity":
-            amount = draw(st.integers(1, 20))
+            amount = draw(st.integers(0, 20))
+            if draw(st.integers(0, 3)) == 0:
+                ob["parts"] = list(PART_NAMES)
             ob["quantity"] = {"amount": amount, "unit": draw(st.sampled_from(["u", "v"]))}
-            if draw(st.booleans()) and duration >= 2:
+            if draw(st.booleans()) and duration >= 2 and amount >= 1:
                 days = sorted(draw(st.sets(st.integers(1, duration), min_size=1, max_size=3)))
                 cums = sorted(draw(st.lists(st.integers(1, amount), min_size=len(days),
                                             max_size=len(days))))
                 ob["schedule"] = [{"day": d, "cumulative": c} for d, c in zip(days, cums,
                                                                                strict=True)]
-            elif draw(st.booleans()):
-                ob["due_day"] = draw(st.integers(1, duration + 5))
+            elif amount >= 1 or not draw(st.booleans()):
+                _deadline(draw, ob, duration, out)
             if out and out[0]["kind"] == "quantity" and draw(st.booleans()):
                 ob["reciprocal"] = [{"per": out[0]["id"], "ratio": draw(st.integers(1, 3))}]
-        elif kind == "act" and draw(st.booleans()):
-            ob["due_day"] = draw(st.integers(1, duration + 5))
+        elif kind == "act":
+            if draw(st.integers(0, 3)) == 0:
+                ob["parts"] = list(PART_NAMES)
+            _deadline(draw, ob, duration, out)
         out.append(ob)
     return out
+
+
+def _deadline(draw: st.DrawFn, ob: dict[str, Any], duration: int,
+              before: list[dict[str, Any]]) -> None:
+    """None, a due day, the end of the phase, or days after an earlier duty / the phase."""
+    choice = draw(st.sampled_from(["none", "day", "end", "after"]))
+    if choice == "day":
+        ob["due_day"] = draw(st.integers(1, duration + 5))
+    elif choice == "end":
+        ob["due"] = "end_of_phase"
+    elif choice == "after":
+        anchors = [o["id"] for o in before] + ["event:report"]
+        ob["due"] = {"after": draw(st.sampled_from(anchors)), "days": draw(st.integers(0, 4))}
 
 
 @st.composite
@@ -60,10 +86,11 @@ def deals(draw: st.DrawFn) -> Deal:
     phases: list[dict[str, Any]] = []
     for i in range(count):
         duration = draw(st.integers(1, 12))
+        open_ended = draw(st.integers(0, 4)) == 0  # ended by an end_phase event
         last = i == count - 1
         rules = ["advance", "continue_while_negotiating"] + (["lapse"] if last else [])
         phase: dict[str, Any] = {
-            "id": f"ph{i}", "duration_days": duration,
+            "id": f"ph{i}", "duration_days": None if open_ended else duration,
             "on_expiry": draw(st.sampled_from(rules)),
             "obligations": draw(obligations(f"ph{i}", duration)),
             "suspendable": draw(st.booleans()),
@@ -74,7 +101,7 @@ def deals(draw: st.DrawFn) -> Deal:
                 phase["entry_condition"] = f"day >= {draw(st.integers(1, 30))}"
         quantities = [o["id"] for o in phase["obligations"] if o["kind"] == "quantity"
                       and "reciprocal" not in o]
-        if draw(st.booleans()):
+        if draw(st.booleans()) and not open_ended:
             phase["extension"] = {"max_days": draw(st.integers(1, 4)), "granted_by": [MEDIATOR],
                                   "per_day": {q: 1 for q in quantities[:1]}}
         phases.append(phase)
@@ -82,6 +109,8 @@ def deals(draw: st.DrawFn) -> Deal:
         "id": "generated", "title": "Generated (hypothetical)", "hypothetical": True,
         "parties": [{"id": p, "name": p.upper()} for p in PARTIES],
         "mediators": [{"id": MEDIATOR, "name": "M"}],
+        "actors": [{"id": MONITOR, "name": "Monitor", "role": "monitor"},
+                   {"id": OUTSIDER, "name": "Outsider", "role": "non_signatory"}],
         "phases": phases,
     })
 
@@ -98,11 +127,26 @@ def events_for(draw: st.DrawFn, deal: Deal, day: int) -> Event:
     phase = draw(st.sampled_from(phases))
     kind = draw(st.sampled_from(
         ["advance", "perform", "perform", "perform", "open", "end", "agree", "agree",
-         "suspend", "resume", "extend", "allege", "rule", "hostilities"]))
+         "suspend", "resume", "extend", "allege", "rule", "hostilities", "withhold",
+         "release", "report", "end_phase"]))
+    if kind in ("perform", "withhold", "release") and ob != "unknown_ob" \
+            and draw(st.integers(0, 4)):
+        party = draw(st.sampled_from(deal.obligation(ob).obligors))
     if kind == "perform":
-        if ob != "unknown_ob" and draw(st.integers(0, 4)):
-            party = deal.obligation(ob).obligor
-        return Performed(when, party=party, obligation=ob, quantity=draw(st.integers(-1, 25)))
+        by = draw(st.sampled_from([None, None, None, *parties]))
+        part = draw(st.sampled_from([None, *PART_NAMES]))
+        quantity = 1 if draw(st.booleans()) else draw(st.integers(-1, 25))
+        return Performed(when, party=party, obligation=ob, quantity=quantity, by=by, part=part)
+    if kind == "withhold":
+        return Withheld(when, party=party, obligation=ob, condition="the other side's part",
+                        quantity=draw(st.sampled_from([None, 0, 3])))
+    if kind == "release":
+        return Released(when, party=party, obligation=ob)
+    if kind == "report":
+        return Reported(when, by=draw(st.sampled_from([MONITOR, party])),
+                        obligation=draw(st.sampled_from([None, ob])))
+    if kind == "end_phase":
+        return PhaseEnded(when, phase=phase)
     if kind == "advance":
         return ClockAdvanced(when)
     if kind == "open":
@@ -119,10 +163,11 @@ def events_for(draw: st.DrawFn, deal: Deal, day: int) -> Event:
         return Extended(when, by=draw(st.sampled_from([MEDIATOR, "qatar", party])),
                         days=draw(st.integers(0, 3)))
     if kind == "allege":
-        return ViolationAlleged(when, by=party, against=draw(st.sampled_from(parties)),
+        return ViolationAlleged(when, by=party,
+                                against=draw(st.sampled_from([*parties, OUTSIDER])),
                                 obligation=draw(st.sampled_from([None, ob])))
     if kind == "rule":
-        return Ruling(when, by=draw(st.sampled_from([MEDIATOR, "qatar", party])),
+        return Ruling(when, by=draw(st.sampled_from([MEDIATOR, MONITOR, "qatar", party])),
                       allegation=draw(st.sampled_from(["A1", "A2", "A3"])),
                       upheld=draw(st.booleans()))
     return HostilitiesResumed(when)

@@ -19,6 +19,8 @@ INTENDED = {
     "Comparison", "Variant", "VariantResult", "compare", "continue_run", "replay_until",
     # diagrams and timelines (loaded on first use)
     "diagram_model", "write_diagram", "write_timeline",
+    # obligations as real deals have them (#10)
+    "Actor", "PhaseEnded", "Released", "RelativeDue", "Reported", "Withheld",
 }
 
 

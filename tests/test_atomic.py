@@ -120,11 +120,11 @@ def test_fault_while_a_phase_expires_leaves_no_trace(gaza: Deal) -> None:
             run.advance_to(50)
         assert snapshot(run) == before
     run.advance_to(50)
-    assert run.ledger["p1_hostages"].status.value == "violated"
+    assert run.ledger["p1_hostages"].status.value == "partially fulfilled"
 
 
 def test_refusals_carry_a_known_code(gaza: Deal) -> None:
-    run = start(gaza)
+    run = start(gaza.evolve_obligation("p1_hostages", strict=True))
     cases = [
         (Performed(1, party="israel", obligation="p1_hostages"), "not-obligor"),
         (Performed(1, party="hamas", obligation="p2_hostages"), "phase-not-begun"),
@@ -144,8 +144,10 @@ def test_refusals_carry_a_known_code(gaza: Deal) -> None:
         with pytest.raises(EventRejected) as info:
             run.apply(event)
         assert info.value.code == code
+    assert run.refusal(Performed(1, party="hamas", obligation="p1_hostages")) is None
     run.apply(HostilitiesResumed(2))
-    assert run.refusal(Performed(3, party="hamas", obligation="p1_hostages")).code == "deal-ended"  # type: ignore[union-attr]
+    assert run.refusal(Performed(3, party="hamas", obligation="nope")).code == (  # type: ignore[union-attr]
+        "unknown-obligation")
     assert run.refusal(ClockAdvanced(1)).code == "before-clock"  # type: ignore[union-attr]
 
 

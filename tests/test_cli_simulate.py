@@ -26,7 +26,7 @@ def _shares(doc: dict[str, object]) -> list[float]:
     curve = doc["collapse_by_day"]
     out += curve["p"] + curve["low"] + curve["high"]  # type: ignore[index]
     for ob in doc["obligations"]:  # type: ignore[attr-defined]
-        out += [*ob["status"].values(), ob["completed"]["p"], ob["completed_late"]["p"]]
+        out += [*ob["status"].values(), ob["fulfilled"]["p"], ob["fulfilled_late"]["p"]]
     return out
 
 

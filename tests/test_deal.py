@@ -55,7 +55,7 @@ def problems_of(data: dict[str, Any]) -> list[str]:
 def test_minimal_is_valid() -> None:
     deal = deal_from_dict(minimal())
     assert deal.states() == ("pending", "p1", "p1:suspended", "p2", "p2:suspended",
-                             "concluded", "collapsed", "lapsed")
+                             "concluded", "expired", "lapsed", "terminated", "collapsed")
     assert deal.obligation("b_leave").kind is ObligationKind.ACT
 
 
@@ -71,7 +71,7 @@ def test_definitions_are_frozen() -> None:
         (lambda d: d["phases"][0]["obligations"][1].update(due_day=0),
          "phases[0].obligations[1].due_day: must be >= 1, got 0"),
         (lambda d: d["phases"][0]["obligations"][0]["quantity"].update(amount=-3),
-         "phases[0].obligations[0].quantity.amount: must be >= 1, got -3"),
+         "phases[0].obligations[0].quantity.amount: must be >= 0, got -3"),
         (lambda d: d["phases"][0]["obligations"][1].update(id="a_goods"),
          "phases[0].obligations[1].id: duplicate obligation id 'a_goods'"),
         (lambda d: d["phases"][0]["obligations"][1].update(obligor="c"),
@@ -87,13 +87,26 @@ def test_definitions_are_frozen() -> None:
          "phases[0].obligations[0].schedule[1].day: days must increase, got 1 after 1"),
         (lambda d: d["phases"][0].update(on_expiry="lapse"),
          "phases[1]: phase 'p2' is unreachable: phase 'p1' lapses when it ends"),
-        (lambda d: d["phases"][0].update(duration_days=None),
-         "phases[1]: phase 'p2' is unreachable: phase 'p1' is open-ended"),
+        (lambda d: d["phases"][0]["obligations"][1].update(obligor=None, obligors=["a", "m"]),
+         "phases[0].obligations[1].obligors[1]: 'm' is a mediator, not a party"),
+        (lambda d: d["phases"][0]["obligations"][1].update(due_day=None,
+                                                           due={"after": "zzz", "days": 3}),
+         "phases[0].obligations[1].due.after: unknown obligation 'zzz'"),
+        (lambda d: d["phases"][0]["obligations"][1].update(
+            due_day=None, due={"after": "event:nope", "days": 3}),
+         "phases[0].obligations[1].due.after: unknown event 'nope'"),
+        (lambda d: d["phases"][0]["obligations"][1].update(due_day=3, due="end_of_phase"),
+         "phases[0].obligations[1].due: give one deadline, got due_day and due: end_of_phase"),
+        (lambda d: d["phases"][0]["obligations"][1].update(parts=["x", "x"]),
+         "phases[0].obligations[1].parts: names a part twice"),
+        (lambda d: d["actors"].append({"id": "g", "name": "G"}) if "actors" in d
+         else d.update(actors=[{"id": "g", "name": "G"}]),
+         "actors[0].role: is required"),
         (lambda d: d["phases"][1].update(id="p1"),
          "phases[1].id: duplicate phase id 'p1'"),
         (lambda d: d["phases"][0].update(on_expiry="stop"),
-         "phases[0].on_expiry: must be one of advance, continue_while_negotiating, lapse, "
-         "got 'stop'"),
+         "phases[0].on_expiry: must be one of advance, continue_while_negotiating, hold, "
+         "lapse, expire, got 'stop'"),
         (lambda d: d["phases"][1].update(entry_condition='fulfilled("zzz")'),
          "phases[1].entry_condition: unknown obligation 'zzz'"),
         (lambda d: d["phases"][1].update(entry_condition="day >"),
@@ -125,7 +138,7 @@ def test_several_problems_are_reported_at_once() -> None:
 def test_python_objects_validate_when_built() -> None:
     with pytest.raises(DealDefinitionError, match=r"due_day: must be >= 1, got 0"):
         Obligation("x", obligor="a", due_day=0)
-    with pytest.raises(DealDefinitionError, match=r"amount: must be >= 1, got -2"):
+    with pytest.raises(DealDefinitionError, match=r"amount: must be >= 0, got -2"):
         Quantity(-2, "hostages")
     with pytest.raises(DealDefinitionError, match="reaches 9 but the quantity is 5"):
         Obligation("x", "a", kind="quantity", quantity=Quantity(5, "u"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -66,8 +67,10 @@ def test_as_reported_scenario(gaza: Deal) -> None:
 @pytest.mark.parametrize(("builtin", "example"), [
     ("gaza-2025", "gaza-2025-as-reported"), ("gaza-2025-whatif", "gaza-2025-whatif")])
 def test_builtin_scenario_matches_example(builtin: str, example: str) -> None:
-    packaged = ROOT / "src" / "dealmodel" / "data" / "scenarios" / f"{builtin}.yaml"
-    assert packaged.read_text() == (ROOT / "examples" / f"{example}.yaml").read_text()
+    # The installed copy (from src/ in a checkout, from site-packages when testing a wheel).
+    packaged = resources.files("dealmodel") / "data" / "scenarios" / f"{builtin}.yaml"
+    assert packaged.read_text("utf-8") == (ROOT / "examples" / f"{example}.yaml").read_text(
+        "utf-8")
 
 
 def test_deal_takes_effect_on_day_1(gaza: Deal) -> None:
@@ -85,11 +88,18 @@ def test_missed_milestone_is_violated_after_its_day(gaza: Deal) -> None:
     run.advance_to(1)
     assert status(run, "p1_hostages") == "active"  # day 1 is not over yet
     run.advance_to(2)
-    assert status(run, "p1_hostages") == "violated"
+    assert status(run, "p1_hostages") == "partially fulfilled"  # 2 of the 3 due
     assert run.ledger["p1_hostages"].violated_day == 1
     # the duty persists: late performance still counts
     run.apply(Performed(3, party="hamas", obligation="p1_hostages", quantity=1))
     assert run.ledger["p1_hostages"].progress == 3
+
+
+def test_missed_deadline_with_nothing_done_is_violated(gaza: Deal) -> None:
+    run = start(gaza)
+    run.advance_to(2)
+    assert status(run, "p1_hostages") == "violated"
+    assert run.ledger["p1_hostages"].violated_day == 1
 
 
 def test_agreement_before_expiry_enters_phase2_on_day_43(gaza: Deal) -> None:
@@ -142,10 +152,18 @@ def test_hostilities_collapse_the_deal_and_terminal_stays_terminal(gaza: Deal) -
     run = replay(gaza, [HostilitiesResumed(20)])
     assert run.state == "collapsed"
     assert status(run, "p1_aid") == "discharged"
-    with pytest.raises(EventRejected, match="the deal has ended"):
-        run.apply(Performed(21, party="hamas", obligation="p1_hostages", quantity=1))
-    with pytest.raises(EventRejected, match="the deal has ended"):
-        run.apply(HostilitiesResumed(22))
+    assert run.end is not None and (run.end.day, run.end.cause.value) == (
+        20, "hostilities resumed")
+    # facts after the end are recorded as such; the final state does not change
+    run.apply(Performed(21, party="hamas", obligation="p1_hostages", quantity=1))
+    run.apply(HostilitiesResumed(22))
+    assert (run.state, run.day) == ("collapsed", 22)
+    assert [(f.day, f.event) for f in run.after_end] == [(21, "perform"),
+                                                         (22, "hostilities_resumed")]
+    assert run.ledger["p1_hostages"].progress == 0
+    # ... unless wrong for another reason
+    with pytest.raises(EventRejected, match="unknown obligation"):
+        run.apply(Performed(23, party="hamas", obligation="nope"))
 
 
 def test_allegation_and_ruling(gaza: Deal) -> None:
@@ -158,8 +176,12 @@ def test_allegation_and_ruling(gaza: Deal) -> None:
     assert [a.status.value for a in run.allegations] == ["open", "open"]
     run.apply(Ruling(13, by="egypt", allegation="A1", upheld=True))
     run.apply(Ruling(13, by="us", allegation="A2", upheld=False))
-    assert status(run, "p1_aid") == "violated"
+    # the finding is kept; the duty shows as suspended until resumed, then as violated
+    assert status(run, "p1_aid") == "suspended"
+    assert run.ledger["p1_aid"].violated_day == 13
     assert [a.status.value for a in run.allegations] == ["upheld", "dismissed"]
+    run.apply(Resumed(14, party="israel", obligation="p1_aid"))
+    assert status(run, "p1_aid") == "violated"
 
 
 def test_open_ended_last_phase_concludes_when_settled(gaza: Deal) -> None:
@@ -208,9 +230,6 @@ REFUSALS = [
      "only 'hamas' can perform 'p1_hostages'; party was 'israel'"),
     (Performed(5, party="hamas", obligation="p9_nothing", quantity=1),
      "unknown obligation 'p9_nothing'"),
-    (Performed(5, party="hamas", obligation="p1_hostages", quantity=40),
-     "more than is owed: 'p1_hostages' has progress 3 of 33 hostages, performing 40 would "
-     "make 43"),
     (Performed(5, party="hamas", obligation="p1_hostages", quantity=0),
      "quantity must be at least 1, got 0"),
     (Performed(5, party="hamas", obligation="p1_hostages", quantity=-2),
@@ -222,7 +241,7 @@ REFUSALS = [
     (Performed(5, party="israel", obligation="p1_ceasefire_israel"),
      "is a prohibition"),
     (Performed(5, party="israel", obligation="p1_netzarim", quantity=2),
-     "more than is owed"),
+     "an act is done once; quantity was 2"),
     (AgreementReached(5, phase="phase2"),
      "negotiations on 'phase2' are not open"),
     (NegotiationsOpened(5, phase="phase3"),
@@ -259,9 +278,9 @@ def test_refusal_after_deadlines_fired_rolls_the_clock_back(gaza: Deal) -> None:
     run = replay(gaza, [ClockAdvanced(2)])
     before = run.to_dict()
     # Moving to day 50 would fire milestones and the phase-1 expiry (-> lapsed); the
-    # perform is then impossible, so nothing of that may stick.
-    event = Performed(50, party="hamas", obligation="p1_hostages", quantity=1)
-    assert "the deal has ended" in (run.check(event) or "")
+    # perform (by the wrong party) is refused, so nothing of that may stick.
+    event = Performed(50, party="israel", obligation="p1_hostages", quantity=1)
+    assert "only 'hamas' can perform" in (run.check(event) or "")
     with pytest.raises(EventRejected):
         run.apply(event)
     assert run.to_dict() == before and run.day == 2
@@ -270,7 +289,9 @@ def test_refusal_after_deadlines_fired_rolls_the_clock_back(gaza: Deal) -> None:
 def test_dry_run_changes_nothing(gaza: Deal) -> None:
     run = replay(gaza, [ClockAdvanced(2)])
     before = run.to_dict()
-    assert run.check(Performed(60, party="hamas", obligation="p1_hostages")) is not None
+    assert run.check(Performed(60, party="israel", obligation="p1_hostages")) is not None
+    assert run.check(Performed(60, party="hamas", obligation="p1_hostages")) is None  # after
+    # the end (lapsed on day 43): an after-end fact, and still a dry run
     assert run.check(Performed(3, party="hamas", obligation="p1_hostages")) is None
     assert run.can_apply(ClockAdvanced(100))
     assert run.to_dict() == before

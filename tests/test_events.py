@@ -23,6 +23,21 @@ SAMPLES: list[dict[str, Any]] = [
     {"type": "rule", "day": 45, "by": "egypt", "allegation": "A1", "upheld": False},
     {"type": "hostilities_resumed", "day": 59, "by": "israel", "note": "as reported",
      "hypothetical": True},
+    {"type": "perform", "day": 9, "party": "a", "obligation": "remains", "by": "b",
+     "part": "north", "quantity": 2, "disputed": "2 (one source) or 3 (another)"},
+    {"type": "withhold", "day": 35, "party": "israel", "obligation": "p1_prisoners",
+     "condition": "the next release is assured", "quantity": 602},
+    {"type": "release", "day": 40, "party": "israel", "obligation": "p1_prisoners"},
+    {"type": "report", "day": 12, "by": "monitor", "summary": "crossing open",
+     "obligation": "p1_rafah"},
+    {"type": "end_phase", "day": 30, "phase": "phase1", "by": "qatar"},
+    {"type": "terminate", "day": 60, "by": "israel", "notice_days": 7, "reason": "x"},
+    {"type": "amend", "day": 10, "by": ["israel", "hamas"], "obligation": "p1_rafah",
+     "due_day": 14},
+    {"type": "renew", "day": 30, "by": "qatar"},
+    {"type": "object_renewal", "day": 30, "by": "hamas"},
+    {"type": "declare", "day": 43, "by": "us", "statement": "phase 2 has begun",
+     "phase": "phase2", "source": "https://example.org/statement"},
 ]
 
 
@@ -30,7 +45,7 @@ def test_samples_cover_every_type() -> None:
     assert {s["type"] for s in SAMPLES} == set(EVENT_TYPES)
 
 
-@pytest.mark.parametrize("data", SAMPLES, ids=[s["type"] for s in SAMPLES])
+@pytest.mark.parametrize("data", SAMPLES, ids=[f"{i}-{s['type']}" for i, s in enumerate(SAMPLES)])
 def test_round_trip(data: dict[str, Any]) -> None:
     event, problems = event_from_dict(data)
     assert problems == [] and event is not None

@@ -65,7 +65,9 @@ def test_release_postponed_by_a_week() -> None:
     v = c["release-postponed"]
     assert v.first_violation() == {"obligation": "p1_hostages", "party": "hamas", "day": 28}
     entry = v.run.ledger["p1_hostages"]
-    assert (entry.status.value, entry.progress) == ("violated", 33)
+    # all 33 in the end, a week after the day-28 milestone: fulfilled late, breach kept
+    assert (entry.status.value, entry.progress) == ("fulfilled late", 33)
+    assert entry.violated_day == 28
     assert c.base.run.ledger["p1_hostages"].status.value == "fulfilled"
     assert v.divergence is not None and v.divergence.day == 28
 

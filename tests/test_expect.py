@@ -20,7 +20,7 @@ expect:
   final_state: collapsed
   phases: {phase1: 1, phase2: null}
   obligations:
-    p1_hostages: {status: violated, progress: 3, violated_day: 7}
+    p1_hostages: {status: partially fulfilled, progress: 3, violated_day: 7}
   counts: {refused: 0, allegations: 0}
 """
 

@@ -109,14 +109,16 @@ def test_probabilities_and_intervals_are_proportions(example: Scenario) -> None:
     data = simulate(example, 500, 3).to_dict()
     assert data["disclaimer"] == DISCLAIMER
     shares = [*data["phases_reached"], *data["endings"], *data["paths"],
-              *(ob["completed"] for ob in data["obligations"])]
+              *(ob["fulfilled"] for ob in data["obligations"])]
     for item in shares:
         assert 0 <= item["low"] <= item["p"] <= item["high"] <= 1
         assert item["p"] == pytest.approx(item["count"] / 500)
     assert sum(e["count"] for e in data["endings"]) == 500
     curve = data["collapse_by_day"]
     assert curve["p"] == sorted(curve["p"])  # cumulative
-    assert curve["p"][-1] == data["endings"][1]["p"]  # collapsed by the horizon
+    endings = {e["ending"]: e for e in data["endings"]}
+    assert list(endings) == ["concluded", "lapsed", "collapsed", "in_force"]  # reachable
+    assert curve["p"][-1] == endings["collapsed"]["p"]  # collapsed by the horizon
     for ob in data["obligations"]:
         assert sum(ob["status"].values()) == pytest.approx(1)
 
@@ -136,7 +138,7 @@ def test_perfect_compliance_and_quick_agreement_concludes_every_run() -> None:
     assert [p["count"] for p in data["phases_reached"]] == [50, 50, 50]
     assert data["paths"][0]["path"] == ["phase1", "phase2", "phase3", "concluded"]
     by_id = {ob["id"]: ob for ob in data["obligations"]}
-    assert by_id["p1_hostages"]["completion_day"]["median"] == 42  # the last milestone
+    assert by_id["p1_hostages"]["fulfilled_day"]["median"] == 42  # the last milestone
     assert by_id["p1_hostages"]["status"]["fulfilled"] == 1
 
 
@@ -160,14 +162,15 @@ def test_collapse_hazard_gives_a_geometric_curve() -> None:
         assert abs(observed - expected) < 4 * math.sqrt(expected * (1 - expected) / runs)
 
 
-def test_lateness_shows_in_violations_and_late_completion() -> None:
+def test_lateness_shows_as_late_fulfilment() -> None:
     scenario = with_assumptions({"defaults": {"on_schedule": 0.0, "delay": 2},
                                  "phases": {"phase1": {"talks_open_day": None}}})
     data = simulate(scenario, 20, 5).to_dict()
     rafah = next(ob for ob in data["obligations"] if ob["id"] == "p1_rafah")
-    assert rafah["status"]["violated"] == 1  # due on day 7, done on day 9
-    assert rafah["completed_late"]["count"] == 20
-    assert rafah["completion_day"]["median"] == 9
+    # due on day 7, done on day 9: in breach on day 8, fulfilled late on day 9
+    assert rafah["status"]["fulfilled late"] == 1 and rafah["status"]["violated"] == 0
+    assert rafah["fulfilled_late"]["count"] == 20
+    assert rafah["fulfilled_day"]["median"] == 9
 
 
 def test_bad_arguments(example: Scenario) -> None:

@@ -19,6 +19,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from dealmodel import Deal, EventRejected, Run, builtin_deal, replay, start
 from dealmodel.engine.ledger import TERMINAL
+from dealmodel.engine.records import Amendment, Performance, Violated
+from dealmodel.model.obligations import ObligationStatus
 from tests.strategies import deals, events_for
 
 
@@ -86,13 +88,47 @@ class DealRun(RuleBasedStateMachine):
 
     @invariant()
     def progress_within_bounds(self) -> None:
+        """Progress is never negative; beyond what is owed only where the cap is not
+        strict (the rest is surplus); an act's parts are each done at most once."""
         for entry in self.run.ledger.values():
+            ob = entry.obligation
             assert entry.progress >= 0
-            if entry.target is not None:
+            if ob.strict and entry.target is not None:
                 assert entry.progress <= entry.target, entry.to_dict()
-            if entry.obligation.reciprocal and entry.target is None:
+            if ob.strict and ob.reciprocal and entry.target is None:
                 owed = self.run.owed(entry)
                 assert owed is not None and entry.progress <= owed
+            if ob.parts and ob.kind.value == "act":
+                assert set(entry.parts_done.values()) <= {1}
+
+    @invariant()
+    def totals_equal_the_sum_of_performances(self) -> None:
+        """Progress is the sum of the performance records, of what each actor performed,
+        and (where the duty has named parts) of its parts."""
+        for entry in self.run.ledger.values():
+            performed = sum(r.quantity for r in entry.history if isinstance(r, Performance))
+            assert entry.progress == performed == sum(entry.performed_by.values())
+            if entry.obligation.parts:
+                assert sum(entry.parts_done.values()) == entry.progress
+
+    @invariant()
+    def breach_and_fulfilment_days_are_kept(self) -> None:
+        """A late fulfilment keeps its violation day; an on-time one has none; every
+        breach status has a violation day, set by a record of that day."""
+        for entry in self.run.ledger.values():
+            status = entry.status
+            if status is ObligationStatus.FULFILLED_LATE:
+                assert entry.violated_day is not None and entry.fulfilled_day is not None
+                assert entry.violated_day <= entry.fulfilled_day
+            elif status is ObligationStatus.FULFILLED:  # on time (or as amended)
+                assert entry.fulfilled_day is not None
+                assert entry.violated_day is None or any(
+                    isinstance(r, Amendment) for r in entry.history)
+            if status.breached:
+                assert entry.violated_day is not None
+            if entry.violated_day is not None:
+                first = next(r for r in entry.history if isinstance(r, Violated))
+                assert first.day == entry.violated_day
 
     @invariant()
     def terminal_stays_terminal(self) -> None:

@@ -185,7 +185,7 @@ def test_comparison_measures(gaza_scenario: Scenario) -> None:
     late = c["late"]
     assert late.first_violation() == {"obligation": "p1_hostages", "party": "hamas", "day": 28}
     assert late.divergence is not None and late.divergence.day == 28
-    assert late.obligations()["p1_hostages"]["status"] == "violated"
+    assert late.obligations()["p1_hostages"]["status"] == "fulfilled late"
     # a fork gives exactly what a replay from day 1 gives
     assert late.run.to_dict() == postponed.run().run.to_dict()
     assert a.run.to_dict() == agreed.run().run.to_dict()
@@ -219,7 +219,7 @@ def test_horizon_puts_runs_on_the_same_day(gaza_scenario: Scenario) -> None:
     assert c.horizon == 57 and c.base.final_day == 57 and c["late"].final_day == 57
     assert c.base.days_in_limbo == 15
     assert c["late"].obligations()["p1_philadelphi"] == {
-        "status": "violated", "progress": 1, "owed": 1, "violated_day": 50}
+        "status": "fulfilled late", "progress": 1, "owed": 1, "violated_day": 50}
 
 
 def test_renderings_say_hypothetical(gaza_scenario: Scenario) -> None:
@@ -345,5 +345,5 @@ def test_cli_bad_input_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_run_still_runs_a_file_with_variants(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", str(WHATIF), "-q"]) == 0
-    assert "final state: phase1:limbo on day 54" in capsys.readouterr().out
+    assert "final state: phase1:limbo as of day 54 (2025-03-13)" in capsys.readouterr().out
     assert run_scenario(load_scenario(WHATIF)).run.state == "phase1:limbo"

@@ -9,6 +9,7 @@ flows: ``model`` (frozen definitions), ``io`` (YAML and dicts), ``engine`` (runs
 """
 
 from dealmodel import _display
+from dealmodel._version import __version__ as __version__
 from dealmodel.analysis.compare import (
     Comparison,
     VariantResult,
@@ -26,7 +27,7 @@ from dealmodel.errors import (
     ScenarioError,
 )
 from dealmodel.io.deals import builtin_deal, builtin_deals, deal_from_dict, deal_to_dict, load_deal
-from dealmodel.model.actors import Clause, Party, Role
+from dealmodel.model.actors import Actor, Clause, Party, Role
 from dealmodel.model.conditions import Expression, compile_condition
 from dealmodel.model.deal import Deal
 from dealmodel.model.events import (
@@ -38,10 +39,14 @@ from dealmodel.model.events import (
     NegotiationsEnded,
     NegotiationsOpened,
     Performed,
+    PhaseEnded,
+    Released,
+    Reported,
     Resumed,
     Ruling,
     Suspended,
     ViolationAlleged,
+    Withheld,
 )
 from dealmodel.model.obligations import (
     Milestone,
@@ -50,6 +55,7 @@ from dealmodel.model.obligations import (
     ObligationStatus,
     Quantity,
     Reciprocity,
+    RelativeDue,
 )
 from dealmodel.model.phases import ExpiryRule, Extension, Phase
 from dealmodel.render.diagram_model import diagram_model
@@ -68,7 +74,10 @@ from dealmodel.scenarios.variants import Variant
 
 _display.register(_mimebundle)
 
+
+
 __all__ = [
+    "Actor",
     "AgreementReached",
     "Allegation",
     "Clause",
@@ -97,9 +106,13 @@ __all__ = [
     "Party",
     "Performed",
     "Phase",
+    "PhaseEnded",
     "Problem",
     "Quantity",
     "Reciprocity",
+    "RelativeDue",
+    "Released",
+    "Reported",
     "Resumed",
     "Role",
     "Ruling",
@@ -110,6 +123,7 @@ __all__ = [
     "Variant",
     "VariantResult",
     "ViolationAlleged",
+    "Withheld",
     "builtin_deal",
     "builtin_deals",
     "builtin_scenario",

@@ -35,6 +35,7 @@ import attrs
 from dealmodel.analysis.montecarlo_assumptions import Assumptions, parse_assumptions
 from dealmodel.analysis.montecarlo_results import SimulationResult, Tally
 from dealmodel.analysis.montecarlo_sampler import Plan, make_plan, simulate_run
+from dealmodel.analysis.montecarlo_table import simulation_problems
 from dealmodel.errors import DealModelError, Problem, ScenarioError
 from dealmodel.model.deal import Deal
 from dealmodel.scenarios.scenario import Scenario
@@ -67,8 +68,13 @@ def assumptions_of(scenario: Scenario) -> Assumptions:
 
 
 def spec_for(scenario: Scenario, seed: int, assumptions: Assumptions | None = None) -> SimSpec:
+    """What the chunks of a simulation of ``scenario`` need (checks the deal can be
+    simulated, and the seed)."""
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise DealModelError(f"the seed must be a whole number >= 0, got {seed!r}")
+    unsupported = simulation_problems(scenario.deal)
+    if unsupported:
+        raise ScenarioError([p.prefixed("deal") for p in unsupported], scenario.source)
     return SimSpec(scenario.deal, assumptions or assumptions_of(scenario), seed)
 
 

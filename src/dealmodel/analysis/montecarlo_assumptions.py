@@ -271,7 +271,8 @@ class _Parser:
         value = data[key]
         known = [p.id for p in self.deal.parties if p.role in roles]
         if value not in known:
-            what = "a party" if roles == (Role.PARTY,) else "a mediator, guarantor or monitor"
+            what = ("a party" if roles == (Role.PARTY,) else "an actor" if len(roles) == len(Role)
+                    else "a mediator, guarantor, monitor or joint body")
             hint = suggest(str(value), known) if known else fix
             self.problem(f"{path}.{key}", f"{value!r} is not {what} of {self.deal.id}",
                          hint, data, key)
@@ -299,7 +300,7 @@ class _Parser:
             elif key == "alleged_by":
                 value = self.who(m, key, path, tuple(Role), "")
             else:  # ruled_by
-                value = self.who(m, key, path, (Role.MEDIATOR, Role.GUARANTOR, Role.MONITOR),
+                value = self.who(m, key, path, tuple(r for r in Role if r.rules),
                                  "add a mediator to the deal")
             if value is not None:
                 out[key] = value
@@ -371,7 +372,7 @@ def parse_assumptions(data: Any, deal: Deal, source: str | None = None,
     resolved: dict[str, ObligationAssumptions] = {}
     mediators = [p.id for p in deal.mediators]
     for ob in deal.obligations():
-        values = {**defaults, **{k: v for k, v in actors.get(ob.obligor, {}).items()
+        values = {**defaults, **{k: v for k, v in actors.get(ob.obligors[0], {}).items()
                                  if k in OBLIGATION_FIELDS}, **obligations.get(ob.id, {})}
         own = obligations.get(ob.id, {})
         where = f"{path}.obligations.{ob.id}"
@@ -384,10 +385,10 @@ def parse_assumptions(data: Any, deal: Deal, source: str | None = None,
             parser.problem(f"{where}.planned_day", f"{ob.id!r} follows its "
                            f"{'schedule' if ob.schedule else 'reciprocity'}", "remove it",
                            raw_own, "planned_day")
-        if values.get("alleged_by") == ob.obligor:
-            parser.problem(f"{where}.alleged_by", f"{ob.obligor!r} cannot allege a violation "
-                           "of its own obligation", "name another party or a mediator",
-                           raw_own, "alleged_by")
+        if values.get("alleged_by") in ob.obligors:
+            parser.problem(f"{where}.alleged_by", f"{values['alleged_by']!r} cannot allege "
+                           "a violation of its own obligation",
+                           "name another party or a mediator", raw_own, "alleged_by")
         if values.get("upheld") is not None and values.get("allegation_daily") and \
                 values.get("ruled_by") is None and not mediators:
             parser.problem(f"{where}.upheld", f"{deal.id} has no mediator to rule on "

@@ -1,12 +1,17 @@
 """A lean run over a compiled deal: the engine's semantics on integer tables.
 
-:class:`LeanRun` applies the same events as :class:`~dealmodel.engine.Run` - perform,
+:class:`LeanRun` applies the events a simulation draws - perform (by an obligor),
 negotiations opened / ended / agreed, suspend and resume (one obligation or all of a
-party's performance), extend, allege, rule, hostilities resumed, and the clock with its
-deadlines - with the same effects on the lifecycle state, the ledger and allegations,
-in the same order. It keeps no log, no undo journal and no explanations, and it does
-not check events: it is fed only events the engine would accept (the simulator builds
-them so, and the differential tests filter generated streams through the engine).
+party's performance), allege, rule, hostilities resumed, and the clock with its
+deadlines - with the same effects as :class:`~dealmodel.engine.Run` on the lifecycle
+state, every duty's status (the rules of ``engine/duties.py``: a deadline judges,
+breaches are violated or partially fulfilled, a fulfilment after a breach is late, a
+suspended duty keeps the breach found meanwhile) and the allegations, in the same order.
+It keeps no log, no undo journal and no explanations, and it does not check events: it
+is fed only events the engine accepts (the simulator builds them so; the differential
+tests filter generated streams through the engine). Deals with features simulation does
+not model are refused earlier (see
+:func:`~dealmodel.analysis.montecarlo_table.simulation_problems`).
 
 States, obligations and phases are small integers (see
 :mod:`~dealmodel.analysis.montecarlo_table`); the lifecycle is a table lookup.
@@ -16,45 +21,57 @@ from __future__ import annotations
 
 import heapq
 
+from dealmodel.analysis import montecarlo_queries as queries
 from dealmodel.analysis.montecarlo_table import (
-    ACT,
+    ACTIVE,
     ADVANCE,
+    BREACHED,
     COLLAPSE,
     CONCLUDE,
+    DISCHARGED,
+    DISMISSED,
     ENTER_FORCE,
-    EXTEND,
+    EXPIRE,
+    FULFILLED,
+    FULFILLED_LATE,
     LAPSE,
     LIMBO,
     LIMBO_STATE,
     NO_STATE,
     ONGOING,
+    OPEN,
+    OPEN_DUTY,
+    PARTIAL,
+    PENDING,
     RESUME,
+    SETTLED,
     SUSPEND,
+    SUSPENDED,
     SUSPENDED_STATE,
     TERMINAL_STATE,
+    UPHELD,
+    VIOLATED,
+    WITHHELD,
     CompiledDeal,
 )
+from dealmodel.model.phases import ExpiryRule
 
-__all__ = ["STATUS_NAMES", "LeanRun"]
+__all__ = ["LeanRun"]
 
-# obligation statuses as small ints (names as ObligationStatus values)
-PENDING, ACTIVE, SUSPENDED, FULFILLED, VIOLATED, DISCHARGED = range(6)
-STATUS_NAMES = ("pending", "active", "suspended", "fulfilled", "violated", "discharged")
 # deadline kinds, ordered as the engine orders a day's work
 _MILESTONE, _EXPIRY, _ENTRY = 0, 1, 2
-# allegation statuses
-OPEN, UPHELD, DISMISSED = 0, 1, 2
+_CWN, _HOLD, _EXPIRE = (ExpiryRule.CONTINUE_WHILE_NEGOTIATING, ExpiryRule.HOLD,
+                        ExpiryRule.EXPIRE)
 
 
 class LeanRun:
     """One run of a compiled deal. Attributes are read directly by the simulator."""
 
     __slots__ = (
-        "agreed", "allegations", "cd", "day", "deadlines", "done_day", "due_day",
-        "expiry_deferred", "extended_days", "history", "late_day", "marks", "milestones",
-        "negotiating", "ob_suspended_by", "phase_end", "phase_entered", "phase_index",
-        "progress", "seq", "state", "status", "suspended_by", "suspended_from", "target",
-        "violated_day",
+        "agreed", "allegations", "cd", "day", "deadlines", "due_day", "expiry_deferred",
+        "fulfilled_day", "held", "history", "marks", "milestones", "negotiating",
+        "ob_suspended_by", "phase_end", "phase_entered", "phase_index", "progress", "seq",
+        "state", "status", "suspended_by", "suspended_from", "target", "violated_day",
     )
 
     def __init__(self, cd: CompiledDeal) -> None:
@@ -64,7 +81,6 @@ class LeanRun:
         self.phase_index = -1
         self.phase_entered = 0
         self.phase_end: int | None = None
-        self.extended_days = 0
         self.suspended_from = NO_STATE
         self.suspended_by: str | None = None
         self.expiry_deferred = False
@@ -72,21 +88,21 @@ class LeanRun:
         self.agreed: set[int] = set()
         count = len(cd.ob_ids)
         self.status = [PENDING] * count
+        self.held = [-1] * count  # the status a suspended duty returns to (-1: none)
         self.progress = [0] * count
         self.target = list(cd.ob_target)
         self.due_day: list[int | None] = [None] * count
         self.milestones: list[tuple[tuple[int, int], ...]] = [()] * count
         self.violated_day: list[int | None] = [None] * count
-        self.done_day: list[int | None] = [None] * count  # first day it became fulfilled
-        self.late_day: list[int | None] = [None] * count  # delivered in full after a violation
+        self.fulfilled_day: list[int | None] = [None] * count
         self.ob_suspended_by: list[str | None] = [None] * count
         #: [against party, obligation index or -1, OPEN/UPHELD/DISMISSED]
         self.allegations: list[list[object]] = []
         self.history: list[tuple[int, int]] = [(0, 0)]
         self.deadlines: list[tuple[int, int, int, int]] = [(0, _ENTRY, 0, -1)]
         self.seq = 1
-        #: bumped whenever an obligation is violated, suspended or resumed (so that a
-        #: caller can tell cheaply that counts of those may have changed)
+        #: bumped whenever a duty's status may change a count the simulator watches
+        #: (breaches, suspensions), so that a caller can tell cheaply
         self.marks = 0
 
     # -- reading ---------------------------------------------------------------------
@@ -105,43 +121,25 @@ class LeanRun:
         target = self.target[ob]
         return owed if target is None else min(owed, target)
 
+    def current(self, ob: int) -> int:
+        """A duty's standing, looking through a suspension."""
+        status = self.status[ob]
+        if status in (SUSPENDED, WITHHELD) and self.held[ob] >= 0:
+            return self.held[ob]
+        return status
+
     def phase_ready(self, index: int) -> bool:
         if self.cd.requires_agreement[index] and index not in self.agreed:
             return False
         condition = self.cd.deal.phases[index].entry_condition
         return condition is None or condition.evaluate(self)
 
-    # ConditionContext (the same answers as Run.variable / Run.call)
+    # ConditionContext (the same answers as the engine's queries; see montecarlo_queries)
     def variable(self, name: str) -> int | str | bool:
-        if name == "day":
-            return self.day
-        if name == "phase_day":
-            return self.day - self.phase_entered + 1 if self.phase_index >= 0 else 0
-        return self.cd.states[self.state]
+        return queries.variable(self, name)
 
     def call(self, name: str, args: tuple[str, ...]) -> int | str | bool:
-        cd = self.cd
-        arg = args[0]
-        if name in ("delivered", "released"):
-            return sum(self.progress[k] for k, oid in enumerate(cd.ob_ids)
-                       if oid == arg or cd.ob_unit[k] == arg)
-        if name == "agreed":
-            return cd.phase_ids.index(arg) in self.agreed
-        if name == "negotiating":
-            return cd.phase_ids.index(arg) in self.negotiating
-        if name in ("allegations", "upheld"):
-            return sum(1 for a in self.allegations
-                       if a[0] == arg and (name == "allegations" or a[2] == UPHELD))
-        ob = cd.ob_index[arg]
-        if name == "progress":
-            return self.progress[ob]
-        if name == "target":
-            return self.owed(ob) or 0
-        if name == "status":
-            return STATUS_NAMES[self.status[ob]]
-        if name == "fulfilled":
-            return self.status[ob] == FULFILLED
-        return self.status[ob] == VIOLATED  # "violated"
+        return queries.call(self, name, args)
 
     # -- the clock -------------------------------------------------------------------
     def clock(self, day: int) -> None:
@@ -162,7 +160,7 @@ class LeanRun:
             due, kind, _, ref = heapq.heappop(deadlines)
             self.day = due + 1
             if kind == _MILESTONE:
-                self._check_deadline(ref, due)
+                self._judge(ref, due)
             elif kind == _EXPIRY:
                 if self.phase_end == due and self.phase_index == ref:
                     self._expire()
@@ -191,7 +189,6 @@ class LeanRun:
         self.phase_index = index
         day = self.day
         self.phase_entered = day
-        self.extended_days = 0
         duration = cd.durations[index]
         self.phase_end = day + duration - 1 if duration is not None else None
         self.negotiating.discard(index)
@@ -211,44 +208,66 @@ class LeanRun:
                 due = start + cd.ob_due_day[ob]  # type: ignore[operator]
                 due_day[ob] = due
                 self._push(due, _MILESTONE, ob)
-            elif cd.ob_kind[ob] <= ACT:  # quantity or act: due by the end of the phase
-                due_day[ob] = self.phase_end
+            elif cd.ob_at_end[ob]:
+                due_day[ob] = self.phase_end  # judged when the phase expires
         if self.phase_end is not None:
             self._push(self.phase_end, _EXPIRY, index)
 
+    # -- duties (engine/duties.py) ---------------------------------------------------------
     def _fulfil(self, ob: int, day: int) -> None:
-        self.status[ob] = FULFILLED
-        if self.done_day[ob] is None:
-            self.done_day[ob] = day
+        self.status[ob] = FULFILLED_LATE if self.violated_day[ob] is not None else FULFILLED
+        self.held[ob] = -1
+        self.fulfilled_day[ob] = day
 
-    def _violate(self, ob: int, day: int) -> None:
+    def _violate(self, ob: int, day: int, partial: bool) -> None:
         self.marks += 1
-        self.status[ob] = VIOLATED
+        breach = PARTIAL if partial else VIOLATED
+        status = self.status[ob]
+        if status in (SUSPENDED, WITHHELD):
+            self.held[ob] = breach
+        else:
+            self.status[ob] = breach
         if self.violated_day[ob] is None:
             self.violated_day[ob] = day
 
-    def _check_deadline(self, ob: int, due: int) -> None:
-        status = self.status[ob]
-        if status != ACTIVE and status != SUSPENDED:
-            return
-        cd = self.cd
-        progress = self.progress[ob]
-        if cd.ob_kind[ob] == ACT:
-            if progress < 1:
-                self._violate(ob, due)
-            return
+    def _judge(self, ob: int, due: int) -> None:
+        standing = self.current(ob)
+        if standing != ACTIVE and standing not in BREACHED:
+            return  # pending, settled: a stale deadline
         needed: int | None = None
         for day, cumulative in self.milestones[ob]:
             if day == due:
                 needed = cumulative
                 break
         else:
-            needed = self.owed(ob) if cd.ob_reciprocal[ob] else self.target[ob]
-        if needed is not None and progress < needed:
-            self._violate(ob, due)
-        elif due == self.due_day[ob] and cd.ob_reciprocal[ob]:
+            if due != self.due_day[ob]:
+                return
+            needed = self.owed(ob)
+        if needed is None:
+            return  # ongoing duties and prohibitions have no amount to judge
+        progress = self.progress[ob]
+        if progress < needed:
+            partial = progress > 0
+            if standing == (PARTIAL if partial else VIOLATED):
+                return  # the same breach, judged already
+            self._violate(ob, due, partial)
+        elif due == self.due_day[ob] and self.status[ob] not in (SUSPENDED, WITHHELD):
             self._fulfil(ob, due)
 
+    def _performed(self, ob: int, day: int) -> None:
+        """After a performance: fulfil the duty if it now holds all it owes."""
+        cd = self.cd
+        target = self.target[ob]
+        if (target is None or cd.ob_reciprocal[ob] or cd.ob_kind[ob] == ONGOING
+                or self.progress[ob] < target):
+            return
+        status = self.status[ob]
+        if status == ACTIVE or status in BREACHED:
+            self._fulfil(ob, day)
+            if self.phase_end is None:
+                self._conclude_if_settled()
+
+    # -- the phase lifecycle (engine/clock.py) ----------------------------------------------
     def _expire(self) -> None:
         cd = self.cd
         state = self.state
@@ -260,24 +279,40 @@ class LeanRun:
         if end is not None:
             for ob in cd.due_at_end[index]:
                 if self.due_day[ob] == end:
-                    self._check_deadline(ob, end)
+                    self._judge(ob, end)
         row = cd.table[state]
+        rule = cd.rules[index]
         if index + 1 < len(cd.durations):
             if row[ADVANCE] != NO_STATE and self.phase_ready(index + 1):
                 self._close_phase(index)
                 self._enter(index + 1)
-            elif row[LIMBO] != NO_STATE and index + 1 in self.negotiating:
+            elif row[LIMBO] != NO_STATE and (
+                    rule is _HOLD or (rule is _CWN and index + 1 in self.negotiating)):
                 self._fire(LIMBO)
+            elif rule is _EXPIRE:
+                self._close_phase(index)
+                self._end(EXPIRE)
             else:
-                self._fire(LAPSE)
-                self._discharge()
+                self._end(LAPSE)
+        elif rule is _HOLD and row[LIMBO] != NO_STATE:
+            self._fire(LIMBO)
+        elif rule is _EXPIRE:
+            self._close_phase(index)
+            self._end(EXPIRE)
         elif row[CONCLUDE] != NO_STATE:
             self._close_phase(index)
-            self._fire(CONCLUDE)
-            self._discharge()
+            self._end(CONCLUDE)
         else:
-            self._fire(LAPSE)
-            self._discharge()
+            self._end(LAPSE)
+
+    def _end(self, trigger: int) -> None:
+        """End the deal (a transition into a terminal state); open duties are discharged."""
+        self._fire(trigger)
+        status = self.status
+        for ob, value in enumerate(status):
+            if value in OPEN_DUTY:
+                status[ob] = DISCHARGED
+        self.negotiating.clear()
 
     def _close_phase(self, index: int) -> None:
         self.marks += 1
@@ -285,15 +320,8 @@ class LeanRun:
         for ob in self.cd.standing[index]:
             if status[ob] == ACTIVE:
                 self._fulfil(ob, self.day)
-            elif status[ob] == SUSPENDED:
+            elif status[ob] in OPEN_DUTY:
                 status[ob] = DISCHARGED
-
-    def _discharge(self) -> None:
-        status = self.status
-        for ob, value in enumerate(status):
-            if value in (ACTIVE, SUSPENDED):
-                status[ob] = DISCHARGED
-        self.negotiating.clear()
 
     def _conclude_if_settled(self) -> None:
         index = self.phase_index
@@ -301,11 +329,9 @@ class LeanRun:
         if index < 0 or cd.table[self.state][CONCLUDE] == NO_STATE:
             return
         status = self.status
-        if all(status[ob] == FULFILLED or status[ob] == DISCHARGED
-               for ob in cd.settling[index]):
+        if all(status[ob] in SETTLED for ob in cd.settling[index]):
             self._close_phase(index)
-            self._fire(CONCLUDE)
-            self._discharge()
+            self._end(CONCLUDE)
 
     def _in_limbo_for(self, phase: int) -> bool:
         index = self.phase_index
@@ -315,20 +341,8 @@ class LeanRun:
     # -- events (each moves the clock first, as Run.apply does) ------------------------
     def perform(self, day: int, ob: int, quantity: int) -> None:
         self.clock(day)
-        progress = self.progress[ob] + quantity
-        self.progress[ob] = progress
-        status = self.status[ob]
-        target = self.target[ob]
-        if status == ACTIVE:
-            if (target is not None and progress >= target
-                    and self.cd.ob_kind[ob] != ONGOING):
-                self._fulfil(ob, day)
-                if self.phase_end is None:
-                    self._conclude_if_settled()
-        elif status == VIOLATED and self.late_day[ob] is None:
-            owed = self.owed(ob)
-            if owed is not None and progress >= owed:
-                self.late_day[ob] = day
+        self.progress[ob] += quantity
+        self._performed(ob, day)
 
     def open_talks(self, day: int, phase: int) -> None:
         self.clock(day)
@@ -337,9 +351,8 @@ class LeanRun:
     def end_talks(self, day: int, phase: int) -> None:
         self.clock(day)
         self.negotiating.discard(phase)
-        if self._in_limbo_for(phase):
-            self._fire(LAPSE)
-            self._discharge()
+        if self._in_limbo_for(phase) and self.cd.rules[self.phase_index] is _CWN:
+            self._end(LAPSE)
 
     def agree(self, day: int, phase: int) -> None:
         self.clock(day)
@@ -354,15 +367,17 @@ class LeanRun:
         self.marks += 1
         status = self.status
         if ob >= 0:
+            self.held[ob] = status[ob]
             status[ob] = SUSPENDED
             self.ob_suspended_by[ob] = party
             return
         self.suspended_from = self.state
         self.suspended_by = party
         self._fire(SUSPEND)
-        obligor = self.cd.ob_obligor
+        obligors = self.cd.ob_obligors
         for k, value in enumerate(status):
-            if value == ACTIVE and obligor[k] == party:
+            if value == ACTIVE and party in obligors[k]:
+                self.held[k] = ACTIVE
                 status[k] = SUSPENDED
                 self.ob_suspended_by[k] = party
 
@@ -371,7 +386,8 @@ class LeanRun:
         self.marks += 1
         status = self.status
         if ob >= 0:
-            status[ob] = ACTIVE
+            status[ob] = self.current(ob)
+            self.held[ob] = -1
             self.ob_suspended_by[ob] = None
             return
         back = self.suspended_from
@@ -382,33 +398,17 @@ class LeanRun:
         by = self.ob_suspended_by
         for k, value in enumerate(status):
             if value == SUSPENDED and by[k] == party:
-                status[k] = ACTIVE
+                status[k] = self.current(k)
+                self.held[k] = -1
                 by[k] = None
         if self.expiry_deferred:
             self.expiry_deferred = False
             self._expire()
-        elif self.phase_index + 1 < len(self.cd.durations) \
-                and self.cd.kind_of[back] == LIMBO_STATE \
-                and self.phase_index + 1 not in self.negotiating:
-            self._fire(LAPSE)  # talks ended while the limbo was suspended
-            self._discharge()
-
-    def extend(self, day: int, days: int) -> None:
-        self.clock(day)
-        cd = self.cd
-        index = self.phase_index
-        assert self.phase_end is not None
-        self.extended_days += days
-        self.phase_end += days
-        self._fire(EXTEND)
-        for ob, per_day in cd.extension_per_day[index]:
-            self.target[ob] = (self.target[ob] or 0) + per_day * days
-            if self.status[ob] == FULFILLED:
-                self.status[ob] = ACTIVE
-        for ob in cd.due_at_end[index]:
-            if self.due_day[ob] is not None:
-                self.due_day[ob] = self.phase_end
-        self._push(self.phase_end, _EXPIRY, index)
+        elif (self.phase_index + 1 < len(self.cd.durations)
+              and self.cd.kind_of[back] == LIMBO_STATE
+              and self.cd.rules[self.phase_index] is _CWN
+              and self.phase_index + 1 not in self.negotiating):
+            self._end(LAPSE)  # talks ended while the limbo was suspended
 
     def allege(self, day: int, against: str, ob: int = -1) -> int:
         """Record an allegation; returns its index (the engine's id is ``A{index + 1}``)."""
@@ -421,10 +421,9 @@ class LeanRun:
         record = self.allegations[allegation]
         record[2] = UPHELD if upheld else DISMISSED
         ob = record[1]
-        if upheld and isinstance(ob, int) and ob >= 0 and self.status[ob] != VIOLATED:
-            self._violate(ob, day)
+        if upheld and isinstance(ob, int) and ob >= 0 and self.current(ob) != VIOLATED:
+            self._violate(ob, day, False)
 
     def collapse(self, day: int) -> None:
         self.clock(day)
-        self._fire(COLLAPSE)
-        self._discharge()
+        self._end(COLLAPSE)

@@ -64,7 +64,7 @@ def make_plan(deal: Deal, assumptions: Assumptions) -> Plan:
     obs = [deal.obligation(oid) for oid in cd.ob_ids]
     resolved = [assumptions.obligations[oid] for oid in cd.ob_ids]
     parties = tuple(p.id for p in deal.parties if p.role is Role.PARTY)
-    mediators = [p.id for p in deal.mediators]
+    mediators = [p.id for p in deal.parties if p.role.rules]
     installments: list[tuple[tuple[int, int], ...]] = []
     for k, ob in enumerate(obs):
         kind = cd.ob_kind[k]
@@ -87,8 +87,10 @@ def make_plan(deal: Deal, assumptions: Assumptions) -> Plan:
         for per, ratio in cd.ob_reciprocal[k]:
             reciprocal_of[per].append((k, ratio))
 
-    def other(obligor: str) -> str:
-        return next((p for p in parties if p != obligor), mediators[0] if mediators else obligor)
+    def other(obligors: tuple[str, ...]) -> str:
+        """Who alleges by default: another party, else a mediator."""
+        return next((p for p in parties if p not in obligors),
+                    mediators[0] if mediators else obligors[0])
 
     phases = [assumptions.phases[p] for p in cd.phase_ids]
     last = len(phases) - 1
@@ -107,7 +109,7 @@ def make_plan(deal: Deal, assumptions: Assumptions) -> Plan:
         suspend_daily=tuple(a.suspend_daily for a in resolved),
         suspend_days=tuple(a.suspend_days for a in resolved),
         allegation_daily=tuple(a.allegation_daily for a in resolved),
-        alleged_by=tuple(a.alleged_by or other(cd.ob_obligor[k])
+        alleged_by=tuple(a.alleged_by or other(cd.ob_obligors[k])
                          for k, a in enumerate(resolved)),
         upheld=tuple(a.upheld for a in resolved),
         ruled_by=tuple(a.ruled_by or (mediators[0] if mediators else "") for a in resolved),

@@ -23,8 +23,13 @@ from typing import Any
 
 import attrs
 
-from dealmodel.analysis.montecarlo_core import STATUS_NAMES, UPHELD, LeanRun
-from dealmodel.analysis.montecarlo_table import TERMINAL_STATE, CompiledDeal
+from dealmodel.analysis.montecarlo_core import LeanRun
+from dealmodel.analysis.montecarlo_table import (
+    STATUS_NAMES,
+    TERMINAL_STATE,
+    UPHELD,
+    CompiledDeal,
+)
 
 __all__ = ["DISCLAIMER", "IN_FORCE", "SimulationResult", "Tally", "wilson"]
 
@@ -51,7 +56,7 @@ def wilson(successes: int, n: int, z: float = _Z95) -> tuple[float, float]:
 class Tally:
     """Counts over a set of runs of one plan (see the module docstring).
 
-    Each run's obligation outcomes (status, completion day, late completion day, per
+    Each run's obligation outcomes (final status and the day it was fulfilled, per
     obligation) are counted as one key, and spread per obligation when reported: a run
     then costs a few dictionary updates, however many obligations the deal has.
     """
@@ -73,7 +78,7 @@ class Tally:
         self.endings: Counter[str] = Counter()
         self.ending_days: dict[str, Counter[int]] = {}
         self.paths: Counter[tuple[int, ...]] = Counter()
-        #: (statuses, completion days, late completion days) -> runs
+        #: (statuses, fulfilled days) -> runs
         self.obligations: Counter[tuple[tuple[int | None, ...], ...]] = Counter()
         self.alleged: Counter[str] = Counter()
         self.upheld: Counter[str] = Counter()
@@ -96,7 +101,7 @@ class Tally:
             ending = IN_FORCE
         self.endings[ending] += 1
         self.paths[tuple([s for s, _ in history[1:]])] += 1
-        self.obligations[(tuple(lean.status), tuple(lean.done_day), tuple(lean.late_day))] += 1
+        self.obligations[(tuple(lean.status), tuple(lean.fulfilled_day))] += 1
         for against, _, verdict in lean.allegations:
             self.alleged[str(against)] += 1
             if verdict == UPHELD:
@@ -116,23 +121,17 @@ class Tally:
         self.upheld.update(other.upheld)
         return self
 
-    def per_obligation(self, count: int) -> tuple[list[list[int]], list[int],
-                                                  list[Counter[int]]]:
-        """Per obligation: runs by final status, runs completed late, completion days."""
+    def per_obligation(self, count: int) -> tuple[list[list[int]], list[Counter[int]]]:
+        """Per obligation: runs by final status, and the days it was fulfilled."""
         status = [[0] * len(STATUS_NAMES) for _ in range(count)]
-        late = [0] * count
-        completed: list[Counter[int]] = [Counter() for _ in range(count)]
-        for (statuses, done, late_days), runs in self.obligations.items():
+        fulfilled: list[Counter[int]] = [Counter() for _ in range(count)]
+        for (statuses, days), runs in self.obligations.items():
             for ob in range(count):
                 status[ob][statuses[ob]] += runs  # type: ignore[index]
-                day = done[ob]
-                if day is None:
-                    day = late_days[ob]
-                    if day is not None:
-                        late[ob] += runs
+                day = days[ob]
                 if day is not None:
-                    completed[ob][day] += runs
-        return status, late, completed
+                    fulfilled[ob][day] += runs
+        return status, fulfilled
 
 
 def _share(count: int, n: int) -> dict[str, float | int]:
@@ -184,7 +183,7 @@ class SimulationResult:
     def ending_shares(self) -> list[dict[str, Any]]:
         n, tally = self.runs, self.tally
         out = []
-        for ending in (*self.cd.terminal, IN_FORCE):
+        for ending in (*self.cd.endings, IN_FORCE):
             days = tally.ending_days.get(ending, Counter())
             out.append({"ending": ending, **_share(tally.endings[ending], n),
                         "median_day": _quantile(days, 0.5)})
@@ -204,21 +203,23 @@ class SimulationResult:
         return {"day": list(range(1, self.horizon + 1)), "p": ps, "low": lows, "high": highs}
 
     def obligation_shares(self) -> list[dict[str, Any]]:
+        """Per obligation: the share of runs ending in each status, and when it was
+        fulfilled (on time or late) in the runs where it was."""
         n, cd = self.runs, self.cd
-        status, late, completed = self.tally.per_obligation(len(cd.ob_ids))
+        status, fulfilled = self.tally.per_obligation(len(cd.ob_ids))
+        late = STATUS_NAMES.index("fulfilled late")
         out = []
         for ob, oid in enumerate(cd.ob_ids):
-            days = completed[ob]
-            done = sum(days.values())
+            days = fulfilled[ob]
             out.append({
                 "id": oid, "obligor": cd.ob_obligor[ob], "phase": cd.phase_ids[cd.ob_phase[ob]],
                 "status": {name: _round(status[ob][i] / n if n else 0.0)
                            for i, name in enumerate(STATUS_NAMES)},
-                "completed": _share(done, n),
-                "completed_late": _share(late[ob], n),
-                "completion_day": {"p10": _quantile(days, 0.1), "median": _quantile(days, 0.5),
-                                   "p90": _quantile(days, 0.9)},
-                "completion_days": {str(d): days[d] for d in sorted(days)},
+                "fulfilled": _share(sum(days.values()), n),
+                "fulfilled_late": _share(status[ob][late], n),
+                "fulfilled_day": {"p10": _quantile(days, 0.1), "median": _quantile(days, 0.5),
+                                  "p90": _quantile(days, 0.9)},
+                "fulfilled_days": {str(d): days[d] for d in sorted(days)},
             })
         return out
 
@@ -275,8 +276,8 @@ class SimulationResult:
             w.writerow(["collapsed_by_day", "collapsed", day, curve["p"][i], curve["low"][i],
                         curve["high"][i], ""])
         for ob in self.obligation_shares():
-            c = ob["completed"]
-            w.writerow(["obligation_completed", ob["id"], ob["completion_day"]["median"] or "",
+            c = ob["fulfilled"]
+            w.writerow(["obligation_fulfilled", ob["id"], ob["fulfilled_day"]["median"] or "",
                         c["p"], c["low"], c["high"], c["count"]])
             for status, p in ob["status"].items():
                 w.writerow([f"obligation_{status}", ob["id"], "", p, "", "", ""])
@@ -304,15 +305,15 @@ class SimulationResult:
                         if d <= self.horizon} | {self.horizon})
         lines += ["", "collapsed by day " + "  ".join(f"{d:>5}" for d in marks),
                   "               P " + "  ".join(f"{curve['p'][d - 1]:5.3f}" for d in marks),
-                  "", "obligation              completed  late   violated  median day "
-                  "(10%-90%)"]
+                  "", "obligation              fulfilled  late  in breach  fulfilled on day "
+                  "(median, 10%-90%)"]
         for ob in self.obligation_shares():
-            q = ob["completion_day"]
+            q = ob["fulfilled_day"]
             span = (f"{q['median']:>4} ({q['p10']}-{q['p90']})" if q["median"] is not None
                     else "   -")
-            lines.append(f"  {ob['id']:<22} {ob['completed']['p']:6.3f}  "
-                         f"{ob['completed_late']['p']:6.3f}  {ob['status']['violated']:6.3f}  "
-                         f"{span}")
+            breach = ob["status"]["violated"] + ob["status"]["partially fulfilled"]
+            lines.append(f"  {ob['id']:<22} {ob['fulfilled']['p']:6.3f}  "
+                         f"{ob['fulfilled_late']['p']:6.3f}  {breach:6.3f}    {span}")
         lines += ["", "most frequent paths"]
         for row in self.path_shares():
             lines.append(f"  {row['p']:6.3f}  {' > '.join(row['path'])}")

@@ -25,21 +25,21 @@ import heapq
 import math
 from typing import TYPE_CHECKING, Any
 
-from dealmodel.analysis.montecarlo_core import (
-    ACTIVE,
-    SUSPENDED,
-    VIOLATED,
-    LeanRun,
-)
+from dealmodel.analysis.montecarlo_core import LeanRun
 from dealmodel.analysis.montecarlo_plan import Plan, make_plan
 from dealmodel.analysis.montecarlo_table import (
+    ACTIVE,
+    BREACHED,
     LIMBO_STATE,
     NO_STATE,
     ONGOING,
+    PARTIAL,
     PENDING_STATE,
     SUSPEND,
+    SUSPENDED,
     SUSPENDED_STATE,
     TERMINAL_STATE,
+    VIOLATED,
 )
 from dealmodel.model.events import (
     AgreementReached,
@@ -194,7 +194,8 @@ class _Sim(LeanRun):
         hazard = limbo if kind == LIMBO_STATE else base
         if per_violation or per_suspension:
             status = self.status
-            hazard = min(1.0, hazard + per_violation * status.count(VIOLATED)
+            hazard = min(1.0, hazard + per_violation * (status.count(VIOLATED)
+                                                         + status.count(PARTIAL))
                          + per_suspension * status.count(SUSPENDED))
         if hazard != self.col_hazard:
             self.col_hazard = hazard
@@ -238,10 +239,10 @@ class _Sim(LeanRun):
                 self.push(day + self.wait(chance), SUSPEND_DEAL, (p, self.party_gen[p]))
 
     def perform_drawn(self, day: int, ob: int, quantity: int) -> None:
-        """A drawn performance falls due: perform what may be performed, answer it."""
+        """A drawn performance falls due: perform what is still owed, answer it."""
         status = self.status
         current = status[ob]
-        if current != ACTIVE and current != VIOLATED:
+        if current != ACTIVE and current not in BREACHED:
             if current == SUSPENDED:
                 self.deferred.setdefault(ob, []).append(quantity)
             return
@@ -262,15 +263,11 @@ class _Sim(LeanRun):
         # stream on the engine and compare)
         self.day = day
         total = progress[ob] = had + quantity
-        if current == ACTIVE:
-            if target is not None and total >= target and cd.ob_kind[ob] != ONGOING:
-                self._fulfil(ob, day)
-                if self.phase_end is None:
-                    self._conclude_if_settled()
-        elif self.late_day[ob] is None:
-            owed = self.owed(ob)
-            if owed is not None and total >= owed:
-                self.late_day[ob] = day
+        if (target is not None and total >= target and not cd.ob_reciprocal[ob]
+                and cd.ob_kind[ob] != ONGOING):
+            self._fulfil(ob, day)
+            if self.phase_end is None:
+                self._conclude_if_settled()
         if self.trace is not None:
             self.trace.append(Performed(day, party=cd.ob_obligor[ob], obligation=cd.ob_ids[ob],
                                         quantity=quantity))
@@ -411,7 +408,7 @@ class _Sim(LeanRun):
         """Performances held up by a suspension go ahead on the day it ends."""
         status = self.status
         for ob in sorted(self.deferred):
-            if status[ob] == ACTIVE or status[ob] == VIOLATED:
+            if status[ob] == ACTIVE or status[ob] in BREACHED:
                 for quantity in self.deferred.pop(ob):
                     self.push(day, PERFORM, (ob, quantity))
 

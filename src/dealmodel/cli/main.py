@@ -12,12 +12,13 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from dealmodel._version import __version__
 from dealmodel.cli import diagrams as _cli_diagrams
 from dealmodel.cli import simulate as _cli_simulate
 from dealmodel.cli import whatif as _cli_whatif
-from dealmodel.errors import DealModelError
+from dealmodel.errors import DealModelError, Problem, ScenarioError
 from dealmodel.io.deals import builtin_deal, builtin_deals, load_deal
-from dealmodel.scenarios.scenario import load_scenario
+from dealmodel.scenarios.scenario import Scenario, day_or_date, load_scenario
 
 __all__ = ["main"]
 
@@ -39,8 +40,20 @@ docs: docs/tutorial/first-run.md
 """
 
 
+def _until(args: argparse.Namespace, scenario: Scenario) -> int | None:
+    if args.until is None:
+        return None
+    try:
+        return day_or_date(args.until, scenario.deal)
+    except ValueError as exc:
+        raise ScenarioError([Problem("--until", f"must be a day number or a date "
+                                     f"(YYYY-MM-DD): {exc}", "e.g. --until 30 or --until "
+                                     "2025-03-13")], scenario.source) from None
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
-    outcome = load_scenario(args.scenario).run()
+    scenario = load_scenario(args.scenario)
+    outcome = scenario.run(until=_until(args, scenario))
     if args.json:
         print(json.dumps(outcome.to_dict(), indent=2))
     else:
@@ -105,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "run a deal against dated events and see its state, obligations and "
                     "allegations.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     run = sub.add_parser(
         "run", help="run a scenario and print its timeline and summary",
@@ -118,6 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="print one JSON object instead")
     run.add_argument("--strict", action="store_true", help="exit 1 if any event was refused")
     run.add_argument("-q", "--quiet", action="store_true", help="summary only, no timeline")
+    run.add_argument("--until", metavar="DAY|DATE", help="stop on this day (a number, or a "
+                     "date such as 2025-03-13): the deal as it stood then")
     run.set_defaults(func=_cmd_run)
     test = sub.add_parser(
         "test", help="run scenario files and check each against its expect: section",
@@ -144,15 +159,6 @@ def build_parser() -> argparse.ArgumentParser:
     _cli_whatif.add_commands(sub)
     _cli_simulate.add_commands(sub)
     return parser
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("dealmodel")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        return "unknown"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

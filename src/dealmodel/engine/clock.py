@@ -9,40 +9,47 @@ from __future__ import annotations
 import heapq
 from typing import TYPE_CHECKING
 
+from dealmodel.engine.duties import (
+    anchor_day,
+    anchor_reached,
+    fulfil,
+    judge,
+    push,
+    record,
+    set_relative_due,
+)
 from dealmodel.engine.ledger import (
-    _ACT,
     _EXPIRY,
     _MILESTONE,
+    _TERMINATION,
     ACTIVE,
     DISCHARGED,
-    FULFILLED,
     PENDING,
     SUSPENDED,
     TERMINAL,
-    VIOLATED,
+    WITHHELD,
 )
 from dealmodel.engine.records import (
     Cause,
+    EndCause,
+    Ended,
     ExpiryDeferred,
     Record,
     StateChanged,
     StatusChanged,
-    Violated,
+    TermRenewed,
 )
-from dealmodel.model.obligations import ObligationKind
+from dealmodel.model.phases import LIMBO_RULES, ExpiryRule
 
 if TYPE_CHECKING:
-    from dealmodel.engine.ledger import LedgerEntry
     from dealmodel.engine.run import Run
+
+__all__ = ["advance", "end_deal", "enter", "expire", "push", "record"]
+
+_OPEN = (ACTIVE, SUSPENDED, WITHHELD)  # what the end of a deal discharges
 
 
 # -- the clock -----------------------------------------------------------------
-
-def push(run: Run, day: int, kind: int, ref: str) -> None:
-    run._own_mutables()
-    heapq.heappush(run._deadlines, (day, kind, run._seq, ref))
-    run._seq += 1
-
 
 def advance(run: Run, day: int, out: list[Record]) -> None:
     """Move the clock to ``day``, firing every deadline that falls before it."""
@@ -55,10 +62,15 @@ def advance(run: Run, day: int, out: list[Record]) -> None:
         due, kind, _, ref = heapq.heappop(deadlines)
         run.day = due + 1
         if kind == _MILESTONE:
-            check_deadline(run, run.ledger[ref], due, out)
+            judge(run, run.ledger[ref], due, out)
         elif kind == _EXPIRY:
             if run.phase_end == due and run.phase_id == ref:
                 expire(run, out)
+        elif kind == _TERMINATION:
+            if run.termination is not None and run.termination[0] == due + 1:
+                by = run.termination[1]
+                run.termination = None
+                end_deal(run, "terminate", EndCause.TERMINATED, by, out)
         else:
             enter(run, 0, out)
     run.day = day
@@ -78,6 +90,8 @@ def enter(run: Run, index: int, out: list[Record]) -> None:
     run.phase_index = index
     run.phase_entered = run.day
     run.extended_days = 0
+    run.renewals = 0
+    run.renewal_objected = ()
     run.phase_end = (run.day + phase.duration_days - 1
                       if phase.duration_days is not None else None)
     run._own_mutables()
@@ -98,84 +112,86 @@ def enter(run: Run, index: int, out: list[Record]) -> None:
         elif ob.due_day is not None:
             entry.due_day = start + ob.due_day
             push(run, entry.due_day, _MILESTONE, ob.id)
-        elif ob.kind in (ObligationKind.QUANTITY, ObligationKind.ACT):
+        elif ob.due_at_phase_end:
             entry.due_day = run.phase_end  # checked when the phase expires
+        elif ob.due is not None and entry.due_day is None:
+            anchor = anchor_day(run, entry)
+            if anchor is not None:
+                set_relative_due(run, entry, anchor, out)
+        # no deadline at all: open until the deal ends
     if run.phase_end is not None:
         push(run, run.phase_end, _EXPIRY, phase.id)
-
-
-def record(entry: LedgerEntry, item: Record, out: list[Record] | None) -> None:
-    """Add ``item`` to the entry's history and, unless None, to the event's records."""
-    entry.history.append(item)
-    if out is not None:
-        out.append(item)
-
-
-def violate(run: Run, entry: LedgerEntry, item: Violated, out: list[Record]) -> None:
-    entry = run._writable(entry)
-    entry.status = VIOLATED
-    if entry.violated_day is None:
-        entry.violated_day = item.day
-    record(entry, item, out)
-
-
-def check_deadline(run: Run, entry: LedgerEntry, due: int, out: list[Record]) -> None:
-    status = entry.status
-    if status is not ACTIVE and status is not SUSPENDED:
-        return  # settled or violated already: a stale deadline
-    ob = entry.obligation
-    if ob.kind is _ACT:
-        if entry.progress < 1:
-            violate(run, entry, Violated(due, ob.id, due), out)
-        return
-    needed: int | None = None
-    for day, cumulative in entry.milestones:
-        if day == due:
-            needed = cumulative
-            break
-    else:
-        needed = run.owed(entry) if ob.reciprocal else entry.target
-    if needed is not None and entry.progress < needed:
-        violate(run, entry, Violated(due, ob.id, due, entry.progress, needed), out)
-    elif due == entry.due_day and ob.reciprocal:
-        entry = run._writable(entry)
-        entry.status = FULFILLED
-        record(entry, StatusChanged(due, ob.id, FULFILLED, Cause.DEADLINE_MET), out)
+    anchor_reached(run, f"phase:{phase.id}", run.day, out)
 
 
 def expire(run: Run, out: list[Record]) -> None:
-    """The current phase's time is up: follow its expiry rule."""
+    """The current phase's time is up: renew its term, or follow its expiry rule."""
     state = run.state
     if state.endswith(":suspended"):
         run.expiry_deferred = True
         out.append(ExpiryDeferred(run.day, run.deal.phases[run.phase_index].id))
         return
     index = run.phase_index
+    phase = run.deal.phases[index]
     end = run.phase_end
     if end is not None:
         ledger = run.ledger
         for oid in run._machine.due_at_end[index]:  # due "by the end of the phase"
             entry = ledger[oid]
             if entry.due_day == end:
-                check_deadline(run, entry, end, out)
+                judge(run, entry, end, out)
+    renewal = phase.renewal
+    if renewal is not None and end is not None:
+        if (renewal.automatic and not run.renewal_objected
+                and (renewal.max_renewals is None or run.renewals < renewal.max_renewals)):
+            run.renewals += 1
+            run.phase_end = end + renewal.term_days
+            push(run, run.phase_end, _EXPIRY, phase.id)
+            out.append(TermRenewed(run.day, phase.id, run.phase_end))
+            return
+        cause = EndCause.RENEWAL_OBJECTED if run.renewal_objected else EndCause.TERM_RAN_OUT
+        close_phase(run, index, out)  # the term ran its course: standing duties were kept
+        end_deal(run, "expire", cause, run.renewal_objected, out)
+        return
     machine = run._machine
+    rule = phase.on_expiry
     if index + 1 < len(run.deal.phases):
         if machine.can("advance", state) and run.phase_ready(index + 1):
             close_phase(run, index, out)
             enter(run, index + 1, out)
-        elif machine.fire("limbo", run):
+        elif rule in LIMBO_RULES and machine.fire("limbo", run):
             run.history.append((run.state, run.day))
             out.append(StateChanged(run.day, run.state, "limbo"))
+        elif rule is ExpiryRule.EXPIRE:
+            close_phase(run, index, out)
+            end_deal(run, "expire", EndCause.TERM_RAN_OUT, (), out)
         else:
-            set_state(run, "lapse", out)
-            discharge(run, out)
+            cause = EndCause.LAPSE_RULE if rule is ExpiryRule.LAPSE else (
+                EndCause.NO_TALKS if rule is ExpiryRule.CONTINUE_WHILE_NEGOTIATING
+                else EndCause.NOT_READY)
+            end_deal(run, "lapse", cause, (), out)
+    elif rule is ExpiryRule.HOLD and machine.fire("limbo", run):
+        run.history.append((run.state, run.day))
+        out.append(StateChanged(run.day, run.state, "limbo"))
+    elif rule is ExpiryRule.EXPIRE:
+        close_phase(run, index, out)
+        end_deal(run, "expire", EndCause.TERM_RAN_OUT, (), out)
     elif machine.can("conclude", state):
         close_phase(run, index, out)
-        set_state(run, "conclude", out)
-        discharge(run, out)
+        end_deal(run, "conclude", EndCause.LAST_PHASE_DONE, (), out)
     else:
-        set_state(run, "lapse", out)
-        discharge(run, out)
+        end_deal(run, "lapse", EndCause.LAPSE_RULE, (), out)
+
+
+def end_deal(run: Run, trigger: str, cause: EndCause, by: tuple[str, ...],
+             out: list[Record]) -> None:
+    """End the deal by ``trigger`` (a transition into a terminal state), record how, and
+    settle what is still open (see :func:`discharge`)."""
+    set_state(run, trigger, out)
+    ended = Ended(run.day, run.state, cause, by)
+    run.end = ended
+    out.append(ended)
+    discharge(run, out)
 
 
 def close_phase(run: Run, index: int, out: list[Record]) -> None:
@@ -183,26 +199,26 @@ def close_phase(run: Run, index: int, out: list[Record]) -> None:
     ledger = run.ledger
     for oid in run._machine.standing[index]:
         entry = ledger[oid]
-        if entry.status not in (ACTIVE, SUSPENDED):
+        if entry.status not in _OPEN:
             continue
-        entry = run._writable(entry)
         if entry.status is ACTIVE:
-            entry.status = FULFILLED
-            record(entry, StatusChanged(run.day, oid, FULFILLED, Cause.PHASE_ENDED), out)
-        else:
+            fulfil(run, entry, run.day, Cause.PHASE_ENDED, out)
+        else:  # suspended or withheld when its phase ended
+            entry = run._writable(entry)
             entry.status = DISCHARGED
             record(entry, StatusChanged(run.day, oid, DISCHARGED, Cause.PHASE_ENDED_SUSPENDED),
                    out)
 
 
 def discharge(run: Run, out: list[Record]) -> None:
-    """The deal has ended: every obligation still open (active or suspended) is discharged.
+    """The deal has ended: every obligation still open (active, suspended or withheld) is
+    discharged.
 
     Whatever was due before the end has been judged by its deadline already; what is
     still open at the end was not yet due, or was owed only while the deal lasted.
     """
     for entry in list(run.ledger.values()):
-        if entry.status in (ACTIVE, SUSPENDED):
+        if entry.status in _OPEN:
             entry = run._writable(entry)
             entry.status = DISCHARGED
             record(entry, StatusChanged(run.day, entry.obligation.id, DISCHARGED,
@@ -219,8 +235,7 @@ def conclude_if_settled(run: Run, out: list[Record]) -> None:
     ledger = run.ledger
     if all(ledger[oid].status.settled for oid in run._machine.settling[index]):
         close_phase(run, index, out)
-        set_state(run, "conclude", out)
-        discharge(run, out)
+        end_deal(run, "conclude", EndCause.LAST_PHASE_DONE, (), out)
 
 
 def in_limbo_for(run: Run, phase_id: str) -> bool:

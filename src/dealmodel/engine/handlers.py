@@ -11,25 +11,20 @@ from typing import TYPE_CHECKING
 
 from dealmodel.engine.clock import (
     close_phase,
-    conclude_if_settled,
-    discharge,
+    end_deal,
     enter,
     expire,
     in_limbo_for,
-    push,
-    record,
     set_state,
-    violate,
 )
+from dealmodel.engine.duties import current, push, record, violate
 from dealmodel.engine.guards import in_force, live, next_phase, obligation, party, refuse
 from dealmodel.engine.ledger import (
     _EXPIRY,
     ACTIVE,
-    FULFILLED,
-    PENDING,
     SUSPENDED,
-    TERMINAL,
     VIOLATED,
+    WITHHELD,
     Allegation,
 )
 from dealmodel.engine.records import (
@@ -37,16 +32,17 @@ from dealmodel.engine.records import (
     AllegationRuled,
     AllegationStatus,
     Cause,
-    Performance,
+    EndCause,
+    PhaseExtended,
     Record,
     StatusChanged,
     TalksChanged,
     TalksStatus,
     TargetChanged,
     Violated,
+    Withholding,
 )
 from dealmodel.engine.registry import register
-from dealmodel.model.actors import Role
 from dealmodel.model.events import (
     AgreementReached,
     ClockAdvanced,
@@ -54,18 +50,22 @@ from dealmodel.model.events import (
     HostilitiesResumed,
     NegotiationsEnded,
     NegotiationsOpened,
-    Performed,
     Resumed,
     Ruling,
     Suspended,
     ViolationAlleged,
+    actors,
 )
-from dealmodel.model.obligations import ObligationKind
+from dealmodel.model.phases import ExpiryRule
 
 if TYPE_CHECKING:
     from dealmodel.engine.run import Run
 
 __all__ = ["check_advance"]
+
+def _names(ids: tuple[str, ...]) -> str:
+    return " and ".join(repr(i) for i in ids)
+
 
 # -- the clock ---------------------------------------------------------------------------
 def check_advance(run: Run, event: ClockAdvanced) -> None:
@@ -74,59 +74,6 @@ def check_advance(run: Run, event: ClockAdvanced) -> None:
 
 def _commit_nothing(run: Run, event: ClockAdvanced, out: list[Record]) -> None:
     return None
-
-
-# -- performing --------------------------------------------------------------------------
-def _check_perform(run: Run, event: Performed) -> None:
-    entry = run.ledger.get(event.obligation)
-    if entry is None:
-        entry = obligation(run, event, event.obligation)  # raises the refusal
-    if run.state in TERMINAL:
-        live(run, event)
-    ob = entry.obligation
-    if event.party != ob.obligor:
-        raise refuse(event, "not-obligor", f"only {ob.obligor!r} can perform {ob.id!r}; "
-                     f"party was {event.party!r}")
-    status = entry.status
-    if status is not ACTIVE and status is not VIOLATED:
-        if status is PENDING:
-            phase = run.deal.phases[run.deal.obligation_phase(ob.id)].id
-            raise refuse(event, "phase-not-begun", f"{ob.id!r} cannot be performed: its "
-                         f"phase {phase!r} has not begun (state is {run.state!r})")
-        if status is SUSPENDED:
-            raise refuse(event, "obligation-suspended", f"{ob.id!r} cannot be performed: "
-                         f"{entry.suspended_by} has suspended it; resume it first")
-        raise refuse(event, "obligation-settled", f"{ob.id!r} cannot be performed: it is "
-                     f"{status.value}")
-    quantity = event.quantity
-    if quantity < 1:
-        raise refuse(event, "bad-quantity", f"quantity must be at least 1, got {quantity}")
-    kind = ob.kind
-    if kind is ObligationKind.PROHIBITION:
-        raise refuse(event, "prohibition", f"{ob.id!r} is a prohibition: it is kept by not "
-                     "acting; report an act against it with an 'allege' event")
-    cap = entry.target
-    if kind is ObligationKind.QUANTITY and ob.reciprocal and cap is None:
-        cap = run.owed(entry)
-    if cap is not None and entry.progress + quantity > cap:
-        raise refuse(event, "over-quantity", f"more than is owed: {ob.id!r} has progress "
-                     f"{entry.progress} of {cap} {ob.unit}, performing {quantity} would "
-                     f"make {entry.progress + quantity}")
-
-
-def _commit_perform(run: Run, event: Performed, out: list[Record]) -> None:
-    entry = run._writable(run.ledger[event.obligation])
-    entry.progress += event.quantity
-    target = entry.target
-    record(entry, Performance(event.day, entry.obligation.id, event.quantity, entry.progress,
-                              target), out)
-    if (target is not None and entry.progress >= target and entry.status is ACTIVE
-            and entry.obligation.kind is not ObligationKind.ONGOING):
-        entry.status = FULFILLED
-        record(entry, StatusChanged(event.day, entry.obligation.id, FULFILLED,
-                                    Cause.PERFORMED), out)
-        if run.phase_end is None:
-            conclude_if_settled(run, out)
 
 
 # -- talks -------------------------------------------------------------------------------
@@ -156,9 +103,9 @@ def _commit_ended(run: Run, event: NegotiationsEnded, out: list[Record]) -> None
     run._own_mutables()
     run.negotiating.discard(event.phase)
     out.append(TalksChanged(event.day, event.phase, TalksStatus.ENDED))
-    if in_limbo_for(run, event.phase):
-        set_state(run, "lapse", out)
-        discharge(run, out)
+    if in_limbo_for(run, event.phase) and run.deal.phases[run.phase_index].on_expiry \
+            is ExpiryRule.CONTINUE_WHILE_NEGOTIATING:
+        end_deal(run, "lapse", EndCause.TALKS_ENDED, (), out)
 
 
 def _commit_agreed(run: Run, event: AgreementReached, out: list[Record]) -> None:
@@ -179,9 +126,9 @@ def _check_suspend(run: Run, event: Suspended | Resumed) -> None:
     if event.obligation is not None:
         entry = obligation(run, event, event.obligation)
         ob = entry.obligation
-        if ob.obligor != event.party:
+        if event.party not in ob.obligors:
             raise refuse(event, "not-obligor", f"{event.party!r} cannot suspend or resume "
-                         f"{ob.id!r}: it is owed by {ob.obligor!r}")
+                         f"{ob.id!r}: it is owed by {_names(ob.obligors)}")
         if suspend and entry.status is not ACTIVE:
             raise refuse(event, "not-active", f"{ob.id!r} is {entry.status.value}, only an "
                          "active obligation can be suspended")
@@ -207,12 +154,13 @@ def _commit_suspend(run: Run, event: Suspended, out: list[Record]) -> None:
         entries = [run.ledger[event.obligation]]
     else:
         entries = [e for e in run.ledger.values()
-                   if e.obligation.obligor == event.party and e.status is ACTIVE]
+                   if event.party in e.obligation.obligors and e.status is ACTIVE]
         run.suspended_from = run.state
         run.suspended_by = event.party
         set_state(run, "suspend", out)
     for entry in entries:
         entry = run._writable(entry)
+        entry.held_status = entry.status
         entry.status = SUSPENDED
         entry.suspended_by = event.party
         record(entry, StatusChanged(event.day, entry.obligation.id, SUSPENDED,
@@ -230,10 +178,11 @@ def _commit_resume(run: Run, event: Resumed, out: list[Record]) -> None:
         run.suspended_from = run.suspended_by = None
     for entry in entries:
         entry = run._writable(entry)
-        entry.status = ACTIVE
+        entry.status = current(entry)  # active, or the breach a deadline found meanwhile
+        entry.held_status = None
         entry.suspended_by = None
-        record(entry, StatusChanged(event.day, entry.obligation.id, ACTIVE, Cause.RESUMED,
-                                    event.party), out)
+        record(entry, StatusChanged(event.day, entry.obligation.id, entry.status,
+                                    Cause.RESUMED, event.party), out)
     if event.obligation is not None:
         return
     if run.expiry_deferred:
@@ -242,10 +191,11 @@ def _commit_resume(run: Run, event: Resumed, out: list[Record]) -> None:
     elif resumed_to is not None and run.state == resumed_to:
         nxt = run.phase_index + 1
         if (nxt < len(run.deal.phases) and in_limbo_for(run, run.deal.phases[nxt].id)
+                and run.deal.phases[run.phase_index].on_expiry
+                is ExpiryRule.CONTINUE_WHILE_NEGOTIATING
                 and run.deal.phases[nxt].id not in run.negotiating):
             # talks ended while the deal was suspended in limbo: nothing holds it now
-            set_state(run, "lapse", out)
-            discharge(run, out)
+            end_deal(run, "lapse", EndCause.TALKS_ENDED, (), out)
 
 
 # -- extension ---------------------------------------------------------------------------
@@ -256,18 +206,31 @@ def _check_extend(run: Run, event: Extended) -> None:
     if ext is None:
         raise refuse(event, "no-extension-clause", f"phase {phase.id!r} has no extension "
                      "clause")
-    if event.by not in ext.granted_by:
-        raise refuse(event, "no-power", f"{event.by!r} holds no power to extend {phase.id!r} "
-                     f"(granted to: {', '.join(ext.granted_by)})")
+    by = actors(event.by)
+    granted = ext.granted_by
+    if ext.jointly and not set(granted) <= set(by):
+        raise refuse(event, "no-power", f"extending {phase.id!r} takes all of "
+                     f"{', '.join(granted)} jointly; by was {', '.join(by)}")
+    if not set(by) <= set(granted):
+        raise refuse(event, "no-power", f"{', '.join(a for a in by if a not in granted)!s} "
+                     f"holds no power to extend {phase.id!r} (granted to: "
+                     f"{', '.join(granted)})")
     if not run._machine.can("extend", run.state):
         raise refuse(event, "cannot-extend", f"{phase.id!r} cannot be extended from state "
                      f"{run.state!r}")
     if event.days < 1:
         raise refuse(event, "bad-quantity", f"days must be at least 1, got {event.days}")
-    if run.extended_days + event.days > ext.max_days:
+    if ext.max_days_each is not None and event.days > ext.max_days_each:
+        raise refuse(event, "over-maximum", f"extension beyond the maximum per extension: "
+                     f"{event.days} > max_days_each {ext.max_days_each}")
+    if ext.max_days is not None and run.extended_days + event.days > ext.max_days:
         raise refuse(event, "over-maximum", f"extension beyond the maximum: "
                      f"{run.extended_days} day(s) used + {event.days} > max_days "
                      f"{ext.max_days}")
+    assert run.phase_end is not None
+    if run.phase_end + event.days < run.day:
+        raise refuse(event, "cannot-extend", f"the extended end, day "
+                     f"{run.phase_end + event.days}, has passed too (today is day {run.day})")
 
 
 def _commit_extend(run: Run, event: Extended, out: list[Record]) -> None:
@@ -277,11 +240,14 @@ def _commit_extend(run: Run, event: Extended, out: list[Record]) -> None:
     run.extended_days += event.days
     run.phase_end += event.days
     set_state(run, "extend", out)
+    out.append(PhaseExtended(event.day, phase.id, event.days, run.phase_end,
+                             actors(event.by)))
     for ob_id, per_day in phase.extension.per_day:
         entry = run._writable(run.ledger[ob_id])
         entry.target = (entry.target or 0) + per_day * event.days
-        if entry.status is FULFILLED:
+        if entry.status.fulfilled:  # owed more now: judged again (a past breach is kept)
             entry.status = ACTIVE
+            entry.fulfilled_day = None
         record(entry, TargetChanged(event.day, ob_id, entry.target), out)
     for oid in run._machine.due_at_end[run.phase_index]:
         entry = run.ledger[oid]
@@ -294,29 +260,36 @@ def _commit_extend(run: Run, event: Extended, out: list[Record]) -> None:
 def _check_allege(run: Run, event: ViolationAlleged) -> None:
     in_force(run, event)
     party(run, event, event.by, "by")
-    party(run, event, event.against, "against", parties_only=True)
+    party(run, event, event.against, "against")  # any actor, a non-signatory included
     if event.by == event.against:
         raise refuse(event, "self-allegation", f"{event.by!r} cannot allege a violation "
                      "against itself")
     if event.obligation is not None:
         entry = obligation(run, event, event.obligation)
-        if entry.obligation.obligor != event.against:
+        if event.against not in entry.obligation.obligors:
             raise refuse(event, "wrong-obligor", f"{entry.obligation.id!r} is owed by "
-                         f"{entry.obligation.obligor!r}, not {event.against!r}")
+                         f"{_names(entry.obligation.obligors)}, not {event.against!r}")
 
 
 def _commit_allege(run: Run, event: ViolationAlleged, out: list[Record]) -> None:
+    withheld_from = None
+    if event.obligation is not None:  # pointing at a performance the accused withholds
+        entry = run.ledger[event.obligation]
+        if entry.status is WITHHELD and entry.suspended_by == event.against:
+            withheld_from = next(r.day for r in reversed(entry.history)
+                                 if isinstance(r, Withholding))
     allegation = Allegation(f"A{len(run.allegations) + 1}", event.day, event.by, event.against,
-                            event.obligation, event.evidence)
+                            event.obligation, event.evidence, withheld_from=withheld_from)
     run.allegations.append(allegation)
     out.append(AllegationOpened(event.day, allegation.id))
 
 
 def _check_rule(run: Run, event: Ruling) -> None:
     party(run, event, event.by, "by")
-    if run.deal.party(event.by).role is Role.PARTY:
-        raise refuse(event, "party-cannot-rule", f"{event.by!r} is a party; only a mediator, "
-                     "guarantor or monitor can rule on an allegation")
+    role = run.deal.party(event.by).role
+    if not role.rules:
+        raise refuse(event, "party-cannot-rule", f"{event.by!r} is a {role.value}; only a "
+                     "mediator, guarantor, monitor or joint body can rule on an allegation")
     found = run.allegation(event.allegation)
     if found is None:
         known = ", ".join(a.id for a in run.allegations[:10]) or "none yet"
@@ -336,7 +309,7 @@ def _commit_rule(run: Run, event: Ruling, out: list[Record]) -> None:
     out.append(AllegationRuled(event.day, allegation.id, allegation.status, event.by))
     if event.upheld and allegation.obligation is not None:
         entry = run.ledger[allegation.obligation]
-        if entry.status is not VIOLATED:
+        if current(entry) is not VIOLATED:
             violate(run, entry, Violated(event.day, entry.obligation.id,
                                          allegation=allegation.id, ruled_by=event.by), out)
 
@@ -349,12 +322,10 @@ def _check_hostilities(run: Run, event: HostilitiesResumed) -> None:
 
 
 def _commit_hostilities(run: Run, event: HostilitiesResumed, out: list[Record]) -> None:
-    set_state(run, "collapse", out)
-    discharge(run, out)
+    end_deal(run, "collapse", EndCause.HOSTILITIES, (event.by,) if event.by else (), out)
 
 
 register(ClockAdvanced, check_advance, _commit_nothing)
-register(Performed, _check_perform, _commit_perform)
 register(NegotiationsOpened, _check_talks, _commit_opened)
 register(NegotiationsEnded, _check_talks, _commit_ended)
 register(AgreementReached, _check_talks, _commit_agreed)

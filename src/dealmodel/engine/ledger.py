@@ -13,25 +13,39 @@ __all__ = ["Allegation", "LedgerEntry"]
 
 ACTIVE = ObligationStatus.ACTIVE
 SUSPENDED = ObligationStatus.SUSPENDED
+WITHHELD = ObligationStatus.WITHHELD
 FULFILLED = ObligationStatus.FULFILLED
+FULFILLED_LATE = ObligationStatus.FULFILLED_LATE
+PARTIAL = ObligationStatus.PARTIALLY_FULFILLED
 VIOLATED = ObligationStatus.VIOLATED
 DISCHARGED = ObligationStatus.DISCHARGED
 PENDING = ObligationStatus.PENDING
 TERMINAL = frozenset(TERMINAL_STATES)
 
 # deadline kinds (the second item of a heap entry orders a day's work)
-_MILESTONE, _EXPIRY, _ENTRY = 0, 1, 2
+_MILESTONE, _EXPIRY, _ENTRY, _TERMINATION = 0, 1, 2, 3
 _ACT = ObligationKind.ACT
 
 
 class LedgerEntry:
-    """One obligation's record in a run: status, progress k of n, due day, history."""
+    """One obligation's record in a run: status, progress k of n, due day, history.
+
+    Besides the status, an entry keeps the day of each fact that outlives a status
+    change: ``violated_day`` (the first breach, kept when fulfilled late),
+    ``fulfilled_day``, who performed how much (``performed_by``), what each named part
+    has received (``parts_done``), and ``held_status``, the status a suspended or
+    withheld duty returns to (a deadline passing meanwhile turns it into a breach).
+    """
 
     __slots__ = (
         "due_day",
+        "fulfilled_day",
+        "held_status",
         "history",
         "milestones",
         "obligation",
+        "parts_done",
+        "performed_by",
         "progress",
         "status",
         "suspended_by",
@@ -47,7 +61,13 @@ class LedgerEntry:
         self.due_day: int | None = None  # absolute day of the final deadline, once known
         self.milestones: tuple[tuple[int, int], ...] = ()  # absolute (day, cumulative)
         self.violated_day: int | None = None
-        self.suspended_by: str | None = None
+        self.fulfilled_day: int | None = None
+        self.suspended_by: str | None = None  # who suspended or withheld it
+        self.held_status: ObligationStatus | None = None
+        #: actor -> quantity performed (the obligor, or another actor named by ``by``)
+        self.performed_by: dict[str, int] = {}
+        #: named part -> quantity performed of it
+        self.parts_done: dict[str, int] = {}
         #: what happened to this obligation, in order (typed records)
         self.history: list[Record] = []
 
@@ -64,18 +84,24 @@ class LedgerEntry:
         new.due_day = self.due_day
         new.milestones = self.milestones  # a tuple: shared safely
         new.violated_day = self.violated_day
+        new.fulfilled_day = self.fulfilled_day
         new.suspended_by = self.suspended_by
+        new.held_status = self.held_status
+        new.performed_by = self.performed_by.copy()
+        new.parts_done = self.parts_done.copy()
         new.history = self.history.copy()
         return new
 
     def snapshot(self) -> tuple[Any, ...]:
         """Everything an event can change here (see :meth:`restore`)."""
         return (self.status, self.progress, self.target, self.due_day, self.milestones,
-                self.violated_day, self.suspended_by, len(self.history))
+                self.violated_day, self.fulfilled_day, self.suspended_by, self.held_status,
+                self.performed_by.copy(), self.parts_done.copy(), len(self.history))
 
     def restore(self, saved: tuple[Any, ...]) -> None:
         (self.status, self.progress, self.target, self.due_day, self.milestones,
-         self.violated_day, self.suspended_by, length) = saved
+         self.violated_day, self.fulfilled_day, self.suspended_by, self.held_status,
+         self.performed_by, self.parts_done, length) = saved
         del self.history[length:]
 
     def to_dict(self) -> dict[str, Any]:
@@ -83,7 +109,10 @@ class LedgerEntry:
             "id": self.obligation.id, "status": self.status.value, "progress": self.progress,
             "target": self.target, "due_day": self.due_day,
             "milestones": [list(m) for m in self.milestones],
-            "violated_day": self.violated_day, "suspended_by": self.suspended_by,
+            "violated_day": self.violated_day, "fulfilled_day": self.fulfilled_day,
+            "suspended_by": self.suspended_by,
+            "held_status": None if self.held_status is None else self.held_status.value,
+            "performed_by": dict(self.performed_by), "parts_done": dict(self.parts_done),
             "history": [record_to_dict(h) for h in self.history],
         }
 
@@ -94,7 +123,12 @@ class LedgerEntry:
         self.due_day = data["due_day"]
         self.milestones = tuple((d, c) for d, c in data["milestones"])
         self.violated_day = data["violated_day"]
+        self.fulfilled_day = data.get("fulfilled_day")
         self.suspended_by = data["suspended_by"]
+        held = data.get("held_status")
+        self.held_status = None if held is None else ObligationStatus(held)
+        self.performed_by = dict(data.get("performed_by", {}))
+        self.parts_done = dict(data.get("parts_done", {}))
         self.history = [record_from_dict(h) for h in data["history"]]
 
 
@@ -111,12 +145,13 @@ class Allegation:
         "ruled_by",
         "ruled_day",
         "status",
+        "withheld_from",
     )
 
     def __init__(self, id: str, day: int, by: str, against: str, obligation: str | None,
                  evidence: str, status: AllegationStatus = AllegationStatus.OPEN,
                  ruled_by: str | None = None,
-                 ruled_day: int | None = None) -> None:
+                 ruled_day: int | None = None, withheld_from: int | None = None) -> None:
         self.id = id
         self.day = day
         self.by = by
@@ -126,10 +161,13 @@ class Allegation:
         self.status = status
         self.ruled_by = ruled_by
         self.ruled_day = ruled_day
+        #: when the obligation alleged about was withheld by the accused: since which day
+        self.withheld_from = withheld_from
 
     def copy(self) -> Allegation:
         return Allegation(self.id, self.day, self.by, self.against, self.obligation,
-                          self.evidence, self.status, self.ruled_by, self.ruled_day)
+                          self.evidence, self.status, self.ruled_by, self.ruled_day,
+                          self.withheld_from)
 
     def restore(self, saved: Allegation) -> None:
         self.status, self.ruled_by, self.ruled_day = saved.status, saved.ruled_by, saved.ruled_day
@@ -143,5 +181,5 @@ class Allegation:
     def from_dict(cls, data: dict[str, Any]) -> Allegation:
         return cls(data["id"], data["day"], data["by"], data["against"], data["obligation"],
                    data["evidence"], AllegationStatus(data["status"]), data["ruled_by"],
-                   data["ruled_day"])
+                   data["ruled_day"], data.get("withheld_from"))
 

@@ -16,7 +16,8 @@ from transitions import EventData, Machine
 
 from dealmodel.engine.ledger import LedgerEntry
 from dealmodel.model.obligations import ObligationKind
-from dealmodel.model.phases import ExpiryRule
+from dealmodel.model.phases import TERMINAL_STATES, ExpiryRule
+from dealmodel.model.powers import PowerKind
 
 if TYPE_CHECKING:
     from dealmodel.engine.run import Run
@@ -55,12 +56,20 @@ class Lifecycle:
         self._pristine: dict[str, LedgerEntry] | None = None
         standing_kinds = (ObligationKind.ONGOING, ObligationKind.PROHIBITION)
         #: per phase, the ids of its obligations; of those due "by the end of the phase"
-        #: (quantities and acts with no deadline of their own); of its standing duties
-        #: (ongoing, prohibitions); and of the rest, which settle one by one
+        #: (``due: end_of_phase``); of its standing duties (ongoing, prohibitions); and of
+        #: the rest, which settle one by one
         self.obligations = [tuple(o.id for o in p.obligations) for p in deal.phases]
         self.due_at_end = [tuple(o.id for o in p.obligations
-                                 if o.kind not in standing_kinds and not o.due_days())
+                                 if o.kind not in standing_kinds and o.due_at_phase_end)
                            for p in deal.phases]
+        #: anchor -> ids of the obligations whose relative deadline counts from it
+        self.anchored: dict[str, tuple[str, ...]] = {}
+        for o in deal.obligations():
+            if o.due is not None:
+                self.anchored[o.due.after] = (*self.anchored.get(o.due.after, ()), o.id)
+        #: the event types that anchor a relative deadline (``event:<type>``)
+        self.event_anchors = frozenset(a.partition(":")[2] for a in self.anchored
+                                       if a.startswith("event:"))
         self.standing = [tuple(o.id for o in p.obligations if o.kind in standing_kinds)
                          for p in deal.phases]
         self.settling = [tuple(o.id for o in p.obligations if o.kind not in standing_kinds)
@@ -83,37 +92,50 @@ class Lifecycle:
             limbo = phase.limbo_state if phase.limbo_state in states else None
             suspended = phase.suspended_state
             running = [s for s in (phase.id, extended) if s]
+            rule = phase.on_expiry
             if i == 0:
                 add("enter_force", "pending", phase.id)
             if extended:
-                for s in running:
+                for s in [*running, *([limbo] if limbo else [])]:  # limbo: moved after it passed
                     add("extend", s, extended)
             if i < last:
                 nxt = phases[i + 1]
                 ready = Guard(_ready(i + 1), _ready_label(deal, i + 1))
                 for s in [*running, *([limbo] if limbo else [])]:
                     add("advance", s, nxt.id, ready)
-                if limbo:
+                if limbo and rule is ExpiryRule.CONTINUE_WHILE_NEGOTIATING:
                     talks = Guard(_negotiating(nxt.id), f'negotiating("{nxt.id}")')
                     for s in running:
                         add("limbo", s, limbo, talks)
+                elif limbo:
+                    for s in running:
+                        add("limbo", s, limbo)
                 for s in [*running, *([limbo] if limbo else [])]:
                     add("lapse", s, "lapsed")
-            elif phase.on_expiry is ExpiryRule.LAPSE:
+            elif rule is ExpiryRule.LAPSE:
                 for s in running:
                     add("lapse", s, "lapsed")
-            else:
+            elif rule is ExpiryRule.HOLD and limbo:
+                for s in running:
+                    add("limbo", s, limbo)
+            elif rule is not ExpiryRule.EXPIRE:
                 for s in running:
                     add("conclude", s, "concluded")
+            if rule is ExpiryRule.EXPIRE or phase.renewal is not None:
+                for s in running:
+                    add("expire", s, "expired")
             if suspended:
                 live = [*running, *([limbo] if limbo else [])]
                 for s in live:
                     add("suspend", s, suspended)
                 for s in live:
                     add("resume", suspended, s, Guard(_resumes_to(s), f"suspended from {s}"))
+        terminable = any(p.kind is PowerKind.TERMINATE for p in deal.powers)
         for s in deal.states():
-            if s not in ("collapsed", "concluded", "lapsed"):
+            if s not in TERMINAL_STATES:
                 add("collapse", s, "collapsed")
+                if s != "pending" and terminable:
+                    add("terminate", s, "terminated")
         self.machine = Machine(
             model=None,
             states=list(deal.states()),
@@ -124,6 +146,13 @@ class Lifecycle:
             ignore_invalid_triggers=False,
         )
         self._events = self.machine.events
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        """The deal's states that some transition reaches (and ``pending``), in order:
+        the endings no clause of this deal provides for are left out."""
+        reached = {e.dest for e in self.edges} | {"pending"}
+        return tuple(s for s in self.deal.states() if s in reached)
 
     def fire(self, trigger: str, run: Run) -> bool:
         """Fire ``trigger`` on ``run``; True when a transition happened."""

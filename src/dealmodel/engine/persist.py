@@ -14,16 +14,21 @@ from dealmodel.model.deal import Deal
 if TYPE_CHECKING:
     from dealmodel.engine.run import Run
 
+#: Plain values saved as they are (the rest need converting).
+_SAVED = ("state", "day", "phase_index", "phase_entered", "phase_end", "extended_days",
+          "suspended_from", "suspended_by", "expiry_deferred", "renewals", "_seq")
+
 
 def run_to_dict(self: Run, include_deal: bool = True) -> dict[str, Any]:
     """Everything needed to restore this run exactly (see :meth:`from_dict`)."""
     data: dict[str, Any] = {
         "format": "dealmodel.run/2",
         "deal_id": self.deal.id,
-        "state": self.state, "day": self.day, "phase_index": self.phase_index,
-        "phase_entered": self.phase_entered, "phase_end": self.phase_end,
-        "extended_days": self.extended_days, "suspended_from": self.suspended_from,
-        "suspended_by": self.suspended_by, "expiry_deferred": self.expiry_deferred,
+        **{name.lstrip("_"): getattr(self, name) for name in _SAVED},
+        "renewal_objected": list(self.renewal_objected),
+        "termination": None if self.termination is None else [self.termination[0],
+                                                              list(self.termination[1])],
+        "end": None if self.end is None else record_to_dict(self.end),
         "negotiating": sorted(self.negotiating), "agreed": sorted(self.agreed),
         "ledger": [e.to_dict() for e in self.ledger.values()],
         "log": [{"event": event_to_dict(e.event),
@@ -32,7 +37,6 @@ def run_to_dict(self: Run, include_deal: bool = True) -> dict[str, Any]:
         "history": [list(h) for h in self.history],
         "allegations": [a.to_dict() for a in self.allegations],
         "deadlines": [list(d) for d in sorted(self._deadlines)],
-        "seq": self._seq,
     }
     if include_deal:
         data["deal"] = deal_to_dict(self.deal)
@@ -43,15 +47,14 @@ def load_run(cls: type[Run], data: dict[str, Any], deal: Deal | None = None) -> 
     if deal is None:
         deal = deal_from_dict(data["deal"], source="saved run")
     run = cls(deal)
-    run.state = data["state"]
-    run.day = data["day"]
-    run.phase_index = data["phase_index"]
-    run.phase_entered = data["phase_entered"]
-    run.phase_end = data["phase_end"]
-    run.extended_days = data["extended_days"]
-    run.suspended_from = data["suspended_from"]
-    run.suspended_by = data["suspended_by"]
-    run.expiry_deferred = data["expiry_deferred"]
+    for name in _SAVED:
+        setattr(run, name, data[name.lstrip("_")])
+    run.renewal_objected = tuple(data["renewal_objected"])
+    termination = data["termination"]
+    run.termination = None if termination is None else (termination[0],
+                                                        tuple(termination[1]))
+    end = data["end"]
+    run.end = None if end is None else record_from_dict(end)  # type: ignore[assignment]
     run.negotiating = set(data["negotiating"])
     run.agreed = set(data["agreed"])
     for item in data["ledger"]:
@@ -66,6 +69,5 @@ def load_run(cls: type[Run], data: dict[str, Any], deal: Deal | None = None) -> 
     run.allegations = [Allegation.from_dict(a) for a in data["allegations"]]
     run._deadlines = [(d, k, s, r) for d, k, s, r in data["deadlines"]]
     heapq.heapify(run._deadlines)
-    run._seq = data["seq"]
     return run
 

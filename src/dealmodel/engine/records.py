@@ -20,20 +20,33 @@ from dealmodel.model.events import Event
 from dealmodel.model.obligations import ObligationStatus
 
 __all__ = [
+    "AfterEnd",
     "AllegationOpened",
     "AllegationRuled",
     "AllegationStatus",
+    "Amendment",
     "Cause",
+    "Declaration",
+    "DueSet",
+    "EndCause",
+    "Ended",
     "ExpiryDeferred",
     "LogEntry",
     "Performance",
+    "PhaseExtended",
     "Record",
+    "RenewalObjection",
+    "ReportMade",
     "StateChanged",
     "StatusChanged",
     "TalksChanged",
     "TalksStatus",
     "TargetChanged",
+    "TermRenewed",
+    "TerminationNotice",
     "Violated",
+    "Withholding",
+    "WithholdingReleased",
     "record_from_dict",
     "record_to_dict",
 ]
@@ -65,6 +78,7 @@ class Cause(enum.Enum):
     SUSPENDED = "suspended"
     RESUMED = "resumed"
     EXTENDED = "extended"
+    AMENDED = "amended"
 
 
 @attrs.frozen(slots=True)
@@ -96,9 +110,13 @@ class Performance(Record):
     quantity: int
     progress: int
     target: int | None
+    by: str | None = None  # the actor who performed, when not an obligor
+    part: str | None = None  # the named part performed
 
     def __str__(self) -> str:
-        return f"{self.obligation} {self.progress}/{self.target or '-'}"
+        target = "-" if self.target is None else f"{self.target}"
+        extra = "".join(f" ({x})" for x in (self.part, self.by and f"by {self.by}") if x)
+        return f"{self.obligation} {self.progress}/{target}{extra}"
 
 
 @attrs.frozen(slots=True)
@@ -128,6 +146,7 @@ class Violated(Record):
     needed: int | None = None
     allegation: str | None = None
     ruled_by: str | None = None
+    partial: bool = False  # part of what was needed was done: "partially fulfilled"
 
     @property
     def why(self) -> str:
@@ -138,7 +157,60 @@ class Violated(Record):
         return f"{self.progress} of {self.needed} by day {self.due}"
 
     def __str__(self) -> str:
-        return f"{self.obligation} violated ({self.why})"
+        status = "partially fulfilled" if self.partial else "violated"
+        return f"{self.obligation} {status} ({self.why})"
+
+
+@attrs.frozen(slots=True)
+class DueSet(Record):
+    """``obligation``'s relative deadline is now known: day ``due`` (``after`` happened)."""
+
+    kind: ClassVar[str] = "due"
+    obligation: str
+    due: int
+    after: str
+
+    def __str__(self) -> str:
+        return f"{self.obligation} due day {self.due} (after {self.after})"
+
+
+@attrs.frozen(slots=True)
+class Withholding(Record):
+    """``by`` withholds its performance of ``obligation`` until ``condition``."""
+
+    kind: ClassVar[str] = "withheld"
+    obligation: str
+    by: str
+    condition: str = ""
+    quantity: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.obligation} withheld by {self.by}"
+
+
+@attrs.frozen(slots=True)
+class WithholdingReleased(Record):
+    """``by`` released ``obligation``, which is ``status`` again."""
+
+    kind: ClassVar[str] = "released"
+    obligation: str
+    by: str
+    status: ObligationStatus
+
+    def __str__(self) -> str:
+        return f"{self.obligation} released by {self.by} ({self.status.value})"
+
+
+@attrs.frozen(slots=True)
+class ReportMade(Record):
+    """``by`` made a report (about ``obligation``, if named)."""
+
+    kind: ClassVar[str] = "report"
+    by: str
+    obligation: str | None = None
+
+    def __str__(self) -> str:
+        return f"report by {self.by}" + (f" on {self.obligation}" if self.obligation else "")
 
 
 @attrs.frozen(slots=True)
@@ -200,12 +272,131 @@ class AllegationRuled(Record):
         return f"allegation {self.allegation} {self.status.value}"
 
 
+class EndCause(enum.Enum):
+    """How a deal ended."""
+
+    LAST_PHASE_DONE = "last phase completed"
+    TERM_RAN_OUT = "term ran out"
+    RENEWAL_OBJECTED = "renewal objected to"
+    TALKS_ENDED = "talks ended in limbo"
+    NO_TALKS = "time ran out with no agreement and no talks"
+    LAPSE_RULE = "time ran out (lapse rule)"
+    NOT_READY = "time ran out and the next phase could not begin"
+    TERMINATED = "terminated by declaration"
+    HOSTILITIES = "hostilities resumed"
+
+
+@attrs.frozen(slots=True)
+class Ended(Record):
+    """The deal ended on ``day`` in terminal ``state`` because of ``cause`` (by ``by``)."""
+
+    kind: ClassVar[str] = "ended"
+    state: str
+    cause: EndCause
+    by: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        who = f" by {' and '.join(self.by)}" if self.by else ""
+        return f"deal {self.state}: {self.cause.value}{who}"
+
+
+@attrs.frozen(slots=True)
+class PhaseExtended(Record):
+    kind: ClassVar[str] = "extended"
+    phase: str
+    days: int
+    end_day: int
+    by: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"{self.phase} extended by {self.days} day(s) to day {self.end_day}"
+
+
+@attrs.frozen(slots=True)
+class TermRenewed(Record):
+    kind: ClassVar[str] = "renewed"
+    phase: str
+    end_day: int
+    by: tuple[str, ...] = ()  # empty: renewed automatically
+
+    def __str__(self) -> str:
+        how = f"by {' and '.join(self.by)}" if self.by else "automatically"
+        return f"{self.phase} renewed {how} to day {self.end_day}"
+
+
+@attrs.frozen(slots=True)
+class RenewalObjection(Record):
+    kind: ClassVar[str] = "renewal_objected"
+    phase: str
+    by: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"{' and '.join(self.by)} objected to renewing {self.phase}"
+
+
+@attrs.frozen(slots=True)
+class Amendment(Record):
+    """``obligation``'s deadline or quantity moved; earlier violations stay in history."""
+
+    kind: ClassVar[str] = "amended"
+    obligation: str
+    by: tuple[str, ...]
+    old_due: int | None
+    new_due: int | None
+    old_target: int | None
+    new_target: int | None
+
+    def __str__(self) -> str:
+        parts = []
+        if self.new_due != self.old_due:
+            parts.append(f"due day {self.old_due} -> {self.new_due}")
+        if self.new_target != self.old_target:
+            parts.append(f"target {self.old_target} -> {self.new_target}")
+        return f"{self.obligation} amended: {', '.join(parts) or 'unchanged'}"
+
+
+@attrs.frozen(slots=True)
+class TerminationNotice(Record):
+    kind: ClassVar[str] = "termination_notice"
+    by: tuple[str, ...]
+    effective_day: int
+
+    def __str__(self) -> str:
+        return f"termination by {' and '.join(self.by)} takes effect on day {self.effective_day}"
+
+
+@attrs.frozen(slots=True)
+class Declaration(Record):
+    kind: ClassVar[str] = "declaration"
+    by: tuple[str, ...]
+    statement: str
+    phase: str | None = None
+
+    def __str__(self) -> str:
+        what = f"{self.phase} has begun" if self.phase else self.statement
+        return f"declared by {' and '.join(self.by)}: {what}"
+
+
+@attrs.frozen(slots=True)
+class AfterEnd(Record):
+    """A fact reported after the deal ended: recorded, the final state unchanged."""
+
+    kind: ClassVar[str] = "after_end"
+    event: str
+    description: str
+
+    def __str__(self) -> str:
+        return f"after the end: {self.description}"
+
+
 RECORD_TYPES: dict[str, type[Record]] = {
     cls.kind: cls
     for cls in (StateChanged, Performance, StatusChanged, Violated, TargetChanged,
-                TalksChanged, ExpiryDeferred, AllegationOpened, AllegationRuled)
+                TalksChanged, ExpiryDeferred, AllegationOpened, AllegationRuled, Ended,
+                PhaseExtended, TermRenewed, RenewalObjection, Amendment, TerminationNotice,
+                Declaration, AfterEnd, DueSet, Withholding, WithholdingReleased, ReportMade)
 }
-_ENUMS: dict[str, type[enum.Enum]] = {"status": ObligationStatus, "cause": Cause}
+_TUPLES = ("by",)
 
 
 def record_to_dict(record: Record) -> dict[str, Any]:
@@ -213,7 +404,11 @@ def record_to_dict(record: Record) -> dict[str, Any]:
     data: dict[str, Any] = {"kind": record.kind}
     for field in attrs.fields(type(record)):
         value = getattr(record, field.name)
-        data[field.name] = value.value if isinstance(value, enum.Enum) else value
+        if isinstance(value, enum.Enum):
+            value = value.value
+        elif isinstance(value, tuple):
+            value = list(value)
+        data[field.name] = value
     return data
 
 
@@ -230,8 +425,10 @@ def record_from_dict(data: dict[str, Any]) -> Record:
                                           else TalksStatus if cls is TalksChanged
                                           else ObligationStatus)
             value = enum_type(value)
-        elif field.name in _ENUMS:
-            value = _ENUMS[field.name](value)
+        elif field.name == "cause":
+            value = EndCause(value) if cls is Ended else Cause(value)
+        elif field.name in _TUPLES and isinstance(value, list):
+            value = tuple(value)
         fields[field.name] = value
     return cls(**fields)
 

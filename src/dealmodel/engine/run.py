@@ -28,30 +28,33 @@ from typing import Any
 from dealmodel import _display
 from dealmodel.engine import (
     handlers,  # noqa: F401  (registers the event handlers)
+    obligation_handlers,  # noqa: F401  (registers performing, withholding, reports)
     persist,
+    power_handlers,  # noqa: F401  (registers the handlers of powers)
+    queries,
 )
 from dealmodel.engine.clock import advance
+from dealmodel.engine.duties import anchor_reached
 from dealmodel.engine.ledger import (
     _ENTRY,
-    FULFILLED,
     TERMINAL,
-    VIOLATED,
     Allegation,
     LedgerEntry,
 )
 from dealmodel.engine.machine import Lifecycle, lifecycle
-from dealmodel.engine.records import AllegationStatus, LogEntry, Record
+from dealmodel.engine.records import AfterEnd, Ended, LogEntry, Record
 from dealmodel.engine.registry import HANDLERS, Handler
 from dealmodel.errors import EventRejected
-from dealmodel.model.actors import Role
 from dealmodel.model.deal import Deal
 from dealmodel.model.events import ClockAdvanced, Event
 
 __all__ = ["Run", "replay", "start"]
 
 
+#: The run's plain values (immutable each): copied by fork(), saved for undo, persisted.
 _RUN_SCALARS = ("state", "day", "phase_index", "phase_entered", "phase_end", "extended_days",
-                "suspended_from", "suspended_by", "expiry_deferred", "_seq")
+                "suspended_from", "suspended_by", "expiry_deferred", "renewals",
+                "renewal_objected", "termination", "end", "_seq")
 _get_scalars = operator.attrgetter(*_RUN_SCALARS)
 
 
@@ -70,6 +73,7 @@ class Run:
         "allegations",
         "day",
         "deal",
+        "end",
         "expiry_deferred",
         "extended_days",
         "history",
@@ -79,9 +83,12 @@ class Run:
         "phase_end",
         "phase_entered",
         "phase_index",
+        "renewal_objected",
+        "renewals",
         "state",
         "suspended_by",
         "suspended_from",
+        "termination",
     )
 
     def __init__(self, deal: Deal) -> None:
@@ -96,6 +103,11 @@ class Run:
         self.suspended_from: str | None = None
         self.suspended_by: str | None = None
         self.expiry_deferred = False
+        self.renewals = 0  # renewals of the current phase's term
+        self.renewal_objected: tuple[str, ...] = ()  # who objected to renewing this term
+        #: a termination on notice: (the day it takes effect, by whom)
+        self.termination: tuple[int, tuple[str, ...]] | None = None
+        self.end: Ended | None = None  # how and when the deal ended
         self.negotiating: set[str] = set()
         self.agreed: set[str] = set()
         # The ledger starts as the deal's pristine one, shared: entries are copied on
@@ -146,38 +158,12 @@ class Run:
         return phase.entry_condition is None or phase.entry_condition.evaluate(self)
 
     # ConditionContext
+    # ConditionContext (see dealmodel.engine.queries)
     def variable(self, name: str) -> int | str | bool:
-        if name == "day":
-            return self.day
-        if name == "phase_day":
-            return self.day - self.phase_entered + 1 if self.phase_index >= 0 else 0
-        return self.state
+        return queries.variable(self, name)
 
     def call(self, name: str, args: tuple[str, ...]) -> int | str | bool:
-        arg = args[0]
-        if name in ("delivered", "released"):
-            return sum(e.progress for e in self.ledger.values()
-                       if e.obligation.id == arg or e.obligation.unit == arg)
-        if name == "progress":
-            return self.ledger[arg].progress
-        if name == "target":
-            return self.owed(self.ledger[arg]) or 0
-        if name == "status":
-            return self.ledger[arg].status.value
-        if name == "fulfilled":
-            return self.ledger[arg].status is FULFILLED
-        if name == "violated":
-            return self.ledger[arg].status is VIOLATED
-        if name == "agreed":
-            return arg in self.agreed
-        if name == "negotiating":
-            return arg in self.negotiating
-        if name == "allegations":
-            return sum(1 for a in self.allegations if a.against == arg)
-        if name == "upheld":
-            return sum(1 for a in self.allegations
-                       if a.against == arg and a.status is AllegationStatus.UPHELD)
-        raise KeyError(name)  # pragma: no cover - compile_condition rejects unknown names
+        return queries.call(self, name, args)
 
     def allegation(self, allegation_id: str) -> Allegation | None:
         """The allegation with id ``allegation_id`` (``A1``, ``A2``, ...), or None."""
@@ -204,8 +190,13 @@ class Run:
                 advance(self, event.day, records)
             else:
                 self.day = event.day
-            handler.check(self, event)
-            handler.commit(self, event, records)
+            if self.state in TERMINAL and type(event) is not ClockAdvanced:
+                self._after_end(handler, event, records)
+            else:
+                handler.check(self, event)
+                handler.commit(self, event, records)
+                if event.TYPE in self._machine.event_anchors:  # deadlines counted from it
+                    anchor_reached(self, f"event:{event.TYPE}", event.day, records)
             entry = LogEntry(event, records)
             self.log.append(entry)
         except BaseException:
@@ -214,6 +205,24 @@ class Run:
         self._journal = None
         self._shared = False
         return entry
+
+    def _after_end(self, handler: Handler[Any], event: Event, records: list[Record]) -> None:
+        """Record a fact reported after the deal ended; the final state does not change.
+
+        It is still refused if it is wrong for another reason than the end itself (an
+        unknown party or obligation, say).
+        """
+        try:
+            handler.check(self, event)
+        except EventRejected as exc:
+            if exc.code not in ("deal-ended", "not-in-force"):
+                raise
+        records.append(AfterEnd(event.day, event.TYPE, event.describe()))
+
+    @property
+    def after_end(self) -> list[AfterEnd]:
+        """The facts recorded after the deal ended, in order."""
+        return [r for e in self.log for r in e.records if isinstance(r, AfterEnd)]
 
     def _handler(self, event: Event) -> Handler[Any]:
         if not isinstance(event, Event):
@@ -253,7 +262,10 @@ class Run:
         try:
             if self._deadlines and self._deadlines[0][0] < event.day:
                 advance(self, event.day, [])
-            handler.check(self, event)
+            if self.state in TERMINAL and type(event) is not ClockAdvanced:
+                self._after_end(handler, event, [])
+            else:
+                handler.check(self, event)
         except EventRejected as exc:
             return exc
         finally:
@@ -273,15 +285,8 @@ class Run:
         new = Run.__new__(Run)
         new.deal = self.deal
         new._machine = self._machine
-        new.state = self.state
-        new.day = self.day
-        new.phase_index = self.phase_index
-        new.phase_entered = self.phase_entered
-        new.phase_end = self.phase_end
-        new.extended_days = self.extended_days
-        new.suspended_from = self.suspended_from
-        new.suspended_by = self.suspended_by
-        new.expiry_deferred = self.expiry_deferred
+        for name, value in zip(_RUN_SCALARS, _get_scalars(self), strict=True):
+            setattr(new, name, value)
         new.negotiating = self.negotiating.copy()
         new.agreed = self.agreed.copy()
         # ledger entries and allegations are shared: each run copies one before changing it
@@ -294,7 +299,6 @@ class Run:
         new.log = self.log.copy()
         new.history = self.history.copy()
         new._deadlines = self._deadlines.copy()
-        new._seq = self._seq
         new._journal = None
         new._shared = False
         return new
@@ -404,48 +408,6 @@ class Run:
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         """Jupyter shows the run over its deal's diagram (text when no renderer is installed)."""
         return _display.mimebundle(self)
-
-    # -- explaining refusals --------------------------------------------------------
-    def _refuse(self, event: Event, reason: str) -> EventRejected:
-        return EventRejected(event, reason)
-
-    def _live(self, event: Event) -> None:
-        if self.state in TERMINAL:
-            raise self._refuse(event, f"the deal has ended (state is {self.state!r}, "
-                               f"since day {self.history[-1][1]})")
-
-    def _in_force(self, event: Event) -> None:
-        self._live(event)
-        if self.state == "pending":
-            raise self._refuse(event, "the deal is not yet in force (state is 'pending'); "
-                               "it takes effect on day 1")
-
-    def _party(self, event: Event, party: str, field: str, parties_only: bool = False) -> None:
-        if not self.deal.has_party(party):
-            known = ", ".join(p.id for p in self.deal.parties)
-            raise self._refuse(event, f"{field} {party!r} is not a party or mediator of "
-                               f"{self.deal.id} (known: {known})")
-        if parties_only and self.deal.party(party).role is not Role.PARTY:
-            raise self._refuse(event, f"{field} {party!r} is a "
-                               f"{self.deal.party(party).role.value}, not a party")
-
-    def _obligation(self, event: Event, obligation_id: str) -> LedgerEntry:
-        entry = self.ledger.get(obligation_id)
-        if entry is None:
-            raise self._refuse(event, f"unknown obligation {obligation_id!r} in "
-                               f"{self.deal.id}")
-        return entry
-
-    def _next_phase(self, event: Event, phase_id: str) -> None:
-        known = [p.id for p in self.deal.phases]
-        if phase_id not in known:
-            raise self._refuse(event, f"unknown phase {phase_id!r} (phases: {', '.join(known)})")
-        expected = self.phase_index + 1
-        if self.deal.phase_index(phase_id) != expected:
-            nxt = known[expected] if expected < len(known) else "none (this is the last phase)"
-            raise self._refuse(event, f"only the next phase can be negotiated: "
-                               f"{phase_id!r} is not next (next is {nxt}; state is "
-                               f"{self.state!r})")
 
 
 def start(deal: Deal) -> Run:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from functools import partial
 from importlib import resources
@@ -20,15 +21,20 @@ from dealmodel.model.obligations import (
     ObligationKind,
     Quantity,
     Reciprocity,
+    RelativeDue,
 )
-from dealmodel.model.phases import ExpiryRule, Extension, Phase, parse_condition
+from dealmodel.model.phases import ExpiryRule, Extension, Phase, Renewal, parse_condition
+from dealmodel.model.powers import Power, PowerKind
 
 _DEAL_FIELDS = ("id", "title", "description", "in_force", "hypothetical", "parties",
-                "mediators", "clauses", "phases")
+                "mediators", "actors", "clauses", "phases", "powers")
+_POWER_FIELDS = ("power", "holders", "jointly", "phases", "notice_days", "max_days", "clause")
 _PHASE_FIELDS = ("id", "name", "duration_days", "entry_condition", "requires_agreement",
-                 "on_expiry", "obligations", "extension", "suspendable", "clause")
-_OBLIGATION_FIELDS = ("id", "obligor", "beneficiary", "kind", "description", "quantity",
-                      "due_day", "schedule", "reciprocal", "clause")
+                 "on_expiry", "obligations", "extension", "suspendable", "clause", "renewal")
+_OBLIGATION_FIELDS = ("id", "obligor", "obligors", "beneficiary", "beneficiaries", "kind",
+                      "description", "quantity", "due_day", "due", "schedule", "reciprocal",
+                      "parts", "strict", "clause")
+_END_OF_PHASE = "end_of_phase"
 
 
 def _enum_value(reader: Reader, data: dict[str, Any], key: str, path: str,
@@ -79,18 +85,61 @@ def _load_obligation(reader: Reader, data: Any, path: str) -> Obligation | None:
                 built_r = reader.build(rp, rm, partial(Reciprocity, per, ratio))
                 if built_r is not None:
                     reciprocal.append(built_r)
+    due, at_phase_end = _load_due(reader, m, path)
     fields = {
         "id": reader.field(m, "id", path, str),
-        "obligor": reader.field(m, "obligor", path, str),
+        "obligor": reader.field(m, "obligor", path, str, None),
+        "obligors": _names(reader, m, "obligors", path),
         "beneficiary": reader.field(m, "beneficiary", path, str, None),
+        "beneficiaries": _names(reader, m, "beneficiaries", path),
         "description": reader.field(m, "description", path, str, ""),
         "due_day": reader.field(m, "due_day", path, int, None),
+        "parts": _names(reader, m, "parts", path),
+        "strict": reader.field(m, "strict", path, bool, False),
         "clause": reader.field(m, "clause", path, str, None),
     }
-    if fields["id"] is None or fields["obligor"] is None or (has_quantity and quantity is None):
+    if fields["obligor"] is None and not fields["obligors"]:
+        reader.problem(f"{path}.obligor", "is required", "give obligor: <party>, or "
+                       "obligors: [<party>, ...] for a duty owed jointly", m)
+        return None
+    if fields["id"] is None or (has_quantity and quantity is None):
         return None  # the missing part is reported already
     return reader.build(path, m, lambda: Obligation(
-        kind=kind, quantity=quantity, schedule=schedule, reciprocal=reciprocal, **fields))
+        kind=kind, quantity=quantity, schedule=schedule, reciprocal=reciprocal, due=due,
+        due_at_phase_end=at_phase_end, **fields))
+
+
+def _names(reader: Reader, m: dict[str, Any], key: str, path: str) -> tuple[str, ...]:
+    names = []
+    for k, item in enumerate(reader.items(m, key, path)):
+        if isinstance(item, str):
+            names.append(item)
+        else:
+            reader.problem(f"{path}.{key}[{k}]", f"must be an id, got {item!r:.60}", "", m, key)
+    return tuple(names)
+
+
+def _load_due(reader: Reader, m: dict[str, Any], path: str) -> tuple[RelativeDue | None, bool]:
+    """``due: end_of_phase`` or ``due: {after: <obligation | phase:<id> | event:<type>>,
+    days: N}``."""
+    raw = m.get("due")
+    if raw is None:
+        return None, False
+    if raw == _END_OF_PHASE:
+        return None, True
+    dp = f"{path}.due"
+    if not isinstance(raw, dict):
+        reader.problem(dp, f"must be {_END_OF_PHASE} or a mapping {{after, days}}, got "
+                       f"{raw!r:.60}", "e.g. due: {after: p1_hostages, days: 30}", m, "due")
+        return None, False
+    dm = reader.mapping(raw, dp, ("after", "days"))
+    if dm is None:
+        return None, False
+    after = reader.field(dm, "after", dp, str)
+    days = reader.field(dm, "days", dp, int)
+    if after is None or days is None:
+        return None, False
+    return reader.build(dp, dm, partial(RelativeDue, after, days)), False
 
 
 def _load_phase(reader: Reader, data: Any, path: str) -> Phase | None:
@@ -112,15 +161,31 @@ def _load_phase(reader: Reader, data: Any, path: str) -> Phase | None:
     extension = None
     if m.get("extension") is not None:
         ep = f"{path}.extension"
-        em = reader.mapping(m["extension"], ep, ("max_days", "granted_by", "per_day", "clause"))
+        em = reader.mapping(m["extension"], ep, ("max_days", "granted_by", "per_day", "clause",
+                                                 "max_days_each", "jointly"))
         if em is not None:
-            max_days = reader.field(em, "max_days", ep, int)
+            max_days = reader.field(em, "max_days", ep, int, None)
             granted = reader.items(em, "granted_by", ep, required=True)
             per_day = reader.field(em, "per_day", ep, dict, {})
             clause = reader.field(em, "clause", ep, str, None)
-            if max_days is not None:
-                extension = reader.build(ep, em, lambda: Extension(
-                    max_days, tuple(granted), dict(per_day), clause))
+            each = reader.field(em, "max_days_each", ep, int, None)
+            jointly = reader.field(em, "jointly", ep, bool, False)
+            extension = reader.build(ep, em, lambda: Extension(
+                max_days, tuple(granted), dict(per_day), clause, each, jointly))
+    renewal = None
+    if m.get("renewal") is not None:
+        rp = f"{path}.renewal"
+        rm = reader.mapping(m["renewal"], rp, ("term_days", "automatic", "notice_days",
+                                               "max_renewals", "clause"))
+        if rm is not None:
+            term = reader.field(rm, "term_days", rp, int)
+            automatic = reader.field(rm, "automatic", rp, bool, True)
+            notice = reader.field(rm, "notice_days", rp, int, 0)
+            most = reader.field(rm, "max_renewals", rp, int, None)
+            rclause = reader.field(rm, "clause", rp, str, None)
+            if term is not None:
+                renewal = reader.build(rp, rm, lambda: Renewal(term, automatic, notice, most,
+                                                               rclause))
     duration = reader.field(m, "duration_days", path, int, None)
     fields = {
         "id": reader.field(m, "id", path, str),
@@ -134,7 +199,7 @@ def _load_phase(reader: Reader, data: Any, path: str) -> Phase | None:
         return None
     return reader.build(path, m, lambda: Phase(
         duration_days=duration, obligations=obligations, entry_condition=condition,
-        on_expiry=on_expiry, extension=extension, **fields))
+        on_expiry=on_expiry, extension=extension, renewal=renewal, **fields))
 
 
 def deal_from_dict(data: Any, source: str | None = None) -> Deal:
@@ -144,14 +209,21 @@ def deal_from_dict(data: Any, source: str | None = None) -> Deal:
     if m is None:
         raise DealDefinitionError(reader.problems, source)
     parties: list[Party] = []
-    for key, default_role in (("parties", "party"), ("mediators", "mediator")):
+    for key, default_role in (("parties", "party"), ("mediators", "mediator"),
+                              ("actors", None)):
         for i, item in enumerate(reader.items(m, key, "", required=key == "parties")):
             pp = f"{key}[{i}]"
             pm = reader.mapping(item, pp, ("id", "name", "role"))
             if pm is None:
                 continue
             pid = reader.field(pm, "id", pp, str)
-            role = reader.field(pm, "role", pp, str, default_role)
+            if default_role is None:  # other actors say what they are
+                role = reader.field(pm, "role", pp, str, fix="one of " + ", ".join(
+                    r.value for r in Role))
+                if role is None:
+                    continue
+            else:
+                role = reader.field(pm, "role", pp, str, default_role)
             if role not in {r.value for r in Role}:
                 reader.problem(f"{pp}.role", f"must be one of "
                                f"{', '.join(r.value for r in Role)}, got {role!r}", "", pm, "role")
@@ -182,13 +254,42 @@ def deal_from_dict(data: Any, source: str | None = None) -> Deal:
         phase = _load_phase(reader, item, f"phases[{i}]")
         if phase is not None:
             phases.append(phase)
+    powers: list[Power] = []
+    for i, item in enumerate(reader.items(m, "powers", "")):
+        pp = f"powers[{i}]"
+        pm = reader.mapping(item, pp, _POWER_FIELDS)
+        if pm is None:
+            continue
+        kind = _enum_value(reader, pm, "power", pp, PowerKind, PowerKind.TERMINATE)
+        holders = pm.get("holders")
+        holders = [holders] if isinstance(holders, str) else reader.items(pm, "holders", pp,
+                                                                          required=True)
+        pfields = {
+            "jointly": reader.field(pm, "jointly", pp, bool, False),
+            "phases": tuple(reader.items(pm, "phases", pp)),
+            "notice_days": reader.field(pm, "notice_days", pp, int, 0),
+            "max_days": reader.field(pm, "max_days", pp, int, None),
+            "clause": reader.field(pm, "clause", pp, str, None),
+        }
+        power = reader.build(pp, pm, lambda: Power(kind, tuple(holders), **pfields))
+        if power is not None:
+            powers.append(power)
     deal_id = reader.field(m, "id", "", str)
     title = reader.field(m, "title", "", str, deal_id or "")
     in_force = m.get("in_force")
+    if in_force is not None:
+        if isinstance(in_force, dt.date) and not isinstance(in_force, dt.datetime):
+            in_force = in_force.isoformat()
+        elif not isinstance(in_force, str) or not _is_iso_date(in_force):
+            reader.problem("in_force", f"must be a date (YYYY-MM-DD), got {in_force!r:.40}",
+                           "write the date day 1 falls on, e.g. in_force: 2025-01-19", m,
+                           "in_force")
+            in_force = None
     fields = {
         "description": reader.field(m, "description", "", str, ""),
         "hypothetical": reader.field(m, "hypothetical", "", bool, False),
-        "in_force": str(in_force) if in_force is not None else None,
+        "in_force": in_force,
+        "powers": tuple(powers),
     }
     if reader.problems or deal_id is None:
         # Report what is wrong so far, plus the cross-reference problems we can still see.
@@ -197,6 +298,14 @@ def deal_from_dict(data: Any, source: str | None = None) -> Deal:
         return Deal(deal_id, title, parties, phases, clauses, **fields)
     except DealDefinitionError as exc:
         raise DealDefinitionError(_with_lines(exc.problems, m), source) from None
+
+
+def _is_iso_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _with_lines(problems: tuple[Problem, ...], data: Any) -> list[Problem]:
@@ -281,9 +390,24 @@ def deal_to_dict(deal: Deal) -> dict[str, Any]:
     """Plain data that :func:`deal_from_dict` turns back into an equal Deal."""
 
     def obligation(o: Obligation) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": o.id, "obligor": o.obligor, "kind": o.kind.value}
-        if o.beneficiary:
+        out: dict[str, Any] = {"id": o.id}
+        if len(o.obligors) == 1:
+            out["obligor"] = o.obligor
+        else:
+            out["obligors"] = list(o.obligors)
+        out["kind"] = o.kind.value
+        if len(o.beneficiaries) == 1:
             out["beneficiary"] = o.beneficiary
+        elif o.beneficiaries:
+            out["beneficiaries"] = list(o.beneficiaries)
+        if o.due is not None:
+            out["due"] = {"after": o.due.after, "days": o.due.days}
+        elif o.due_at_phase_end:
+            out["due"] = _END_OF_PHASE
+        if o.parts:
+            out["parts"] = list(o.parts)
+        if o.strict:
+            out["strict"] = True
         if o.description:
             out["description"] = o.description
         if o.quantity:
@@ -317,6 +441,16 @@ def deal_to_dict(deal: Deal) -> dict[str, Any]:
                                 "per_day": dict(p.extension.per_day)}
             if p.extension.clause:
                 out["extension"]["clause"] = p.extension.clause
+            if p.extension.max_days_each is not None:
+                out["extension"]["max_days_each"] = p.extension.max_days_each
+            if p.extension.jointly:
+                out["extension"]["jointly"] = True
+        if p.renewal is not None:
+            r = p.renewal
+            out["renewal"] = {"term_days": r.term_days, "automatic": r.automatic,
+                              "notice_days": r.notice_days, "max_renewals": r.max_renewals}
+            if r.clause:
+                out["renewal"]["clause"] = r.clause
         out["obligations"] = [obligation(o) for o in p.obligations]
         return out
 
@@ -331,4 +465,7 @@ def deal_to_dict(deal: Deal) -> dict[str, Any]:
                      "disputed": c.disputed, "dispute_note": c.dispute_note}
                     for c in deal.clauses],
         "phases": [phase(p) for p in deal.phases],
+        "powers": [{"power": w.kind.value, "holders": list(w.holders), "jointly": w.jointly,
+                    "phases": list(w.phases), "notice_days": w.notice_days,
+                    "max_days": w.max_days, "clause": w.clause} for w in deal.powers],
     }

@@ -8,10 +8,9 @@ from typing import TYPE_CHECKING, Any
 from dealmodel.errors import Problem
 from dealmodel.model._checks import check_id
 from dealmodel.model.actors import Role
-from dealmodel.model.obligations import (
-    ObligationKind,
-)
+from dealmodel.model.obligations import ANCHOR_PREFIXES, ObligationKind, RelativeDue
 from dealmodel.model.phases import TERMINAL_STATES, ExpiryRule
+from dealmodel.model.powers import PARTIES
 
 if TYPE_CHECKING:
     from dealmodel.model.deal import Deal
@@ -62,13 +61,23 @@ def deal_problems(deal: Deal) -> list[Problem]:
         ref(f"{path}.clause", phase.clause, clauses, "clause")
         for j, ob in enumerate(phase.obligations):
             opath = f"{path}.obligations[{j}]"
-            ref(f"{opath}.obligor", ob.obligor, parties, "party")
-            ref(f"{opath}.beneficiary", ob.beneficiary, parties, "party")
+            several = len(ob.obligors) > 1
+            for k, obligor in enumerate(ob.obligors):
+                field = f"{opath}.obligors[{k}]" if several else f"{opath}.obligor"
+                ref(field, obligor, parties, "party")
+                if obligor in parties and parties[obligor].role is not Role.PARTY:
+                    problems.append(Problem(field, f"{obligor!r} is a "
+                                            f"{parties[obligor].role.value}, not a party",
+                                            "obligations are owed by parties; mediators, "
+                                            "guarantors, monitors and joint bodies rule and "
+                                            "report, non-signatories owe nothing"))
+            for k, beneficiary in enumerate(ob.beneficiaries):
+                field = (f"{opath}.beneficiaries[{k}]" if len(ob.beneficiaries) > 1
+                         else f"{opath}.beneficiary")
+                ref(field, beneficiary, parties, "actor")
             ref(f"{opath}.clause", ob.clause, clauses, "clause")
-            if ob.obligor in parties and parties[ob.obligor].role is not Role.PARTY:
-                problems.append(Problem(f"{opath}.obligor", f"{ob.obligor!r} is a "
-                                        f"{parties[ob.obligor].role.value}, not a party",
-                                        "obligations are owed by parties; mediators rule"))
+            if ob.due is not None:
+                _check_anchor(problems, f"{opath}.due.after", ob.due, obligations, phases)
             for k, rec in enumerate(ob.reciprocal):
                 ref(f"{opath}.reciprocal[{k}].per", rec.per, obligations, "obligation")
             if phase.duration_days is not None and ob.kind is not ObligationKind.PROHIBITION:
@@ -100,20 +109,46 @@ def deal_problems(deal: Deal) -> list[Problem]:
         if phase.requires_agreement and i == 0:
             problems.append(Problem(f"{path}.requires_agreement", "the first phase is the "
                                     "agreement itself", "set requires_agreement: false"))
+        if phase.renewal is not None:
+            ref(f"{path}.renewal.clause", phase.renewal.clause, clauses, "clause")
+    for i, power in enumerate(deal.powers):
+        path = f"powers[{i}]"
+        for k, holder in enumerate(power.holders):
+            if holder != PARTIES:
+                ref(f"{path}.holders[{k}]", holder, parties, "party or mediator")
+        for k, phase_id in enumerate(power.phases):
+            ref(f"{path}.phases[{k}]", phase_id, set(phases), "phase")
+        ref(f"{path}.clause", power.clause, clauses, "clause")
     problems.extend(_reachability(deal))
     return problems
 
 
+def _check_anchor(problems: list[Problem], path: str, due: RelativeDue,
+                  obligations: Any, phases: list[str]) -> None:
+    """A relative deadline counts from a known obligation, phase or event type."""
+    from dealmodel.model.events import EVENT_TYPES
+
+    kind, anchor = due.anchor_kind, due.anchor
+    known: Any = {"obligation": obligations, "phase": phases, "event": EVENT_TYPES}[kind]
+    if anchor not in known:
+        listed = ", ".join(sorted(known)) or "none defined"
+        problems.append(Problem(path, f"unknown {kind} {anchor!r}",
+                                f"known: {listed}; or use "
+                                + " / ".join(f"{p}<id>" for p in ANCHOR_PREFIXES)))
+
+
 def _reachability(deal: Deal) -> list[Problem]:
-    """A phase is unreachable when the phase before it can never hand over to it."""
+    """A phase is unreachable when the phase before it can never hand over to it.
+
+    An open-ended phase (no ``duration_days``) hands over when an ``end_phase`` event
+    ends it, so it may stand anywhere in the sequence.
+    """
     problems: list[Problem] = []
     for i in range(1, len(deal.phases)):
         before = deal.phases[i - 1]
         why = None
         if before.on_expiry is ExpiryRule.LAPSE:
             why = f"phase {before.id!r} lapses when it ends (on_expiry: lapse)"
-        elif before.duration_days is None:
-            why = f"phase {before.id!r} is open-ended (no duration_days) and never hands over"
         if why:
             problems.append(Problem(f"phases[{i}]", f"phase {deal.phases[i].id!r} is "
                                     f"unreachable: {why}", "set on_expiry: advance or "

@@ -11,7 +11,8 @@ the built-in deals ship with the package (:func:`builtin_deal`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import attrs
@@ -22,7 +23,8 @@ from dealmodel.model.checks import deal_problems
 from dealmodel.model.obligations import (
     Obligation,
 )
-from dealmodel.model.phases import TERMINAL_STATES, Phase
+from dealmodel.model.phases import TERMINAL_STATES, ExpiryRule, Phase
+from dealmodel.model.powers import PARTIES, Power, PowerKind
 
 __all__ = ["Deal"]
 
@@ -48,6 +50,7 @@ class Deal:
     in_force: str | None = None  # ISO date of day 1, if known
     description: str = ""
     hypothetical: bool = False
+    powers: tuple[Power, ...] = attrs.field(default=(), converter=to_tuple)
     _obligations: dict[str, tuple[int, Obligation]] = attrs.field(
         init=False, repr=False, eq=False
     )
@@ -70,6 +73,10 @@ class Deal:
             if party.id == party_id:
                 return party
         raise KeyError(party_id)
+
+    def names(self, actor_ids: Iterable[str]) -> str:
+        """The actors' names as in the agreement, joined: ``"Israel and Hamas"``."""
+        return " and ".join(self.party(a).name for a in actor_ids)
 
     def has_party(self, party_id: str) -> bool:
         return any(p.id == party_id for p in self.parties)
@@ -115,7 +122,8 @@ class Deal:
         states = [phase.id]
         if phase.extended_state:
             states.append(phase.extended_state)
-        if phase.limbo_state and index + 1 < len(self.phases):
+        if phase.limbo_state and (index + 1 < len(self.phases)
+                                  or phase.on_expiry is ExpiryRule.HOLD):
             states.append(phase.limbo_state)
         if phase.suspended_state:
             states.append(phase.suspended_state)
@@ -129,9 +137,36 @@ class Deal:
         states.extend(TERMINAL_STATES)
         return tuple(states)
 
+    def powers_of(self, kind: PowerKind, phase_id: str | None) -> tuple[Power, ...]:
+        """The powers of ``kind`` that apply in phase ``phase_id``."""
+        return tuple(p for p in self.powers if p.kind is kind and p.applies_to(phase_id))
+
+    def holders(self, power: Power) -> tuple[str, ...]:
+        """The actor ids holding ``power`` (``parties`` expanded to every party)."""
+        out: list[str] = []
+        for holder in power.holders:
+            if holder == PARTIES:
+                out.extend(p.id for p in self.parties if p.role is Role.PARTY)
+            else:
+                out.append(holder)
+        return tuple(dict.fromkeys(out))
+
+    def day_of(self, date: dt.date) -> int:
+        """The deal day of a calendar date (day 1 is ``in_force``)."""
+        if self.in_force is None:
+            raise ValueError(f"deal {self.id!r} has no in_force date")
+        return (date - dt.date.fromisoformat(self.in_force)).days + 1
+
+    def date_of(self, day: int) -> dt.date | None:
+        """The calendar date of deal day ``day``, if the deal has an ``in_force`` date."""
+        if self.in_force is None:
+            return None
+        return dt.date.fromisoformat(self.in_force) + dt.timedelta(days=day - 1)
+
     @property
     def mediators(self) -> tuple[Party, ...]:
-        return tuple(p for p in self.parties if p.role is not Role.PARTY)
+        """The actors who may rule: mediators, guarantors, monitors, joint bodies."""
+        return tuple(p for p in self.parties if p.role.rules)
 
     def evolve_phase(self, phase_id: str, **changes: Any) -> Deal:
         """A copy of this deal with one phase changed."""

@@ -1,12 +1,18 @@
 """Events: dated facts that drive a run.
 
 Every event has a ``day`` (day 1 is the day the deal takes effect) and optional
-``note``, ``source`` and ``hypothetical`` fields for provenance. Each class has a
-``TYPE`` string used in scenario files (``type: perform``).
+``note``, ``source``, ``hypothetical`` and ``disputed`` fields for provenance
+(``disputed`` says which figure the sources disagree on, and gives each). Each class
+has a ``TYPE`` string used in scenario files (``type: perform``).
 
 ==========================  ========================================================
 ``advance``                 the clock moves to ``day`` (deadlines due before it fire)
-``perform``                 ``party`` performs ``quantity`` of ``obligation``
+``perform``                 ``party`` performs ``quantity`` of ``obligation`` (or its
+                            ``part``), done ``by`` another actor if one is named
+``withhold`` / ``release``  an obligor holds back / releases its performance of
+                            ``obligation``, stating the ``condition``
+``report``                  an actor (a monitor, say) ``by`` reports ``summary``
+``end_phase``               the current ``phase`` ends now (open-ended phases)
 ``negotiations_opened``     talks on ``phase`` (the next phase) begin
 ``negotiations_ended``      talks on ``phase`` break off
 ``agreement_reached``       the terms of ``phase`` are agreed
@@ -16,11 +22,17 @@ Every event has a ``day`` (day 1 is the day the deal takes effect) and optional
 ``allege``                  ``by`` alleges that ``against`` violated ``obligation``
 ``rule``                    mediator ``by`` rules on ``allegation`` (``upheld``)
 ``hostilities_resumed``     fighting resumes; the deal collapses
+``terminate``               ``by`` declares the deal over (after ``notice_days``)
+``amend``                   ``by`` moves an obligation's ``due_day`` or ``quantity``
+``renew``                   ``by`` renews the current phase's term
+``object_renewal``          ``by`` objects to the automatic renewal of the term
+``declare``                 ``by`` declares a fact; with ``phase``, that it has begun
 ==========================  ========================================================
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
 import attrs
@@ -28,17 +40,27 @@ import attrs
 __all__ = [
     "EVENT_TYPES",
     "AgreementReached",
+    "Amended",
     "ClockAdvanced",
+    "Declared",
     "Event",
     "Extended",
     "HostilitiesResumed",
     "NegotiationsEnded",
     "NegotiationsOpened",
     "Performed",
+    "PhaseEnded",
+    "Released",
+    "RenewalObjected",
+    "Renewed",
+    "Reported",
     "Resumed",
     "Ruling",
     "Suspended",
+    "Terminated",
     "ViolationAlleged",
+    "Withheld",
+    "actors",
 ]
 
 
@@ -51,6 +73,7 @@ class Event:
     note: str = attrs.field(default="", kw_only=True)
     source: str = attrs.field(default="", kw_only=True)
     hypothetical: bool = attrs.field(default=False, kw_only=True)
+    disputed: str = attrs.field(default="", kw_only=True)
 
     @property
     def type(self) -> str:
@@ -74,11 +97,18 @@ class Performed(Event):
     party: str
     obligation: str
     quantity: int = 1
+    by: str | None = None  # the actor who did it, when not the obligor ``party``
+    part: str | None = None  # which named part of the obligation
 
     def describe(self) -> str:
+        part = f" ({self.part})" if self.part else ""
+        if self.by is not None:
+            what = (f"{self.quantity:,} of {self.obligation}" if self.quantity != 1
+                    else self.obligation)
+            return f"{self.by} performs {what}{part} owed by {self.party}"
         if self.quantity == 1:
-            return f"{self.party} performs {self.obligation}"
-        return f"{self.party} performs {self.quantity:,} of {self.obligation}"
+            return f"{self.party} performs {self.obligation}{part}"
+        return f"{self.party} performs {self.quantity:,} of {self.obligation}{part}"
 
 
 @attrs.frozen
@@ -131,14 +161,34 @@ class Resumed(Event):
         return f"{self.party} resumes {what}"
 
 
+def _actors(value: str | Iterable[str]) -> str | tuple[str, ...]:
+    """``by`` is one actor id, or several acting together (a list in YAML)."""
+    if isinstance(value, str):
+        return value
+    items = tuple(value)
+    return items[0] if len(items) == 1 else items
+
+
+def actors(by: str | tuple[str, ...]) -> tuple[str, ...]:
+    """The actors of a ``by`` field, as a tuple."""
+    return (by,) if isinstance(by, str) else by
+
+
+def _who(by: str | tuple[str, ...], verb: str = "") -> str:
+    """``a`` or ``a and b``, with ``verb`` agreeing (``extends`` / ``extend``)."""
+    if isinstance(by, str):
+        return f"{by} {verb}s" if verb else by
+    return " and ".join(by) + (f" {verb}" if verb else "")
+
+
 @attrs.frozen
 class Extended(Event):
     TYPE: ClassVar[str] = "extend"
-    by: str
+    by: str | tuple[str, ...] = attrs.field(converter=_actors)
     days: int = 1
 
     def describe(self) -> str:
-        return f"{self.by} extends the phase by {self.days} day(s)"
+        return f"{_who(self.by, 'extend')} the phase by {self.days} day(s)"
 
 
 @attrs.frozen
@@ -175,16 +225,132 @@ class HostilitiesResumed(Event):
         return "hostilities resume" + (f" (attributed to {self.by} as reported)" if self.by else "")
 
 
+@attrs.frozen
+class Withheld(Event):
+    """An obligor holds back its performance of ``obligation`` until ``condition`` is met
+    (a reciprocal performance held pending the other side's): neither a violation nor a
+    suspension of the deal. ``quantity``, if given, is how much is held back."""
+
+    TYPE: ClassVar[str] = "withhold"
+    party: str
+    obligation: str
+    condition: str = ""
+    quantity: int | None = None
+
+    def describe(self) -> str:
+        what = f"{self.quantity:,} of {self.obligation}" if self.quantity else self.obligation
+        until = f" until {self.condition}" if self.condition else ""
+        return f"{self.party} withholds {what}{until}"
+
+
+@attrs.frozen
+class Released(Event):
+    """The obligor that withheld ``obligation`` releases it: performance may go on."""
+
+    TYPE: ClassVar[str] = "release"
+    party: str
+    obligation: str
+
+    def describe(self) -> str:
+        return f"{self.party} releases {self.obligation}"
+
+
+@attrs.frozen
+class Reported(Event):
+    """An actor (typically a monitor) reports ``summary``, about ``obligation`` if named."""
+
+    TYPE: ClassVar[str] = "report"
+    by: str
+    summary: str = ""
+    obligation: str | None = None
+
+    def describe(self) -> str:
+        about = f" on {self.obligation}" if self.obligation else ""
+        return f"{self.by} reports{about}" + (f": {self.summary}" if self.summary else "")
+
+
+@attrs.frozen
+class PhaseEnded(Event):
+    """The current ``phase`` ends now, as if its time were up (its expiry rule applies):
+    how an open-ended phase hands over. ``by`` names who ended it, if reported."""
+
+    TYPE: ClassVar[str] = "end_phase"
+    phase: str
+    by: str | None = None
+
+    def describe(self) -> str:
+        return f"{self.phase} ends" + (f" ({self.by})" if self.by else "")
+
+
+@attrs.frozen
+class Terminated(Event):
+    TYPE: ClassVar[str] = "terminate"
+    by: str | tuple[str, ...] = attrs.field(converter=_actors)
+    notice_days: int = 0
+    reason: str = ""
+
+    def describe(self) -> str:
+        notice = f" with {self.notice_days} days' notice" if self.notice_days else ""
+        return f"{_who(self.by, 'terminate')} the deal{notice}"
+
+
+@attrs.frozen
+class Amended(Event):
+    TYPE: ClassVar[str] = "amend"
+    by: str | tuple[str, ...] = attrs.field(converter=_actors)
+    obligation: str
+    due_day: int | None = None
+    quantity: int | None = None
+
+    def describe(self) -> str:
+        parts = [f"due day {self.due_day}" if self.due_day is not None else "",
+                 f"quantity {self.quantity:,}" if self.quantity is not None else ""]
+        return (f"{_who(self.by, 'amend')} {self.obligation}: "
+                + ", ".join(p for p in parts if p))
+
+
+@attrs.frozen
+class Renewed(Event):
+    TYPE: ClassVar[str] = "renew"
+    by: str | tuple[str, ...] = attrs.field(converter=_actors)
+
+    def describe(self) -> str:
+        return f"{_who(self.by, 'renew')} the term"
+
+
+@attrs.frozen
+class RenewalObjected(Event):
+    TYPE: ClassVar[str] = "object_renewal"
+    by: str | tuple[str, ...] = attrs.field(converter=_actors)
+
+    def describe(self) -> str:
+        return f"{_who(self.by, 'object')} to the renewal of the term"
+
+
+@attrs.frozen
+class Declared(Event):
+    TYPE: ClassVar[str] = "declare"
+    by: str | tuple[str, ...] = attrs.field(converter=_actors)
+    statement: str = ""
+    phase: str | None = None
+
+    def describe(self) -> str:
+        if self.phase is not None:
+            return f"{_who(self.by, 'declare')} that {self.phase} has begun"
+        return f"{_who(self.by, 'declare')}: {self.statement}"
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.TYPE: cls
     for cls in (ClockAdvanced, Performed, NegotiationsOpened, NegotiationsEnded,
                 AgreementReached, Suspended, Resumed, Extended, ViolationAlleged, Ruling,
-                HostilitiesResumed)
+                HostilitiesResumed, Terminated, Amended, Renewed, RenewalObjected, Declared,
+                Withheld, Released, Reported, PhaseEnded)
 }
 
 _FIELD_TYPES: dict[str, tuple[type, ...]] = {
     "day": (int,), "quantity": (int,), "days": (int,), "upheld": (bool,),
-    "hypothetical": (bool,),
+    "hypothetical": (bool,), "notice_days": (int,), "due_day": (int,), "by": (str, list),
 }
 
 

@@ -7,7 +7,12 @@ A phase's *expiry rule* says what happens when its time runs out:
 * ``continue_while_negotiating`` - move to the next phase if its entry condition holds;
   otherwise the truce continues in *limbo* as long as negotiations on the next phase
   are open, and lapses when they end.
+* ``hold`` - move to the next phase if its entry condition holds; otherwise the truce
+  holds in *limbo* with or without talks, until the next phase is agreed, a party
+  terminates the deal or hostilities resume.
 * ``lapse`` - the deal lapses when the phase ends.
+* ``expire`` - the deal expires when the phase ends (a fixed term that ran out); with a
+  :class:`Renewal` clause the term renews instead, unless a party objects in time.
 
 An optional :class:`Extension` lets named parties or mediators extend the phase by
 whole days, each extra day adding to the targets of named obligations
@@ -26,17 +31,26 @@ from dealmodel.model._checks import check_id, check_int, raise_if, to_tuple
 from dealmodel.model.conditions import Expression, compile_condition
 from dealmodel.model.obligations import Obligation
 
-__all__ = ["ExpiryRule", "Extension", "Phase"]
+__all__ = ["LIMBO_RULES", "TERMINAL_STATES", "ExpiryRule", "Extension", "Phase", "Renewal"]
 
 
-#: The lifecycle states in which a deal has ended (one definition for the whole library).
-TERMINAL_STATES = ("concluded", "collapsed", "lapsed")
+#: The lifecycle states in which a deal has ended (one definition for the whole library):
+#: concluded (last phase done), expired (a term ran out with no renewal or successor),
+#: lapsed (talks ended in limbo, or a lapse rule), terminated (a declaration), collapsed
+#: (hostilities resumed).
+TERMINAL_STATES = ("concluded", "expired", "lapsed", "terminated", "collapsed")
 
 
 class ExpiryRule(enum.Enum):
     ADVANCE = "advance"
     CONTINUE_WHILE_NEGOTIATING = "continue_while_negotiating"
+    HOLD = "hold"
     LAPSE = "lapse"
+    EXPIRE = "expire"
+
+
+#: Expiry rules under which a phase whose time is up waits in limbo.
+LIMBO_RULES = (ExpiryRule.CONTINUE_WHILE_NEGOTIATING, ExpiryRule.HOLD)
 
 
 def _to_condition(value: Expression | str | None) -> Expression | None:
@@ -51,16 +65,24 @@ def _pairs(value: Any) -> tuple[tuple[str, int], ...]:
 
 @attrs.frozen
 class Extension:
-    """A power to extend a phase: by whom, up to how many days, what each day adds."""
+    """A power to extend a phase: by whom, up to how many days, what each day adds.
 
-    max_days: int
+    ``max_days`` caps the days added in all (None: no cap); ``max_days_each`` caps each
+    extension. ``jointly``: every actor in ``granted_by`` must agree to it (an
+    ``extend`` event's ``by`` lists them all); otherwise any one of them may extend.
+    """
+
+    max_days: int | None
     granted_by: tuple[str, ...] = attrs.field(converter=to_tuple)
     per_day: tuple[tuple[str, int], ...] = attrs.field(default=(), converter=_pairs)
     clause: str | None = None
+    max_days_each: int | None = None
+    jointly: bool = False
 
     def __attrs_post_init__(self) -> None:
         problems: list[Problem] = []
         check_int(problems, "max_days", self.max_days, 1)
+        check_int(problems, "max_days_each", self.max_days_each, 1)
         if not self.granted_by:
             problems.append(Problem("granted_by", "name who may extend the phase",
                                     "e.g. granted_by: [qatar]"))
@@ -68,6 +90,26 @@ class Extension:
             check_id(problems, f"granted_by[{i}]", holder)
         for obligation, amount in self.per_day:
             check_int(problems, f"per_day.{obligation}", amount, 1)
+        raise_if(problems)
+
+
+@attrs.frozen
+class Renewal:
+    """A term that renews: by ``term_days`` at a time, automatically unless a party objects
+    at least ``notice_days`` before the term ends (or only by a ``renew`` event when not
+    ``automatic``), at most ``max_renewals`` times (None: no limit)."""
+
+    term_days: int
+    automatic: bool = True
+    notice_days: int = 0
+    max_renewals: int | None = None
+    clause: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        problems: list[Problem] = []
+        check_int(problems, "term_days", self.term_days, 1)
+        check_int(problems, "notice_days", self.notice_days, 0)
+        check_int(problems, "max_renewals", self.max_renewals, 1)
         raise_if(problems)
 
 
@@ -85,6 +127,7 @@ class Phase:
     extension: Extension | None = None
     suspendable: bool = True
     clause: str | None = None
+    renewal: Renewal | None = None
 
     def __attrs_post_init__(self) -> None:
         problems: list[Problem] = []
@@ -102,6 +145,9 @@ class Phase:
         if self.extension is not None and self.duration_days is None:
             problems.append(Problem("extension", "an open-ended phase cannot be extended",
                                     "give duration_days"))
+        if self.renewal is not None and self.duration_days is None:
+            problems.append(Problem("renewal", "an open-ended phase has no term to renew",
+                                    "give duration_days"))
         raise_if(problems)
 
     @property
@@ -110,7 +156,7 @@ class Phase:
 
     @property
     def limbo_state(self) -> str | None:
-        if self.on_expiry is ExpiryRule.CONTINUE_WHILE_NEGOTIATING:
+        if self.on_expiry in LIMBO_RULES:
             return f"{self.id}:limbo"
         return None
 

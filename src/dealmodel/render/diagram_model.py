@@ -42,19 +42,24 @@ TRIGGER_MEANING = {
     "enter_force": "the deal takes effect on day 1",
     "advance": "the phase's time is up (or agreement is reached in limbo) and the next "
                "phase's condition holds",
-    "limbo": "time is up without agreement while talks on the next phase go on",
+    "limbo": "time is up without agreement: the truce holds (while talks go on, where the "
+             "phase says so)",
     "lapse": "time is up with no agreement and no talks, or talks break off in limbo",
     "conclude": "the last phase ends (an open-ended one: all its obligations settled)",
     "extend": "a holder of the extension power extends the phase",
     "suspend": "a party suspends all its performance",
     "resume": "the suspending party resumes; the deal returns to where it was",
     "collapse": "hostilities resume",
+    "expire": "the term runs out with no renewal (or a party objected to it)",
+    "terminate": "a holder of the power declares the deal over (after any notice)",
 }
 
 _TERMINAL_TEXT = {
     "concluded": ("Concluded", "every phase completed"),
     "collapsed": ("Collapsed", "hostilities resumed"),
     "lapsed": ("Lapsed", "ended without agreement or talks"),
+    "expired": ("Expired", "the term ran out, not renewed"),
+    "terminated": ("Terminated", "declared over by a power holder"),
 }
 
 #: File suffixes ``write_diagram`` understands.
@@ -140,7 +145,9 @@ class DiagramModel:
 
 
 # -- building the data ------------------------------------------------------------------
-def _days(n: int) -> str:
+def _days(n: int | None) -> str:
+    if n is None:
+        return "any number of days"
     return f"{n} day" if n == 1 else f"{n} days"
 
 
@@ -214,7 +221,7 @@ def _obligation_rows(deal: Deal, phase: Phase, run: Run | None) -> tuple[Obligat
             status = entry.status.value
             violated_day = entry.violated_day
         rows.append(ObligationRow(
-            id=ob.id, obligor=deal.party(ob.obligor).name, what=ob.description or ob.id,
+            id=ob.id, obligor=deal.names(ob.obligors), what=ob.description or ob.id,
             target=ob.describe_target(), due=_due_text(ob, phase), status=status,
             violated_day=violated_day))
     return tuple(rows)
@@ -262,7 +269,7 @@ def diagram_model(deal: Deal, run: Run | None = None, *, obligations: bool = Fal
     for a, b in pairwise(path):
         steps.setdefault((a[0], b[0]), []).append(b[1])
     states = []
-    for state in deal.states():
+    for state in lifecycle(deal).states:  # endings no clause provides for are left out
         kind, phase_id, title, details = _state_info(deal, state)
         rows: tuple[ObligationRow, ...] = ()
         violated: tuple[ObligationRow, ...] = ()

@@ -10,7 +10,12 @@ from typing import TYPE_CHECKING
 
 from dealmodel.model.deal import Deal
 from dealmodel.model.phases import TERMINAL_STATES
-from dealmodel.render.diagram_model import DiagramModel, DiagramState, diagram_model
+from dealmodel.render.diagram_model import (
+    TRIGGER_MEANING,
+    DiagramModel,
+    DiagramState,
+    diagram_model,
+)
 from dealmodel.render.renderers import NoRendererError, render_svg, render_to_file
 
 if TYPE_CHECKING:
@@ -26,29 +31,6 @@ __all__ = [
     "to_text",
     "write_diagram",
 ]
-
-#: What fires each trigger of the lifecycle machine, in words (shown in the key).
-TRIGGER_MEANING = {
-    "enter_force": "the deal takes effect on day 1",
-    "advance": "the phase's time is up (or agreement is reached in limbo) and the next "
-               "phase's condition holds",
-    "limbo": "time is up without agreement while talks on the next phase go on",
-    "lapse": "time is up with no agreement and no talks, or talks break off in limbo",
-    "conclude": "the last phase ends (an open-ended one: all its obligations settled)",
-    "extend": "a holder of the extension power extends the phase",
-    "suspend": "a party suspends all its performance",
-    "resume": "the suspending party resumes; the deal returns to where it was",
-    "collapse": "hostilities resume",
-}
-
-_TERMINAL_TEXT = {
-    "concluded": ("Concluded", "every phase completed"),
-    "collapsed": ("Collapsed", "hostilities resumed"),
-    "lapsed": ("Lapsed", "ended without agreement or talks"),
-}
-
-#: File suffixes ``write_diagram`` understands.
-FORMATS = (".svg", ".png", ".dot", ".mmd")
 
 FONT = "DejaVu Sans"
 _FILL = {"start": "#f2f2f2", "phase": "#dbe9f6", "extended": "#e3f0e0", "limbo": "#fff1cc",
@@ -250,8 +232,9 @@ def to_mermaid(model: DiagramModel) -> str:
     for e in model.edges:
         label = e.label + (f" (day {_days_list(e.taken)})" if e.taken else "")
         lines.append(f"    {_mid(e.source)} --> {_mid(e.dest)} : {_mtext(label)}")
-    for t in TERMINAL_STATES:
-        lines.append(f"    {t} --> [*]")
+    for s in model.states:
+        if s.id in TERMINAL_STATES:
+            lines.append(f"    {s.id} --> [*]")
     if model.overlay:
         lines.append(f"    classDef visited fill:#7fb2e5,stroke:{_PATH},stroke-width:3px")
         lines.append(f"    classDef final fill:#ffd166,stroke:{_PATH},stroke-width:4px")

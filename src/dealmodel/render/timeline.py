@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from dealmodel.engine.ledger import LedgerEntry
     from dealmodel.engine.run import Run
-    from dealmodel.scenarios.scenario import Outcome
+    from dealmodel.scenarios.outcome import Outcome
 
 __all__ = ["timeline_figure", "write_timeline"]
 
@@ -136,7 +136,7 @@ def _draw_quantities(ax: Axes, run: Run, deliveries: dict[str, list[tuple[int, i
             continue
         color = _QTY_COLORS[color_i % len(_QTY_COLORS)]
         color_i += 1
-        party = run.deal.party(ob.obligor).name
+        party = run.deal.names(ob.obligors)
         name = f"{ob.quantity.unit if ob.quantity else ob.id} ({party})"
         start = _history_days(entry, ObligationStatus.ACTIVE)[0]
         xs, ys = _cumulative(deliveries.get(ob.id, []))
@@ -178,7 +178,7 @@ def _draw_quantities(ax: Axes, run: Run, deliveries: dict[str, list[tuple[int, i
 
 def _row_label(run: Run, entry: LedgerEntry) -> str:
     ob = entry.obligation
-    party = run.deal.party(ob.obligor).name
+    party = run.deal.names(ob.obligors)
     what = ob.description or ob.id
     return textwrap.shorten(f"{party}: {what}", 52, placeholder="…")
 
