@@ -188,3 +188,20 @@ def test_assumptions_override_for_sweeps(example: Scenario) -> None:
         base.phases["phase1"], agreement_daily=0.0)})
     data = simulate(example, 200, 4, assumptions=never).to_dict()
     assert data["phases_reached"][1]["count"] == 0
+
+
+def test_deals_simulation_does_not_model_are_refused_naming_the_field() -> None:
+    from dealmodel import ScenarioError, deal_from_dict
+
+    deal = deal_from_dict({
+        "id": "relative", "title": "Hypothetical", "hypothetical": True,
+        "parties": [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}],
+        "phases": [{"id": "one", "duration_days": 10, "obligations": [
+            {"id": "first", "obligor": "a"},
+            {"id": "second", "obligor": "b", "due": {"after": "first", "days": 3}}]}]})
+    scenario = Scenario(deal, (), "hypothetical", raw_assumptions={}, source="rel.yaml")
+    with pytest.raises(ScenarioError) as info:
+        simulate(scenario, 10, 1)
+    [problem] = info.value.problems
+    assert problem.path == "deal.phases[0].obligations[1].due"
+    assert "relative deadlines" in problem.message and "rel.yaml" in str(info.value)

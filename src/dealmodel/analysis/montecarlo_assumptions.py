@@ -395,8 +395,8 @@ def parse_assumptions(data: Any, deal: Deal, source: str | None = None,
                            "allegations", "remove upheld, or add a mediator to the deal",
                            raw_own, "upheld")
         resolved[ob.id] = ObligationAssumptions(**values)
-    if reader.problems:
-        raise ScenarioError(reader.problems, source)
+    if reader.problems:  # in the order of the file
+        raise ScenarioError(sorted(reader.problems, key=lambda p: p.line or 0), source)
     return Assumptions(
         horizon_days=horizon,
         obligations=resolved,

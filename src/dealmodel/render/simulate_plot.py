@@ -82,20 +82,20 @@ def sweep_figure(sweep: SweepResult) -> Figure:
     fig.get_layout_engine().set(rect=(0, 0.08, 1, 0.92))  # type: ignore[call-arg, union-attr]
     ax = fig.subplots()
     xs = list(sweep.sweep.values)
-    series: list[tuple[str, list[dict[str, Any]], str, str]] = []
-    for i, pid in enumerate(first.cd.phase_ids[1:], start=1):
+    series: list[tuple[str, list[dict[str, Any]], str, str, float]] = []
+    for i, pid in enumerate(first.cd.phase_ids[1:], start=1):  # thick, under the endings
         series.append((f"reached {pid}", [r.phase_shares()[i] for r in sweep.points],
-                       _PHASE_COLORS[i % len(_PHASE_COLORS)], "-"))
+                       _PHASE_COLORS[i % len(_PHASE_COLORS)], "-", 3.0))
     for j, ending in enumerate(e["ending"] for e in first.ending_shares()):
         items = [r.ending_shares()[j] for r in sweep.points]
         if any(item["count"] for item in items):
             series.append((ending.replace("_", " "), items,
-                           _ENDING_COLORS.get(ending, "#777777"), "--"))
-    for label, items, color, style in series:
+                           _ENDING_COLORS.get(ending, "#777777"), "--", 1.5))
+    for label, items, color, style, width in series:
         ax.fill_between(xs, [r["low"] for r in items], [r["high"] for r in items],
                         color=color, alpha=0.15, linewidth=0)
         ax.plot(xs, [r["p"] for r in items], style, marker="o", markersize=3, color=color,
-                label=label)
+                linewidth=width, label=label)
     ax.set_ylim(0, 1)
     ax.set_xlim(min(xs), max(xs))
     ax.set_xlabel(sweep.sweep.name)
