@@ -9,8 +9,8 @@ contract requires), and count the same outcomes:
   tables, a lean run (``dealmodel.analysis.montecarlo.run_chunk``);
 * machine per run - a design that builds a ``transitions`` machine for every run: the
   same drawn events played on the engine's ``Run`` with a lifecycle machine built for
-  that run (the draws are made by the compiled simulator, which only flatters this
-  contender: it is a lower bound on the design's cost);
+  that run (the draws are made by the compiled simulator; a design drawing from the
+  engine's own state would spend about as much on drawing as this one does);
 * floor - a bare simulator hand-written for this one deal in this file: the same
   model, one heap, no engine, no tables; it makes the same draws in the same order, so
   its counts must equal the compiled simulator's exactly (checked).
