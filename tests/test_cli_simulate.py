@@ -148,3 +148,18 @@ def test_help_shows_examples(capsys: pytest.CaptureFixture[str]) -> None:
         main(["simulate", "--help"])
     out = capsys.readouterr().out
     assert "--sweep" in out and "not forecasts" in out and "examples:" in out
+
+
+def test_builtin_copy_of_the_example(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib import resources
+
+    packaged = resources.files("dealmodel") / "data" / "scenarios" / "gaza-2025-montecarlo.yaml"
+    assert packaged.read_text("utf-8") == EXAMPLE.read_text("utf-8")
+    assert main(["simulate", "gaza-2025-montecarlo", "--runs", "100", "--seed", "3",
+                 "--json"]) == 0
+    builtin = json.loads(capsys.readouterr().out)
+    assert main(["simulate", str(EXAMPLE), "--runs", "100", "--seed", "3", "--json"]) == 0
+    example = json.loads(capsys.readouterr().out)
+    for doc in (builtin, example):
+        doc.pop("timing"), doc.pop("source")
+    assert builtin == example

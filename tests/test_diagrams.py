@@ -230,11 +230,12 @@ def test_cli_deal_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["diagram", "gaza-2025", "-o", "out.pdf"], "cannot tell the format from '.pdf'"),
+    (["diagram", "gaza-2025", "-o", "out.gif"], "cannot tell the format from '.gif'"),
     (["diagram", "gaza-2025", "-o", "out"], "cannot tell the format from no suffix"),
-    (["diagram", "missing.yaml", "-o", "out.svg"], "missing.yaml: invalid scenario: no such "
+    (["diagram", "missing.yaml", "-o", "out.svg"], "missing.yaml: cannot load: no such "
                                                    "file"),
-    (["diagram", "no-such-deal", "-o", "out.svg"], "no built-in deal or file named"),
+    (["diagram", "no-such-deal", "-o", "out.svg"], "no built-in deal or scenario and no file "
+                                                   "named 'no-such-deal'"),
     (["diagram", "gaza-2025"], "give DEAL_OR_SCENARIO and -o FILE, or --all DIR"),
     (["diagram", "gaza-2025", "-o", "nofolder/x.svg"], "the folder nofolder does not exist"),
     (["diagram", "gaza-2025", "--all", "d"], "give no DEAL_OR_SCENARIO or -o"),

@@ -61,9 +61,10 @@ def assumptions_of(scenario: Scenario) -> Assumptions:
     """The scenario's ``assumptions:``, checked against its deal (ScenarioError if bad)."""
     if scenario.raw_assumptions is None:
         raise ScenarioError([Problem("assumptions", "the scenario states no assumptions",
-                                     "add an 'assumptions:' block (see "
-                                     "docs/how-to/how-likely.md); a simulation follows "
-                                     "from stated assumptions only")], scenario.source)
+                                     "add an 'assumptions:' block (see the how-to 'How "
+                                     "likely is it?'; built-in example: "
+                                     "gaza-2025-montecarlo); a simulation follows from "
+                                     "stated assumptions only")], scenario.source)
     return parse_assumptions(scenario.raw_assumptions, scenario.deal, scenario.source)
 
 

@@ -34,17 +34,23 @@ from typing import Any
 import attrs
 
 from dealmodel.errors import ScenarioError
-from dealmodel.io.yaml import Reader
+from dealmodel.io.reader import Reader
 from dealmodel.model.actors import Role
 from dealmodel.model.deal import Deal
 from dealmodel.model.obligations import ObligationKind
+from dealmodel.scenarios.assumption_fields import (
+    ACTOR_FIELDS,
+    ACTOR_ONLY_FIELDS,
+    DELAY_FIELDS,
+    DELAY_KINDS,
+    NULLABLE,
+    OBLIGATION_FIELDS,
+    PHASE_FIELDS,
+    PROBABILITIES,
+    TOP_FIELDS,
+)
 
 __all__ = [
-    "ACTOR_FIELDS",
-    "DELAY_FIELDS",
-    "OBLIGATION_FIELDS",
-    "PHASE_FIELDS",
-    "TOP_FIELDS",
     "ActorAssumptions",
     "Assumptions",
     "Delay",
@@ -54,22 +60,6 @@ __all__ = [
     "suggest",
 ]
 
-OBLIGATION_FIELDS = ("on_schedule", "delay", "withhold", "planned_day", "suspend_daily",
-                     "suspend_days", "allegation_daily", "alleged_by", "upheld", "ruled_by",
-                     "ruling_days")
-ACTOR_ONLY_FIELDS = ("suspend_deal_daily", "suspend_deal_days")
-ACTOR_FIELDS = OBLIGATION_FIELDS + ACTOR_ONLY_FIELDS
-PHASE_FIELDS = ("talks_open_day", "agreement_daily", "talks_break_daily", "collapse_daily",
-                "limbo_collapse_daily", "collapse_per_violation", "collapse_per_suspension")
-TOP_FIELDS = ("horizon_days", "note", "defaults", "actors", "obligations", "phases")
-DELAY_KINDS = ("fixed", "uniform", "geometric", "choice")
-_PROBABILITIES = {"on_schedule", "withhold", "suspend_daily", "allegation_daily", "upheld",
-                  "suspend_deal_daily", "agreement_daily", "talks_break_daily",
-                  "collapse_daily", "limbo_collapse_daily", "collapse_per_violation",
-                  "collapse_per_suspension"}
-DELAY_FIELDS = {"delay", "suspend_days", "ruling_days", "suspend_deal_days"}
-_NULLABLE = {"talks_open_day", "planned_day", "upheld", "limbo_collapse_daily", "alleged_by",
-             "ruled_by"}
 _DELAY_FIX = ("give days as one of: 3 (fixed), {fixed: 3}, {uniform: [1, 7]}, "
               "{geometric: 5} (mean days), {choice: {1: 0.6, 7: 0.4}} (day: weight)")
 _PROBABILITY_FIX = ("a probability lies between 0 and 1, e.g. 0.05 for 5 %; a daily "
@@ -288,10 +278,10 @@ class _Parser:
                 continue  # reported by mapping()
             assert m is not None
             if m[key] is None:
-                if key in _NULLABLE:
+                if key in NULLABLE:
                     out[key] = None
                 continue
-            if key in _PROBABILITIES:
+            if key in PROBABILITIES:
                 value: Any = self.number(m, key, path)
             elif key in DELAY_FIELDS:
                 value = self.delay(m, key, path)

@@ -20,18 +20,17 @@ from typing import Any
 import attrs
 
 from dealmodel.analysis.montecarlo import assumptions_of, simulate
-from dealmodel.analysis.montecarlo_assumptions import (
+from dealmodel.analysis.montecarlo_assumptions import parse_assumptions, suggest
+from dealmodel.analysis.montecarlo_results import DISCLAIMER, SimulationResult
+from dealmodel.errors import Problem, ScenarioError
+from dealmodel.io.yaml import LineDict
+from dealmodel.scenarios.assumption_fields import (
     ACTOR_FIELDS,
     DELAY_FIELDS,
     OBLIGATION_FIELDS,
     PHASE_FIELDS,
     TOP_FIELDS,
-    parse_assumptions,
-    suggest,
 )
-from dealmodel.analysis.montecarlo_results import DISCLAIMER, SimulationResult
-from dealmodel.errors import Problem, ScenarioError
-from dealmodel.io.yaml import LineDict
 from dealmodel.scenarios.scenario import Scenario
 
 __all__ = ["Sweep", "SweepResult", "parse_sweep", "run_sweep", "with_value"]

@@ -7,21 +7,23 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from dealmodel.cli._help import docs
 from dealmodel.errors import DealModelError
 
-EPILOG = """\
+EPILOG = f"""\
 examples:
-  dealmodel simulate examples/gaza-2025-montecarlo.yaml --runs 2000 --seed 7
-  dealmodel simulate examples/gaza-2025-montecarlo.yaml --runs 2000 --seed 7 --workers 2 --json
-  dealmodel simulate examples/gaza-2025-montecarlo.yaml --runs 1000 --seed 7 \\
+  dealmodel simulate gaza-2025-montecarlo --runs 2000 --seed 7
+                       the built-in Gaza 2025 deal under illustrative assumptions
+  dealmodel simulate gaza-2025-montecarlo --runs 2000 --seed 7 --workers 2 --json
+  dealmodel simulate gaza-2025-montecarlo --runs 1000 --seed 7 \\
       --sweep phases.phase1.agreement_daily=0:0.04:9 --plot sweep.png
-  dealmodel simulate SCENARIO --runs 100000 --scheduler tcp://10.0.0.5:8786   # on Dask
+  dealmodel simulate my-assumptions.yaml --runs 100000 --scheduler tcp://10.0.0.5:8786
 
-The scenario states its assumptions under 'assumptions:' (docs/reference/scenario-file.md).
-The same seed gives the same figures whatever --workers or --scheduler.
-The figures follow from the stated assumptions; they are not forecasts.
+The scenario states its assumptions under 'assumptions:'. The same seed gives the same
+figures whatever --workers or --scheduler. The figures follow from the stated
+assumptions; they are not forecasts.
 exit codes: 0 ok, 2 bad input (the message names the file, line and field)
-docs: docs/how-to/how-likely.md, docs/explanation/monte-carlo.md
+docs: {docs("how-to/how-likely/")}, {docs("explanation/monte-carlo/")}
 """
 
 
@@ -38,7 +40,8 @@ def add_commands(sub: Any) -> None:
                     "follow from the stated assumptions; they are not forecasts.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     cmd.add_argument("scenario", metavar="SCENARIO",
-                     help="scenario file with an 'assumptions:' block")
+                     help="scenario file with an 'assumptions:' block, or a built-in "
+                          "scenario that has one (gaza-2025-montecarlo)")
     cmd.add_argument("--runs", type=int, default=1000, metavar="N",
                      help="number of runs (default 1000)")
     cmd.add_argument("--seed", type=int, default=0, metavar="S",

@@ -1,0 +1,111 @@
+"""Tabular exports: the ledger over time, events, allegations and comparisons as CSV and
+DataFrames, through the library and the real command line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+
+import pytest
+
+from dealmodel import compare, load_scenario
+from dealmodel.cli import main
+from dealmodel.errors import DealModelError, MissingExtraError
+from dealmodel.scenarios.export import COLUMNS
+
+
+def read_csv(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_cli_run_csv_prints_the_ledger_over_time(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "gaza-2025", "--csv"]) == 0
+    out = capsys.readouterr().out
+    rows = read_csv(out)
+    assert out.splitlines()[0] == ",".join(COLUMNS["ledger"])
+    hostages = [r for r in rows if r["obligation"] == "p1_hostages"]
+    # one row per day it changed: days 1, 7, 14, 21, 28, 35 and 40 (fulfilled on 40)
+    assert [r["day"] for r in hostages] == ["1", "7", "14", "21", "28", "35", "40"]
+    assert [r["progress"] for r in hostages] == ["3", "7", "10", "13", "16", "19", "33"]
+    assert hostages[-1]["status"] == "fulfilled" and hostages[-1]["quantity"] == "14"
+    assert all(r["hypothetical"] == "true" for r in hostages)
+    philadelphi = [r for r in rows if r["obligation"] == "p1_philadelphi"]
+    assert (philadelphi[-1]["day"], philadelphi[-1]["status"]) == ("50", "violated")
+    netzarim = [r for r in rows if r["obligation"] == "p1_netzarim"]
+    assert netzarim[-1]["hypothetical"] == "false"  # reported with a source
+    aid = [r for r in rows if r["obligation"] == "p1_aid"]
+    assert (aid[-1]["day"], aid[-1]["status"]) == ("43", "suspended")
+    assert [int(r["day"]) for r in rows] == sorted(int(r["day"]) for r in rows)
+
+
+@pytest.mark.parametrize("table", ["events", "allegations"])
+def test_cli_run_csv_tables(table: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "gaza-2025", "--csv", table]) == 0
+    rows = read_csv(capsys.readouterr().out)
+    if table == "events":
+        assert len(rows) == 23 and rows[0]["accepted"] == "true"
+        assert rows[0]["hypothetical"] == "true" and rows[12]["hypothetical"] == "false"
+        assert rows[-1]["state_after"] == "phase1:limbo"
+    else:
+        assert rows == [{"id": "A1", "day": "44", "by": "qatar", "against": "israel",
+                         "obligation": "p1_aid", "evidence": rows[0]["evidence"],
+                         "status": "open", "ruled_by": "", "ruled_day": ""}]
+
+
+def test_cli_run_csv_bad_table_and_json_together() -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["run", "gaza-2025", "--csv", "ledgers"])
+    assert info.value.code == 2
+    with pytest.raises(SystemExit) as info:
+        main(["run", "gaza-2025", "--csv", "--json"])
+    assert info.value.code == 2
+
+
+def test_refused_event_in_events_csv() -> None:
+    from dealmodel import Performed, Scenario, builtin_deal
+
+    scenario = Scenario(builtin_deal("gaza-2025"), [
+        Performed(1, "israel", "p1_hostages", 3), Performed(2, "hamas", "p1_hostages", 3)])
+    rows = scenario.run().records("events")
+    assert [r["accepted"] for r in rows] == [False, True]
+    assert rows[0]["reason"].startswith(
+        "only 'hamas' can perform 'p1_hostages'; party was 'israel'")
+    with pytest.raises(DealModelError, match="tables: ledger, events, allegations"):
+        scenario.run().records("ledgers")
+
+
+def test_cli_whatif_csv(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["whatif", "gaza-2025-whatif", "--csv"]) == 0
+    rows = read_csv(capsys.readouterr().out)
+    assert [(r["run"], r["hypothetical"]) for r in rows][:2] == [
+        ("base", "false"), ("phase2-agreed-day-35", "true")]
+    assert rows[1]["phase2_entered"] == "43" and rows[0]["phase2_entered"] == ""
+    assert main(["whatif", "gaza-2025-whatif", "--csv", "obligations"]) == 0
+    rows = read_csv(capsys.readouterr().out)
+    assert len(rows) == 6 * 19
+
+
+def test_dataframes() -> None:
+    pytest.importorskip("pandas")
+    outcome = load_scenario("gaza-2025").run()
+    ledger = outcome.to_dataframe()
+    assert list(ledger.columns) == list(COLUMNS["ledger"])
+    assert str(ledger["day"].dtype) == "Int64" and str(ledger["quantity"].dtype) == "Int64"
+    assert ledger["quantity"].isna().any()  # a day without a delivery is NA, not 0
+    assert int(ledger[ledger.obligation == "p1_prisoners"]["quantity"].sum()) == 990
+    assert len(outcome.to_dataframe("events")) == 23
+    assert outcome.to_dataframe("allegations").loc[0, "by"] == "qatar"
+    comparison = compare(load_scenario("gaza-2025-whatif"))
+    runs = comparison.to_dataframe()
+    assert runs.set_index("run").loc["phase2-agreed-day-35", "final_state"] == "phase2"
+    assert len(comparison.to_dataframe("obligations")) == 6 * 19
+
+
+def test_dataframe_without_pandas_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "pandas", None)  # the import now fails
+    outcome = load_scenario("gaza-2025").run()
+    with pytest.raises(MissingExtraError, match=r"pip install 'dealmodel\[pandas\]'"):
+        outcome.to_dataframe()
+    with pytest.raises(ImportError):  # also an ImportError, for code that catches those
+        compare(load_scenario("gaza-2025-whatif")).to_dataframe()
