@@ -15,6 +15,7 @@ from dealmodel.engine.machine import lifecycle
 from dealmodel.model.events import Extended, HostilitiesResumed, Performed
 from dealmodel.model.phases import TERMINAL_STATES
 from dealmodel.render import diagram_model, node_id, to_dot, to_mermaid
+from dealmodel.render.compact import to_compact_dot
 from dealmodel.scenarios.scenario import load_scenario as resolve_scenario
 
 ROOT = Path(__file__).parent.parent
@@ -184,6 +185,10 @@ def test_committed_diagrams_are_current() -> None:
         svg = ROOT / "diagrams" / f"{stem}.svg"
         if not dot.exists() or not svg.exists() or dot.read_text("utf-8") != to_dot(model):
             stale.append(stem)
+        compact = ROOT / "diagrams" / f"{stem}.compact.dot"
+        if (not compact.exists() or not compact.with_suffix(".svg").exists()
+                or compact.read_text("utf-8") != to_compact_dot(model)):
+            stale.append(f"{stem}.compact")
     assert not stale, (f"stale or missing diagrams: {stale}; run "
                        "`dealmodel diagram --all diagrams/` and commit the result")
 
@@ -195,7 +200,8 @@ def test_every_builtin_deal_and_example_scenario_is_committed() -> None:
     assert set(builtin_deals()) <= stems
     assert "gaza-2025-as-reported.run" in stems
     committed = {p.name.removesuffix(".dot") for p in (ROOT / "diagrams").glob("*.dot")}
-    assert committed == stems  # nothing left over from a renamed deal or example
+    # nothing left over from a renamed deal or example; each has its compact diagram
+    assert committed == stems | {f"{stem}.compact" for stem in stems}
 
 
 # -- CLI ----------------------------------------------------------------------------------

@@ -100,7 +100,10 @@ def test_console_block_runs_and_prints_what_it_shows(page: Path, command: str,
             code = main(words)
         except SystemExit as exc:  # --help and --version exit through argparse
             code = int(exc.code or 0)
-    assert code in (0, 1), f"{command!r} exited {code}: {err.getvalue()[:2000]}"
+    if any("error:" in line for line in shown):  # the page shows a refusal: exit 2 for bad input
+        assert code == 2, f"{command!r} exited {code}, not 2"
+    else:
+        assert code in (0, 1), f"{command!r} exited {code}: {err.getvalue()[:2000]}"
     if target is not None:
         target.write_text(out.getvalue(), encoding="utf-8")
     check_output(shown, out.getvalue() + err.getvalue(), command)

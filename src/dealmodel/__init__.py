@@ -65,6 +65,7 @@ from dealmodel.render.diagram_model import diagram_model
 from dealmodel.render.dot import write_diagram
 from dealmodel.render.html import mimebundle as _mimebundle
 from dealmodel.render.html import to_html as _to_html
+from dealmodel.render.tables import comparison_text as _comparison_text
 from dealmodel.render.timeline import write_timeline
 from dealmodel.scenarios.scenario import (
     Outcome,
@@ -78,6 +79,7 @@ from dealmodel.scenarios.variants import Variant
 
 _display.register(_mimebundle)
 _display.register_html(_to_html)
+_display.register_text(_comparison_text)
 
 
 

@@ -195,7 +195,8 @@ def write_all(folder: Path, examples: Path) -> int:
     for stem, model, outcome in committed_diagrams(examples):
         for suffix in (".dot", ".svg"):
             worst = max(worst, _write(model, folder / f"{stem}{suffix}"))
-        worst = max(worst, _write(model, folder / f"{stem}.compact.svg", compact=True))
+        for suffix in (".dot", ".svg"):
+            worst = max(worst, _write(model, folder / f"{stem}.compact{suffix}", compact=True))
         if outcome is not None:
             timeline = folder / f"{stem.removesuffix('.run')}.timeline.png"
             if outcome.scenario.raw_variants is not None:  # as `dealmodel timeline` draws it

@@ -170,7 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--json", action="store_true", help="print one JSON object instead")
     out.add_argument("--csv", nargs="?", const="ledger", choices=TABLES, metavar="TABLE",
                      help="print a table as CSV instead: ledger (the default: one row per "
-                          "obligation per day it changed), events or allegations")
+                          "obligation per day it changed), events or allegations (give it "
+                          "after SCENARIO)")
     run.add_argument("--strict", action="store_true", help="exit 1 if any event was refused")
     run.add_argument("-q", "--quiet", action="store_true", help="summary only, no timeline")
     run.add_argument("--until", metavar="DAY|DATE", help="stop on this day (a number, or a "

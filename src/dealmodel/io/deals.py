@@ -8,6 +8,7 @@ its path, line and fix.
 
 from __future__ import annotations
 
+import difflib
 import os
 from pathlib import Path
 from typing import Any
@@ -190,12 +191,35 @@ def read_deal(reader: Reader, data: Any, parent: Any = None, key: str | None = N
         "powers": tuple(powers),
     }
     if reader.problems or deal_id is None:
+        _party_references(reader, m, parties)  # reported with the field problems
         return None
     try:
         return Deal(deal_id, title, parties, phases, clauses, **fields)
     except DealDefinitionError as exc:
         reader.add(_with_lines(exc.problems, m))
         return None
+
+
+def _party_references(reader: Reader, m: dict[str, Any], parties: list[Party]) -> None:
+    """Unknown parties named by obligations, found on the file's data when other problems
+    keep the deal from being built (the built deal checks every reference itself)."""
+    known = {p.id for p in parties}
+    if not known:
+        return
+    for i, phase in enumerate(m.get("phases") or []):
+        if not isinstance(phase, dict):
+            continue
+        for j, ob in enumerate(phase.get("obligations") or []):
+            if not isinstance(ob, dict):
+                continue
+            for key in ("obligor", "beneficiary"):
+                value = ob.get(key)
+                if isinstance(value, str) and value not in known:
+                    close = difflib.get_close_matches(value, sorted(known), n=1)
+                    fix = (f"did you mean {close[0]!r}?" if close
+                           else "known: " + ", ".join(sorted(known)))
+                    reader.problem(f"phases[{i}].obligations[{j}].{key}",
+                                   f"unknown party {value!r}", fix, ob, key)
 
 
 def deal_from_dict(data: Any, source: str | None = None) -> Deal:
