@@ -38,6 +38,23 @@ SAMPLES: list[dict[str, Any]] = [
     {"type": "object_renewal", "day": 30, "by": "hamas"},
     {"type": "declare", "day": 43, "by": "us", "statement": "phase 2 has begun",
      "phase": "phase2", "source": "https://example.org/statement"},
+    {"type": "report", "day": 20, "by": ["monitor", "qatar"], "indicator": "tonnes",
+     "cumulative": 32860000, "figures": {"vessels": 1204, "share_food": 0.57}, "id": "jcc-1"},
+    {"type": "perform", "day": 14, "party": "hamas", "obligation": "p1_hostages",
+     "cumulative": 10},
+    {"type": "statement", "day": 21, "by": ["israel", "us"], "text": "talks continue",
+     "obligation": "p1_aid"},
+    {"type": "incident", "day": 22, "by": "hamas", "location": "Rafah", "summary": "a strike",
+     "reported_by": "monitor", "obligation": "p1_ceasefire_hamas", "figures": {"killed": 2},
+     "id": "rafah-strike", "source": "https://example.org/report"},
+    {"type": "incident", "day": 23, "location": "the port", "summary": "shelling reported"},
+    {"type": "finding", "day": 30, "by": "court", "summary": "an order", "concerning": "israel",
+     "obligation": "p1_aid"},
+    {"type": "allege", "day": 31, "by": "israel", "against": "hamas", "refers_to": "I1"},
+    {"type": "end_duty", "day": 40, "by": "israel", "obligation": "p1_aid",
+     "reason": "mandate withdrawn"},
+    {"type": "renew", "day": 30, "by": "qatar", "obligation": "mandate"},
+    {"type": "object_renewal", "day": 30, "by": "hamas", "obligation": "mandate"},
 ]
 
 

@@ -16,6 +16,7 @@ import attrs
 
 from dealmodel import _display
 from dealmodel.engine import Run
+from dealmodel.engine.record_data import record_to_dict
 from dealmodel.engine.records import (
     AfterEnd,
     Amendment,
@@ -24,7 +25,6 @@ from dealmodel.engine.records import (
     PhaseExtended,
     Record,
     TermRenewed,
-    record_to_dict,
 )
 from dealmodel.engine.score import implementation_rate
 from dealmodel.errors import EventRejected
