@@ -57,9 +57,15 @@ def _next_id(run: Run, event: _Noted) -> str:
     return f"{prefix}{n}"
 
 
+def _by(event: _Noted) -> tuple[str, ...]:
+    """Who made it: the actors ``by``, or a finding's ``body`` (named as it is)."""
+    return (event.body,) if isinstance(event, FindingIssued) else actors(event.by)
+
+
 def _check(run: Run, event: _Noted) -> None:
-    for actor in actors(event.by):
-        party(run, event, actor, "by")
+    if not isinstance(event, FindingIssued):  # a finding's body is outside the deal
+        for actor in actors(event.by):
+            party(run, event, actor, "by")
     if isinstance(event, IncidentReported) and event.reported_by is not None:
         party(run, event, event.reported_by, "reported_by")
     if isinstance(event, FindingIssued) and event.concerning is not None:
@@ -117,7 +123,7 @@ def _commit(run: Run, event: _Noted, out: list[Record]) -> None:
             quantity = event.quantity
             total = last + (quantity or 0)
     indicator = event.indicator if isinstance(event, Reported) else None
-    out.append(OnRecord(event.day, event.TYPE, _next_id(run, event), actors(event.by),
+    out.append(OnRecord(event.day, event.TYPE, _next_id(run, event), _by(event),
                         event.obligation, indicator, quantity, total))
 
 

@@ -155,7 +155,8 @@ class AfterEnd(Record):
 @attrs.frozen(slots=True)
 class OnRecord(Record):
     """A report, statement, incident or finding (``event``, its type) was put on record as
-    ``id``: by ``by``, about ``obligation`` or ``indicator`` if named. With an amount,
+    ``id``: by ``by`` (actor ids; a finding's body by name), about ``obligation`` or
+    ``indicator`` if named. With an amount,
     ``quantity`` is what it adds (for a running total: the difference from the last one)
     and ``total`` the running total after it. Nothing is judged."""
 

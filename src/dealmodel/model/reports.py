@@ -15,8 +15,9 @@ note and source. They are recorded the same way after the deal has ended.
 ``incident``    an incident at ``location``, as reported: ``summary``, attributed to
                 ``by`` if reported so, reported by ``reported_by``, linked to an
                 ``obligation`` if the report links it
-``finding``     ``by`` (a court or other body, an actor of the deal) finds ``summary``,
-                ``concerning`` an actor or about an ``obligation`` if named
+``finding``     a court or other ``body`` outside the deal (named as it is: it need not
+                be an actor of the deal) finds ``summary``, ``concerning`` an actor or
+                about an ``obligation`` if named
 ==============  =========================================================================
 """
 
@@ -119,20 +120,21 @@ class IncidentReported(Event):
 
 @attrs.frozen
 class FindingIssued(Event):
-    """A court or other body outside the deal (``by``, an actor of the deal) finds
-    ``summary``; it rules on no allegation and changes no state."""
+    """A court or other ``body`` outside the deal (named as it is, e.g. "International
+    Court of Justice"; it need not be an actor of the deal) finds ``summary``. It rules
+    on no allegation under the deal and changes no state."""
 
     TYPE: ClassVar[str] = "finding"
-    by: str
+    body: str
     summary: str = ""
-    concerning: str | None = None
+    concerning: str | None = None  # the actor it concerns, if any
     obligation: str | None = None
     id: str | None = None
 
     def describe(self) -> str:
         about = f" concerning {self.concerning}" if self.concerning else ""
         about += f" on {self.obligation}" if self.obligation else ""
-        return f"finding by {self.by}{about}" + (f": {self.summary}" if self.summary else "")
+        return f"finding by {self.body}{about}" + (f": {self.summary}" if self.summary else "")
 
 
 #: The events put on record without judging, and the prefix of their automatic ids.
