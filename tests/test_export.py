@@ -47,10 +47,15 @@ def test_cli_run_csv_tables(table: str, capsys: pytest.CaptureFixture[str]) -> N
         assert len(rows) == 23 and rows[0]["accepted"] == "true"
         assert rows[0]["hypothetical"] == "true" and rows[12]["hypothetical"] == "false"
         assert rows[-1]["state_after"] == "phase1:limbo"
+        suspension = next(r for r in rows if r["type"] == "suspend")
+        assert suspension["detail"] == "reason: entry of food and other goods barred"
+        assert suspension["reason"] == "" and suspension["code"] == ""  # not refused
+        assert suspension["source"].startswith("seed article")
     else:
         assert rows == [{"id": "A1", "day": "44", "by": "qatar", "against": "israel",
                          "obligation": "p1_aid", "evidence": rows[0]["evidence"],
-                         "status": "open", "ruled_by": "", "ruled_day": ""}]
+                         "status": "open", "ruled_by": "", "ruled_day": "",
+                         "refers_to": ""}]
 
 
 def test_cli_run_csv_bad_table_and_json_together() -> None:
@@ -71,7 +76,7 @@ def test_refused_event_in_events_csv() -> None:
     assert [r["accepted"] for r in rows] == [False, True]
     assert rows[0]["reason"].startswith(
         "only 'hamas' can perform 'p1_hostages'; party was 'israel'")
-    with pytest.raises(DealModelError, match="tables: ledger, events, allegations"):
+    with pytest.raises(DealModelError, match="tables: ledger, events, on_record, allegations"):
         scenario.run().records("ledgers")
 
 
