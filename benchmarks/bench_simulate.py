@@ -76,7 +76,7 @@ def machine_per_run(plan: Plan, start: int, stop: int) -> Tally:
     """Each run: draw its events, build the deal's lifecycle machine, play them on the
     engine, and count its outcomes from the engine's run."""
     deal = plan.cd.deal
-    tally = Tally(len(plan.cd.phase_ids))
+    tally = Tally(len(plan.cd.phase_ids), len(plan.cd.ob_ids))
     for i in range(start, stop):
         events: list[Event] = []
         simulate_run(plan, stream(i), events)
@@ -158,7 +158,7 @@ def floor_chunk(plan: Plan, start: int, stop: int, log: list[Any] | None = None)
     # heap orders: deadlines first (milestone, expiry), then the actions
     MS, EXP, PERF, RES_DEAL, RES_OB, TALKS, AGREE, BREAK, ALLEGE, RULE, SUS_OB, SUS_DEAL, \
         COLL = -2, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
-    tally = Tally(n_phase)
+    tally = Tally(n_phase, n_ob)
 
     for i in range(start, stop):
         rng = stream(i)
@@ -546,9 +546,10 @@ def wall_best(contenders: dict[str, Callable[[], object]], rounds: int) -> dict[
 
 
 def same_counts(a: Tally, b: Tally) -> bool:
-    return (a.runs, a.phase_reached, a.endings, a.ending_days, a.paths, a.obligations,
-            a.alleged, a.upheld) == (b.runs, b.phase_reached, b.endings, b.ending_days,
-                                     b.paths, b.obligations, b.alleged, b.upheld)
+    return (a.runs, a.phase_reached, a.endings, a.ending_days, a.paths, a.status,
+            a.fulfilled, a.alleged, a.upheld) == (
+            b.runs, b.phase_reached, b.endings, b.ending_days, b.paths, b.status,
+            b.fulfilled, b.alleged, b.upheld)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -99,7 +99,7 @@ def run_chunk(spec: SimSpec, start: int, stop: int) -> Tally:
     PCG64, Generator, SeedSequence = random.PCG64, random.Generator, random.SeedSequence
 
     plan = _plan(spec)
-    tally = Tally(len(plan.cd.phase_ids))
+    tally = Tally(len(plan.cd.phase_ids), len(plan.cd.ob_ids))
     seed = spec.seed
     for i in range(start, stop):
         tally.add(simulate_run(plan, Generator(PCG64(SeedSequence(seed, spawn_key=(i,))))))
@@ -195,7 +195,7 @@ def simulate(scenario: Scenario, runs: int, seed: int = 0, *, workers: int = 1,
         raise DealModelError(f"chunk size must be >= 1, got {size}")
     parts = chunks(runs, size)
     plan = _plan(spec)
-    total = Tally(len(plan.cd.phase_ids))
+    total = Tally(len(plan.cd.phase_ids), len(plan.cd.ob_ids))
     began = time.perf_counter()
     try:
         results = (_dask(spec, parts, client) if client is not None
