@@ -213,4 +213,4 @@ def test_a_chunks_counts_do_not_grow_with_its_runs(example: Scenario) -> None:
     record per run, so millions of runs can be counted."""
     spec = SimSpec(example.deal, assumptions_of(example), 5)
     small, large = (len(pickle.dumps(run_chunk(spec, 0, n))) for n in (300, 3000))
-    assert large < 2 * small
+    assert large < 3 * small  # ten times the runs, not ten times the bytes
