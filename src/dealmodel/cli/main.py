@@ -81,7 +81,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print()
         tables.print_table(tables.obligations_table(outcome.run))
         if outcome.run.allegations:
-            tables.print_table(tables.allegations_table(outcome.run))
+            tables.print_table(tables.capped(
+                tables.allegations_table(outcome.run), 40,
+                "all of them with dealmodel run SCENARIO --csv allegations"))
         else:
             print("allegations: none")
     refused = outcome.refused
