@@ -17,6 +17,7 @@ from dealmodel.cli import diagrams as _cli_diagrams
 from dealmodel.cli import whatif as _cli_whatif
 from dealmodel.errors import DealModelError
 from dealmodel.io.deals import builtin_deal, builtin_deals, load_deal
+from dealmodel.render.score_text import score_report
 from dealmodel.scenarios.scenario import load_scenario
 
 __all__ = ["main"]
@@ -41,6 +42,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     outcome = load_scenario(args.scenario).run()
     if args.json:
         print(json.dumps(outcome.to_dict(), indent=2))
+    elif args.report == "score":
+        print(score_report(outcome))
     else:
         if not args.quiet:
             print(outcome.timeline())
@@ -116,6 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="print one JSON object instead")
     run.add_argument("--strict", action="store_true", help="exit 1 if any event was refused")
     run.add_argument("-q", "--quiet", action="store_true", help="summary only, no timeline")
+    run.add_argument("--report", choices=("score",), help="score: each obligation's "
+                     "implementation score (0-3) and the deal's implementation rate over time")
     run.set_defaults(func=_cmd_run)
     test = sub.add_parser(
         "test", help="run scenario files and check each against its expect: section",

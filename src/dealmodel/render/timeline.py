@@ -2,7 +2,8 @@
 
 :func:`timeline_figure` draws a scenario's outcome: days on the x axis; a band of the
 phases and situations the run went through (limbo and suspension included); each
-quantity obligation's due schedule against what was delivered; one row per
+quantity obligation's due schedule against what was delivered, with the deal's
+implementation rate (mean PAM score / 3, see :mod:`dealmodel.engine.score`); one row per
 obligation in force with its deadlines, deliveries, fulfilment, violation and
 suspension; allegations and rulings; and the collapse, lapse or conclusion.
 :func:`write_timeline` saves it as PNG or SVG. matplotlib runs with the Agg backend
@@ -16,7 +17,14 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dealmodel.engine.records import AllegationStatus, StatusChanged
+from dealmodel.engine.records import (
+    AllegationStatus,
+    StatusChanged,
+    Violated,
+    Withholding,
+    WithholdingReleased,
+)
+from dealmodel.engine.score import implementation_rate
 from dealmodel.model.events import Performed
 from dealmodel.model.obligations import ObligationKind, ObligationStatus
 
@@ -37,6 +45,8 @@ _BAND = {"limbo": "#fdd870", "suspended": "#f4a582", "extended": "#a1d99b",
 _END_COLOR = {"collapsed": "#b2182b", "lapsed": "#6a51a3", "concluded": "#1a9850"}
 _DUE, _DELIVERED, _OK, _BAD, _ALLEGE = "#333333", "#2171b5", "#1a9850", "#b2182b", "#d6604d"
 _QTY_COLORS = ["#2171b5", "#e6550d", "#31a354", "#756bb1", "#636363", "#8c6d31"]
+_RATE = "#111111"
+_WITHHELD = "#dadaeb"
 
 
 def _date(run: Run, day: int) -> str | None:
@@ -72,9 +82,22 @@ def _suspensions(entry: LedgerEntry, end: float) -> list[tuple[float, float]]:
             continue
         if r.status is ObligationStatus.SUSPENDED and start is None:
             start = r.day
-        elif start is not None and r.status in (ObligationStatus.ACTIVE,
-                                                ObligationStatus.DISCHARGED,
-                                                ObligationStatus.FULFILLED):
+        elif start is not None and r.status is not ObligationStatus.SUSPENDED:
+            spans.append((start - 0.5, r.day - 0.5))
+            start = None
+    if start is not None:
+        spans.append((start - 0.5, end))
+    return spans
+
+
+def _withheld_spans(entry: LedgerEntry, end: float) -> list[tuple[float, float]]:
+    spans: list[tuple[float, float]] = []
+    start: int | None = None
+    for r in entry.history:
+        if isinstance(r, Withholding):
+            start = r.day
+        elif start is not None and (isinstance(r, WithholdingReleased) or (
+                isinstance(r, StatusChanged) and r.status is ObligationStatus.DISCHARGED)):
             spans.append((start - 0.5, r.day - 0.5))
             start = None
     if start is not None:
@@ -171,9 +194,21 @@ def _draw_quantities(ax: Axes, run: Run, deliveries: dict[str, list[tuple[int, i
     ax.set_ylim(-5, 112)
     ax.set_ylabel("delivered, % of\nwhat is owed", fontsize=10)
     ax.grid(axis="y", color="#dddddd", lw=0.8)
-    if drawn:
+    if ax.get_legend_handles_labels()[0]:
         ax.legend(loc="upper left", fontsize=8.5, frameon=True, ncol=2, framealpha=0.95)
     return drawn
+
+
+def _draw_rate(ax: Axes, run: Run, end: float) -> bool:
+    """The deal's implementation rate (mean PAM score / 3) as a line, in % of full."""
+    series = implementation_rate(run)
+    if not series:
+        return False
+    xs = [day - 0.5 for day, _ in series] + [end]
+    ys = [100 * rate for _, rate in series] + [100 * series[-1][1]]
+    ax.step(xs, ys, where="post", color=_RATE, lw=2.2, ls="-.", zorder=8,
+            label="implementation rate (mean PAM score / 3)")
+    return True
 
 
 def _row_label(run: Run, entry: LedgerEntry) -> str:
@@ -191,13 +226,16 @@ def _draw_rows(ax: Axes, run: Run, entries: list[LedgerEntry],
         ob = entry.obligation
         start = _history_days(entry, ObligationStatus.ACTIVE)[0] - 0.5
         stop_days = _history_days(entry, ObligationStatus.FULFILLED,
-                                  ObligationStatus.DISCHARGED)
+                                  ObligationStatus.FULFILLED_LATE, ObligationStatus.DISCHARGED)
         stop = (stop_days[-1] - 0.5) if stop_days else end
         ax.barh(y, stop - start, left=start, height=0.5, color="#e8e8e8", edgecolor="#bdbdbd",
                 lw=0.6, zorder=1)
         for s0, s1 in _suspensions(entry, end):
             ax.barh(y, s1 - s0, left=s0, height=0.5, color="#fbd0b6", edgecolor="#d6604d",
                     hatch="///", lw=0.8, zorder=2)
+        for s0, s1 in _withheld_spans(entry, end):
+            ax.barh(y, s1 - s0, left=s0, height=0.5, color=_WITHHELD, edgecolor="#6a51a3",
+                    hatch="\\\\", lw=0.8, zorder=2)
         due = [d for d, _ in entry.milestones] or ([entry.due_day] if
                                                    entry.due_day is not None
                                                    and ob.kind is not ObligationKind.ONGOING
@@ -209,12 +247,18 @@ def _draw_rows(ax: Axes, run: Run, entries: list[LedgerEntry],
         if got:
             ax.plot([d for d, _ in got], [y] * len(got), ls="none", marker="o", ms=6.5,
                     color=_DELIVERED, zorder=4)
-        for day in _history_days(entry, ObligationStatus.FULFILLED):
+        for day in _history_days(entry, ObligationStatus.FULFILLED,
+                                 ObligationStatus.FULFILLED_LATE):
             ax.plot([day], [y], marker="P", ms=10, color=_OK, mec="white", ls="none", zorder=5)
         if entry.violated_day is not None:
             ax.plot([entry.violated_day + 0.5], [y], marker="X", ms=12, color=_BAD,
                     mec="white", ls="none", zorder=6)
-            ax.annotate(f"violated day {entry.violated_day}", (entry.violated_day + 0.5, y),
+            first = next(r for r in entry.history if isinstance(r, Violated))
+            what = "partly done" if first.partial else "violated"
+            late = (f", fulfilled late day {entry.fulfilled_day}"
+                    if entry.status is ObligationStatus.FULFILLED_LATE else "")
+            ax.annotate(f"{what} day {entry.violated_day}{late}",
+                        (entry.violated_day + 0.5, y),
                         xytext=(8, 0), textcoords="offset points", va="center", fontsize=8.5,
                         color=_BAD, fontweight="bold", zorder=6)
         for a in run.allegations:
@@ -267,6 +311,8 @@ def _legend(fig: Figure, run: Run) -> None:
         Line2D([], [], ls="none", marker="P", ms=10, color=_OK, label="fulfilled"),
         Line2D([], [], ls="none", marker="X", ms=10, color=_BAD, label="violated"),
         Patch(facecolor="#fbd0b6", edgecolor="#d6604d", hatch="///", label="suspended"),
+        Patch(facecolor=_WITHHELD, edgecolor="#6a51a3", hatch="\\\\",
+              label="withheld (pending a condition)"),
         Line2D([], [], ls="none", marker="v", ms=9, color=_ALLEGE,
                label="violation alleged (not a finding)"),
         Line2D([], [], ls="none", marker="D", ms=7, color="#4d4d4d", label="ruling"),
@@ -297,6 +343,7 @@ def timeline_figure(outcome: Outcome) -> Figure:
     rows = fig.add_subplot(grid[2], sharex=band)
     band.set_xlim(0.5, end + max(2.0, end * 0.06))
     _draw_bands(band, run, end)
+    _draw_rate(qty, run, end)
     _draw_quantities(qty, run, deliveries, end)
     _draw_rows(rows, run, entries, deliveries, end)
     _mark_events([band, qty, rows], run, end)
