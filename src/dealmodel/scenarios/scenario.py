@@ -196,8 +196,10 @@ class Outcome:
                 what = a.obligation or "the deal"
                 ruling = (f"{a.status.value} by {a.ruled_by} on day {a.ruled_day}"
                           if a.ruled_by else "no ruling")
+                held = (f" (withheld by {a.against} since day {a.withheld_from})"
+                        if a.withheld_from is not None else "")
                 lines.append(f"  {a.id} day {a.day}: {a.by} alleges {a.against} violated "
-                             f"{what} - {ruling}")
+                             f"{what}{held} - {ruling}")
         else:
             lines.append("allegations: none")
         refused = self.refused
