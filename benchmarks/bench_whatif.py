@@ -25,8 +25,8 @@ import timeit
 from collections.abc import Callable
 
 from dealmodel.analysis.compare import continue_run, replay_until
+from dealmodel.scenarios.outcome import run_scenario
 from dealmodel.scenarios.scenario import load_scenario as resolve_scenario
-from dealmodel.scenarios.scenario import run_scenario
 
 FORK_DAY = 30
 

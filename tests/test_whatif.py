@@ -345,5 +345,5 @@ def test_cli_bad_input_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_run_still_runs_a_file_with_variants(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", str(WHATIF), "-q"]) == 0
-    assert "final state: phase1:limbo on day 54" in capsys.readouterr().out
+    assert "final state: phase1:limbo as of day 54 (2025-03-13)" in capsys.readouterr().out
     assert run_scenario(load_scenario(WHATIF)).run.state == "phase1:limbo"

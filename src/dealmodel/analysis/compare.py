@@ -13,7 +13,8 @@ from dealmodel.engine import Run
 from dealmodel.engine.records import StatusChanged
 from dealmodel.model.events import ClockAdvanced, Event
 from dealmodel.model.obligations import ObligationStatus
-from dealmodel.scenarios.scenario import EventOutcome, Outcome, Scenario, apply_events, run_scenario
+from dealmodel.scenarios.outcome import EventOutcome, Outcome, apply_events, run_scenario
+from dealmodel.scenarios.scenario import Scenario
 from dealmodel.scenarios.selectors import HYPOTHETICAL_NOTE, _fail, _suggest
 from dealmodel.scenarios.variants import Variant
 

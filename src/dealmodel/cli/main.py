@@ -15,10 +15,10 @@ from pathlib import Path
 from dealmodel._version import __version__
 from dealmodel.cli import diagrams as _cli_diagrams
 from dealmodel.cli import whatif as _cli_whatif
-from dealmodel.errors import DealModelError
+from dealmodel.errors import DealModelError, Problem, ScenarioError
 from dealmodel.io.deals import builtin_deal, builtin_deals, load_deal
 from dealmodel.render.score_text import score_report
-from dealmodel.scenarios.scenario import load_scenario
+from dealmodel.scenarios.scenario import Scenario, day_or_date, load_scenario
 
 __all__ = ["main"]
 
@@ -38,8 +38,20 @@ docs: docs/tutorial/first-run.md
 """
 
 
+def _until(args: argparse.Namespace, scenario: Scenario) -> int | None:
+    if args.until is None:
+        return None
+    try:
+        return day_or_date(args.until, scenario.deal)
+    except ValueError as exc:
+        raise ScenarioError([Problem("--until", f"must be a day number or a date "
+                                     f"(YYYY-MM-DD): {exc}", "e.g. --until 30 or --until "
+                                     "2025-03-13")], scenario.source) from None
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
-    outcome = load_scenario(args.scenario).run()
+    scenario = load_scenario(args.scenario)
+    outcome = scenario.run(until=_until(args, scenario))
     if args.json:
         print(json.dumps(outcome.to_dict(), indent=2))
     elif args.report == "score":
@@ -121,6 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-q", "--quiet", action="store_true", help="summary only, no timeline")
     run.add_argument("--report", choices=("score",), help="score: each obligation's "
                      "implementation score (0-3) and the deal's implementation rate over time")
+    run.add_argument("--until", metavar="DAY|DATE", help="stop on this day (a number, or a "
+                     "date such as 2025-03-13): the deal as it stood then")
     run.set_defaults(func=_cmd_run)
     test = sub.add_parser(
         "test", help="run scenario files and check each against its expect: section",

@@ -150,6 +150,7 @@ def expire(run: Run, out: list[Record]) -> None:
             out.append(TermRenewed(run.day, phase.id, run.phase_end))
             return
         cause = EndCause.RENEWAL_OBJECTED if run.renewal_objected else EndCause.TERM_RAN_OUT
+        close_phase(run, index, out)  # the term ran its course: standing duties were kept
         end_deal(run, "expire", cause, run.renewal_objected, out)
         return
     machine = run._machine
@@ -162,16 +163,18 @@ def expire(run: Run, out: list[Record]) -> None:
             run.history.append((run.state, run.day))
             out.append(StateChanged(run.day, run.state, "limbo"))
         elif rule is ExpiryRule.EXPIRE:
+            close_phase(run, index, out)
             end_deal(run, "expire", EndCause.TERM_RAN_OUT, (), out)
         else:
             cause = EndCause.LAPSE_RULE if rule is ExpiryRule.LAPSE else (
-                EndCause.TALKS_ENDED if rule is ExpiryRule.CONTINUE_WHILE_NEGOTIATING
+                EndCause.NO_TALKS if rule is ExpiryRule.CONTINUE_WHILE_NEGOTIATING
                 else EndCause.NOT_READY)
             end_deal(run, "lapse", cause, (), out)
     elif rule is ExpiryRule.HOLD and machine.fire("limbo", run):
         run.history.append((run.state, run.day))
         out.append(StateChanged(run.day, run.state, "limbo"))
     elif rule is ExpiryRule.EXPIRE:
+        close_phase(run, index, out)
         end_deal(run, "expire", EndCause.TERM_RAN_OUT, (), out)
     elif machine.can("conclude", state):
         close_phase(run, index, out)

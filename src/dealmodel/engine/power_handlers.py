@@ -135,7 +135,10 @@ def _commit_amend(run: Run, event: Amended, out: list[Record]) -> None:
         if met:  # met as amended: fulfilled (the breach of the old terms stays recorded)
             fulfil(run, entry, event.day, Cause.PERFORMED, out, late=False)
         elif entry.due_day is None or entry.due_day >= run.day:
+            # judged against the new deadline from now on; the old breach stays in the
+            # history (a Violated record and the Amendment)
             entry.status = ACTIVE
+            entry.violated_day = None
             record(entry, StatusChanged(event.day, entry.id, ACTIVE, Cause.AMENDED,
                                         actors(event.by)[0]), out)
     elif entry.status is ACTIVE and met and entry.obligation.kind is not ObligationKind.ONGOING:

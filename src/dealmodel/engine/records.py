@@ -279,6 +279,7 @@ class EndCause(enum.Enum):
     TERM_RAN_OUT = "term ran out"
     RENEWAL_OBJECTED = "renewal objected to"
     TALKS_ENDED = "talks ended in limbo"
+    NO_TALKS = "time ran out with no agreement and no talks"
     LAPSE_RULE = "time ran out (lapse rule)"
     NOT_READY = "time ran out and the next phase could not begin"
     TERMINATED = "terminated by declaration"

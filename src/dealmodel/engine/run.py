@@ -30,22 +30,21 @@ from dealmodel.engine import (
     handlers,  # noqa: F401  (registers the event handlers)
     obligation_handlers,  # noqa: F401  (registers performing, withholding, reports)
     persist,
+    power_handlers,  # noqa: F401  (registers the handlers of powers)
+    queries,
 )
 from dealmodel.engine.clock import advance
 from dealmodel.engine.duties import anchor_reached
 from dealmodel.engine.ledger import (
     _ENTRY,
-    FULFILLED,
     TERMINAL,
-    VIOLATED,
     Allegation,
     LedgerEntry,
 )
 from dealmodel.engine.machine import Lifecycle, lifecycle
-from dealmodel.engine.records import AfterEnd, AllegationStatus, Ended, LogEntry, Record
+from dealmodel.engine.records import AfterEnd, Ended, LogEntry, Record
 from dealmodel.engine.registry import HANDLERS, Handler
 from dealmodel.errors import EventRejected
-from dealmodel.model.actors import Role
 from dealmodel.model.deal import Deal
 from dealmodel.model.events import ClockAdvanced, Event
 
@@ -159,38 +158,12 @@ class Run:
         return phase.entry_condition is None or phase.entry_condition.evaluate(self)
 
     # ConditionContext
+    # ConditionContext (see dealmodel.engine.queries)
     def variable(self, name: str) -> int | str | bool:
-        if name == "day":
-            return self.day
-        if name == "phase_day":
-            return self.day - self.phase_entered + 1 if self.phase_index >= 0 else 0
-        return self.state
+        return queries.variable(self, name)
 
     def call(self, name: str, args: tuple[str, ...]) -> int | str | bool:
-        arg = args[0]
-        if name in ("delivered", "released"):
-            return sum(e.progress for e in self.ledger.values()
-                       if e.obligation.id == arg or e.obligation.unit == arg)
-        if name == "progress":
-            return self.ledger[arg].progress
-        if name == "target":
-            return self.owed(self.ledger[arg]) or 0
-        if name == "status":
-            return self.ledger[arg].status.value
-        if name == "fulfilled":
-            return self.ledger[arg].status is FULFILLED
-        if name == "violated":
-            return self.ledger[arg].status is VIOLATED
-        if name == "agreed":
-            return arg in self.agreed
-        if name == "negotiating":
-            return arg in self.negotiating
-        if name == "allegations":
-            return sum(1 for a in self.allegations if a.against == arg)
-        if name == "upheld":
-            return sum(1 for a in self.allegations
-                       if a.against == arg and a.status is AllegationStatus.UPHELD)
-        raise KeyError(name)  # pragma: no cover - compile_condition rejects unknown names
+        return queries.call(self, name, args)
 
     def allegation(self, allegation_id: str) -> Allegation | None:
         """The allegation with id ``allegation_id`` (``A1``, ``A2``, ...), or None."""
@@ -435,48 +408,6 @@ class Run:
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         """Jupyter shows the run over its deal's diagram (text when no renderer is installed)."""
         return _display.mimebundle(self)
-
-    # -- explaining refusals --------------------------------------------------------
-    def _refuse(self, event: Event, reason: str) -> EventRejected:
-        return EventRejected(event, reason)
-
-    def _live(self, event: Event) -> None:
-        if self.state in TERMINAL:
-            raise self._refuse(event, f"the deal has ended (state is {self.state!r}, "
-                               f"since day {self.history[-1][1]})")
-
-    def _in_force(self, event: Event) -> None:
-        self._live(event)
-        if self.state == "pending":
-            raise self._refuse(event, "the deal is not yet in force (state is 'pending'); "
-                               "it takes effect on day 1")
-
-    def _party(self, event: Event, party: str, field: str, parties_only: bool = False) -> None:
-        if not self.deal.has_party(party):
-            known = ", ".join(p.id for p in self.deal.parties)
-            raise self._refuse(event, f"{field} {party!r} is not a party or mediator of "
-                               f"{self.deal.id} (known: {known})")
-        if parties_only and self.deal.party(party).role is not Role.PARTY:
-            raise self._refuse(event, f"{field} {party!r} is a "
-                               f"{self.deal.party(party).role.value}, not a party")
-
-    def _obligation(self, event: Event, obligation_id: str) -> LedgerEntry:
-        entry = self.ledger.get(obligation_id)
-        if entry is None:
-            raise self._refuse(event, f"unknown obligation {obligation_id!r} in "
-                               f"{self.deal.id}")
-        return entry
-
-    def _next_phase(self, event: Event, phase_id: str) -> None:
-        known = [p.id for p in self.deal.phases]
-        if phase_id not in known:
-            raise self._refuse(event, f"unknown phase {phase_id!r} (phases: {', '.join(known)})")
-        expected = self.phase_index + 1
-        if self.deal.phase_index(phase_id) != expected:
-            nxt = known[expected] if expected < len(known) else "none (this is the last phase)"
-            raise self._refuse(event, f"only the next phase can be negotiated: "
-                               f"{phase_id!r} is not next (next is {nxt}; state is "
-                               f"{self.state!r})")
 
 
 def start(deal: Deal) -> Run:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from typing import Any
 
@@ -18,8 +19,29 @@ def event_fields(cls: type[Event]) -> tuple[attrs.Attribute[Any], ...]:
     return tuple(attrs.fields(cls))
 
 
-def event_from_dict(data: Any, path: str = "") -> tuple[Event | None, list[Problem]]:
-    """Build an event from ``{type: ..., day: ..., ...}``; returns (event, problems)."""
+def _day_of_date(value: Any, in_force: str | None) -> tuple[int | None, str]:
+    """The deal day of a ``date:`` value, or None and what is wrong."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return None, f"must be a date (YYYY-MM-DD), got {value!r:.40}"
+    if not isinstance(value, dt.date):
+        return None, f"must be a date (YYYY-MM-DD), got {value!r:.40}"
+    if in_force is None:
+        return None, "the deal has no in_force date to count days from; use day: instead"
+    return (value - dt.date.fromisoformat(in_force)).days + 1, ""
+
+
+def event_from_dict(data: Any, path: str = "", in_force: str | None = None,
+                    ) -> tuple[Event | None, list[Problem]]:
+    """Build an event from ``{type: ..., day: ..., ...}``; returns (event, problems).
+
+    An event may give ``date:`` (a calendar date) instead of ``day:``; ``in_force`` is
+    then the deal's day-1 date to count from.
+    """
     line = data.line if isinstance(data, LineDict) else None
     prefix = f"{path}." if path else ""
     if not isinstance(data, dict):
@@ -39,6 +61,16 @@ def event_from_dict(data: Any, path: str = "") -> tuple[Event | None, list[Probl
         if key == "type":
             continue
         ln = data.line_of(key) if isinstance(data, LineDict) else line
+        if key == "date":
+            if "day" in data:
+                problems.append(Problem(f"{prefix}date", "give day or date, not both", "", ln))
+                continue
+            day, why = _day_of_date(value, in_force)
+            if day is None:
+                problems.append(Problem(f"{prefix}date", why, "", ln))
+            else:
+                kwargs["day"] = day
+            continue
         if key not in fields:
             close = difflib.get_close_matches(key, fields, n=1)
             fix = f"did you mean {close[0]!r}?" if close else f"{kind} takes: " + ", ".join(fields)
@@ -55,7 +87,8 @@ def event_from_dict(data: Any, path: str = "") -> tuple[Event | None, list[Probl
             continue
         kwargs[key] = value
     for name, field in fields.items():
-        if field.default is attrs.NOTHING and name not in kwargs and name not in data:
+        if field.default is attrs.NOTHING and name not in kwargs and name not in data \
+                and not (name == "day" and "date" in data):
             problems.append(Problem(f"{prefix}{name}", f"is required for a {kind} event", "", line))
     if problems:
         return None, problems

@@ -174,8 +174,11 @@ def actors(by: str | tuple[str, ...]) -> tuple[str, ...]:
     return (by,) if isinstance(by, str) else by
 
 
-def _who(by: str | tuple[str, ...]) -> str:
-    return by if isinstance(by, str) else " and ".join(by)
+def _who(by: str | tuple[str, ...], verb: str = "") -> str:
+    """``a`` or ``a and b``, with ``verb`` agreeing (``extends`` / ``extend``)."""
+    if isinstance(by, str):
+        return f"{by} {verb}s" if verb else by
+    return " and ".join(by) + (f" {verb}" if verb else "")
 
 
 @attrs.frozen
@@ -185,7 +188,7 @@ class Extended(Event):
     days: int = 1
 
     def describe(self) -> str:
-        return f"{_who(self.by)} extends the phase by {self.days} day(s)"
+        return f"{_who(self.by, 'extend')} the phase by {self.days} day(s)"
 
 
 @attrs.frozen
@@ -288,7 +291,7 @@ class Terminated(Event):
 
     def describe(self) -> str:
         notice = f" with {self.notice_days} days' notice" if self.notice_days else ""
-        return f"{_who(self.by)} terminates the deal{notice}"
+        return f"{_who(self.by, 'terminate')} the deal{notice}"
 
 
 @attrs.frozen
@@ -302,7 +305,8 @@ class Amended(Event):
     def describe(self) -> str:
         parts = [f"due day {self.due_day}" if self.due_day is not None else "",
                  f"quantity {self.quantity:,}" if self.quantity is not None else ""]
-        return f"{_who(self.by)} amends {self.obligation}: " + ", ".join(p for p in parts if p)
+        return (f"{_who(self.by, 'amend')} {self.obligation}: "
+                + ", ".join(p for p in parts if p))
 
 
 @attrs.frozen
@@ -311,7 +315,7 @@ class Renewed(Event):
     by: str | tuple[str, ...] = attrs.field(converter=_actors)
 
     def describe(self) -> str:
-        return f"{_who(self.by)} renews the term"
+        return f"{_who(self.by, 'renew')} the term"
 
 
 @attrs.frozen
@@ -320,7 +324,7 @@ class RenewalObjected(Event):
     by: str | tuple[str, ...] = attrs.field(converter=_actors)
 
     def describe(self) -> str:
-        return f"{_who(self.by)} objects to the renewal of the term"
+        return f"{_who(self.by, 'object')} to the renewal of the term"
 
 
 @attrs.frozen
@@ -332,8 +336,8 @@ class Declared(Event):
 
     def describe(self) -> str:
         if self.phase is not None:
-            return f"{_who(self.by)} declares that {self.phase} has begun"
-        return f"{_who(self.by)} declares: {self.statement}"
+            return f"{_who(self.by, 'declare')} that {self.phase} has begun"
+        return f"{_who(self.by, 'declare')}: {self.statement}"
 
 
 EVENT_TYPES: dict[str, type[Event]] = {

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     from dealmodel.engine.ledger import LedgerEntry
     from dealmodel.engine.run import Run
-    from dealmodel.scenarios.scenario import Outcome
+    from dealmodel.scenarios.outcome import Outcome
 
 __all__ = ["timeline_figure", "write_timeline"]
 

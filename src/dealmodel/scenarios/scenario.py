@@ -15,6 +15,7 @@ timeline, a summary, or the JSON document ``dealmodel run --json`` prints.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
@@ -23,22 +24,17 @@ from typing import Any
 import attrs
 import yaml
 
-from dealmodel.engine import Run
-from dealmodel.engine.records import Record, record_to_dict
-from dealmodel.engine.score import implementation_rate
-from dealmodel.errors import DealDefinitionError, EventRejected, Problem, ScenarioError
+from dealmodel.errors import DealDefinitionError, Problem, ScenarioError
 from dealmodel.io.deals import deal_from_dict, resolve_deal
 from dealmodel.io.events import event_from_dict
 from dealmodel.io.yaml import LineDict, Reader, load_yaml, yaml_error_problem
 from dealmodel.model.deal import Deal
 from dealmodel.model.events import Event
-from dealmodel.scenarios.documents import event_fields, obligation_document
 from dealmodel.scenarios.expect import (
     Expectation,
-    Mismatch,
-    check_expectations,
     expectation_from_dict,
 )
+from dealmodel.scenarios.outcome import EventOutcome, Outcome, run_scenario
 from dealmodel.scenarios.variants import Variant, parse_variants
 
 __all__ = [
@@ -52,7 +48,7 @@ __all__ = [
 ]
 
 _FIELDS = ("deal", "title", "description", "hypothetical", "sources", "events", "variants",
-           "expect")
+           "expect", "until")
 
 
 def _str_tuple(items: Iterable[str]) -> tuple[str, ...]:
@@ -77,9 +73,12 @@ class Scenario:
     raw_variants: Any = attrs.field(default=None, eq=False, repr=False)
     #: the outcome the file's author expects (``expect:``), checked by ``dealmodel test``
     expect: Expectation | None = attrs.field(default=None, eq=False, repr=False)
+    #: run only up to this day (``until:``), to see the deal as it stood then
+    until: int | None = None
 
-    def run(self) -> Outcome:
-        return run_scenario(self)
+    def run(self, until: int | None = None) -> Outcome:
+        """Run the scenario (up to day ``until``, or the file's ``until:``, if given)."""
+        return run_scenario(self, until=until)
 
     def variant(self, name: str, description: str = "") -> Variant:
         """A hypothetical variant of this scenario, to change with drop/shift/add/with_deal."""
@@ -90,156 +89,40 @@ class Scenario:
         return parse_variants(self)
 
 
-def _record_tuple(records: Iterable[Record]) -> tuple[Record, ...]:
-    return tuple(records)
-
-
-@attrs.frozen
-class EventOutcome:
-    """What became of one event: accepted with the records of what it changed, or refused
-    with the reason and its code. A refused event still moves the clock to its day, so
-    ``records`` then holds what the clock did (deadlines passed, a phase expired)."""
-
-    event: Event
-    accepted: bool
-    reason: str | None
-    records: tuple[Record, ...] = attrs.field(converter=_record_tuple)
-    state: str  # the state after the event
-    code: str | None = None  # the refusal's code
-
-    @property
-    def changes(self) -> list[str]:
-        """The records in words (for display)."""
-        return [str(r) for r in self.records]
-
-
-@attrs.frozen
-class Outcome:
-    """The result of running a scenario: the final run and each event's fate."""
-
-    scenario: Scenario
-    run: Run
-    events: tuple[EventOutcome, ...]
-
-    @property
-    def refused(self) -> tuple[EventOutcome, ...]:
-        return tuple(e for e in self.events if not e.accepted)
-
-    def mismatches(self) -> list[Mismatch]:
-        """Where the run differs from the scenario's ``expect:`` (empty if none is given)."""
-        if not self.scenario.expect:
-            return []
-        return check_expectations(self.scenario.expect, self.to_dict())
-
-    def to_dict(self) -> dict[str, Any]:
-        """The document printed by ``dealmodel run --json``."""
-        run = self.run
-        obligations = [obligation_document(run, entry) for entry in run.ledger.values()]
-        return {
-            "deal": run.deal.id,
-            "scenario": self.scenario.title,
-            "hypothetical": self.scenario.hypothetical,
-            "final_state": run.state,
-            "day": run.day,
-            "phase_history": [{"state": s, "entered_day": d} for s, d in run.history],
-            "obligations": obligations,
-            "events": [
-                {"day": e.event.day, "type": e.event.TYPE, "accepted": e.accepted,
-                 "refusal": None if e.accepted else {"code": e.code, "reason": e.reason},
-                 "description": e.event.describe(),
-                 "records": [record_to_dict(r) for r in e.records],
-                 **event_fields(e.event)}
-                for e in self.events
-            ],
-            "allegations": [a.to_dict() for a in run.allegations],
-            "implementation": [{"day": d, "rate": r} for d, r in implementation_rate(run)],
-        }
-
-    def timeline(self) -> str:
-        """A readable timeline: day, event, state change, obligations changed."""
-        lines = []
-        for item in self.events:
-            mark = "" if item.accepted else "  REFUSED"
-            label = item.event.describe() + (" [hypothetical]" if item.event.hypothetical else "")
-            lines.append(f"day {item.event.day:>3}  {label}{mark}")
-            if not item.accepted:
-                lines.append(f"          reason: {item.reason}")
-            for change in item.changes:
-                lines.append(f"          {change}")
-        return "\n".join(lines)
-
-    def summary(self) -> str:
-        """Final state, day, a table of obligations and the allegations."""
-        run = self.run
-        title = self.scenario.title or "(untitled scenario)"
-        hyp = " (hypothetical)" if self.scenario.hypothetical else ""
-        lines = [f"{run.deal.title}", f"scenario: {title}{hyp}",
-                 f"final state: {run.state} on day {run.day}",
-                 "phases: " + ", ".join(f"{s} (day {d})" for s, d in run.history), ""]
-        rows = [("obligation", "obligor", "status", "progress", "due")]
-        for entry in run.ledger.values():
-            ob = entry.obligation
-            owed = run.owed(entry)
-            progress = f"{entry.progress:,}/{owed:,}" if owed is not None else f"{entry.progress:,}"
-            rows.append((ob.id, "+".join(ob.obligors), entry.status.value, progress,
-                         "-" if entry.due_day is None else str(entry.due_day)))
-        widths = [max(len(r[i]) for r in rows) for i in range(5)]
-        for i, row in enumerate(rows):
-            cells = (cell.ljust(w) for cell, w in zip(row, widths, strict=True))
-            lines.append("  ".join(cells).rstrip())
-            if i == 0:
-                lines.append("  ".join("-" * w for w in widths))
-        lines.append("")
-        if run.allegations:
-            lines.append("allegations (an allegation is not a finding):")
-            for a in run.allegations:
-                what = a.obligation or "the deal"
-                ruling = (f"{a.status.value} by {a.ruled_by} on day {a.ruled_day}"
-                          if a.ruled_by else "no ruling")
-                held = (f" (withheld by {a.against} since day {a.withheld_from})"
-                        if a.withheld_from is not None else "")
-                lines.append(f"  {a.id} day {a.day}: {a.by} alleges {a.against} violated "
-                             f"{what}{held} - {ruling}")
-        else:
-            lines.append("allegations: none")
-        refused = self.refused
-        if refused:
-            lines.append(f"refused events: {len(refused)}")
-        return "\n".join(lines)
-
-
-
-def apply_events(run: Run, events: Iterable[Event]) -> list[EventOutcome]:
-    """Apply events in order to ``run``; a refused event is recorded with its reason."""
-    outcomes = []
-    for event in events:
-        try:
-            entry = run.apply(event)
-        except EventRejected as exc:
-            clock: tuple[Record, ...] = ()
-            if exc.code != "before-clock" and event.day > run.day:
-                clock = run.advance_to(event.day).records  # time passes all the same
-            outcomes.append(EventOutcome(event, False, exc.reason, clock, run.state, exc.code))
-        else:
-            outcomes.append(EventOutcome(event, True, None, entry.records, run.state))
-    return outcomes
-
-
-def run_scenario(scenario: Scenario, run: Run | None = None) -> Outcome:
-    """Apply the scenario's events in order; refused events are recorded, not fatal."""
-    run = run if run is not None else Run(scenario.deal)
-    return Outcome(scenario, run, tuple(apply_events(run, scenario.events)))
-
-
-def parse_events(items: Sequence[Any], path: str = "events") -> tuple[list[Event], list[Problem]]:
+def parse_events(items: Sequence[Any], path: str = "events", in_force: str | None = None,
+                 ) -> tuple[list[Event], list[Problem]]:
     events: list[Event] = []
     problems: list[Problem] = []
     for i, item in enumerate(items):
-        event, found = event_from_dict(item, f"{path}[{i}]")
+        event, found = event_from_dict(item, f"{path}[{i}]", in_force)
         problems.extend(found)
         if event is not None:
             events.append(event)
     return events, problems
+
+
+def day_or_date(value: object, deal: Deal) -> int:
+    """A deal day from a day number or a calendar date (``2025-03-13``); ValueError if neither."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, dt.date):
+        return deal.day_of(value)
+    if isinstance(value, str):
+        if value.strip().lstrip("-").isdigit():
+            return int(value)
+        return deal.day_of(dt.date.fromisoformat(value.strip()))
+    raise ValueError(f"not a day or a date: {value!r:.40}")
+
+
+def _until(reader: Reader, m: dict[str, Any], deal: Deal | None) -> int | None:
+    if m.get("until") is None or deal is None:
+        return None
+    try:
+        return day_or_date(m["until"], deal)
+    except ValueError as exc:
+        reader.problem("until", f"must be a day number or a date (YYYY-MM-DD): {exc}",
+                       "a date needs the deal's in_force date", m, "until")
+        return None
 
 
 def _line_at(data: Any, path: str) -> int | None:
@@ -281,7 +164,8 @@ def scenario_from_dict(data: Any, source: str | None = None, base: Path | None =
             except DealDefinitionError as exc:
                 line = m.line_of("deal") if isinstance(m, LineDict) else None
                 reader.problems.extend(p.prefixed("deal", line) for p in exc.problems)
-    events, problems = parse_events(reader.items(m, "events", "", required=True))
+    events, problems = parse_events(reader.items(m, "events", "", required=True),
+                                    in_force=deal.in_force if deal is not None else None)
     reader.problems.extend(problems)
     title = reader.field(m, "title", "", str, "")
     description = reader.field(m, "description", "", str, "")
@@ -292,10 +176,11 @@ def scenario_from_dict(data: Any, source: str | None = None, base: Path | None =
         expect, found = expectation_from_dict(m["expect"])
         reader.problems.extend(Problem(p.path, p.message, p.fix, _line_at(m, p.path))
                                for p in found)
+    until = _until(reader, m, deal)
     if reader.problems or deal is None:
         raise ScenarioError(reader.problems, source)
     scenario = Scenario(deal, events, title, description, hypothetical, tuple(sources), source,
-                        m.get("variants"), expect)
+                        m.get("variants"), expect, until)
     if scenario.raw_variants is not None:
         scenario.variants()  # check them now: a bad variant is a bad scenario file
     return scenario

@@ -51,7 +51,8 @@ from dealmodel.scenarios.selectors import (
 )
 
 if TYPE_CHECKING:
-    from dealmodel.scenarios.scenario import Outcome, Scenario
+    from dealmodel.scenarios.outcome import Outcome
+    from dealmodel.scenarios.scenario import Scenario
 
 __all__ = ["Variant", "parse_variants"]
 
@@ -138,7 +139,7 @@ class Variant:
             where = f"{path}[{i}]" if len(events) > 1 or _path is None else path
             item: object = given
             if isinstance(item, Mapping):
-                event, found = event_from_dict(item, where)
+                event, found = event_from_dict(item, where, self.base.deal.in_force)
                 problems.extend(found)
                 if event is None:
                     continue

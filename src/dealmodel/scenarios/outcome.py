@@ -1,0 +1,253 @@
+"""Outcomes: what became of each event of a scenario, and the run it left, as text or JSON.
+
+:func:`run_scenario` applies a scenario's events in order; a refused event is recorded
+with its reason and code (and the clock still moves to its day), and the run goes on
+without it. The :class:`Outcome` renders as a timeline, a summary, or the JSON document
+``dealmodel run --json`` prints (with calendar dates beside days where the deal has an
+``in_force`` date).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from dealmodel.engine import Run
+from dealmodel.engine.records import (
+    AfterEnd,
+    Amendment,
+    EndCause,
+    Ended,
+    PhaseExtended,
+    Record,
+    TermRenewed,
+    record_to_dict,
+)
+from dealmodel.engine.score import implementation_rate
+from dealmodel.errors import EventRejected
+from dealmodel.model.deal import Deal
+from dealmodel.model.events import ClockAdvanced, Event
+from dealmodel.scenarios.documents import event_fields, obligation_document
+from dealmodel.scenarios.expect import Mismatch, check_expectations
+
+if TYPE_CHECKING:
+    from dealmodel.scenarios.scenario import Scenario
+
+__all__ = ["EventOutcome", "Outcome", "apply_events", "run_scenario"]
+
+
+def _record_tuple(records: Iterable[Record]) -> tuple[Record, ...]:
+    return tuple(records)
+
+
+@attrs.frozen
+class EventOutcome:
+    """What became of one event: accepted with the records of what it changed, or refused
+    with the reason and its code. A refused event still moves the clock to its day, so
+    ``records`` then holds what the clock did (deadlines passed, a phase expired)."""
+
+    event: Event
+    accepted: bool
+    reason: str | None
+    records: tuple[Record, ...] = attrs.field(converter=_record_tuple)
+    state: str  # the state after the event
+    code: str | None = None  # the refusal's code
+
+    @property
+    def changes(self) -> list[str]:
+        """The records in words (for display)."""
+        return [str(r) for r in self.records]
+
+
+@attrs.frozen
+class Outcome:
+    """The result of running a scenario: the final run and each event's fate."""
+
+    scenario: Scenario
+    run: Run
+    events: tuple[EventOutcome, ...]
+
+    @property
+    def refused(self) -> tuple[EventOutcome, ...]:
+        return tuple(e for e in self.events if not e.accepted)
+
+    def mismatches(self) -> list[Mismatch]:
+        """Where the run differs from the scenario's ``expect:`` (empty if none is given)."""
+        if not self.scenario.expect:
+            return []
+        return check_expectations(self.scenario.expect, self.to_dict())
+
+    def to_dict(self) -> dict[str, Any]:
+        """The document printed by ``dealmodel run --json``."""
+        run = self.run
+        obligations = [obligation_document(run, entry) for entry in run.ledger.values()]
+        deal = run.deal
+        end = run.end
+        return {
+            "deal": deal.id,
+            "scenario": self.scenario.title,
+            "hypothetical": self.scenario.hypothetical,
+            "in_force": deal.in_force,
+            "final_state": run.state,
+            "day": run.day,
+            "as_of_day": run.day,
+            "as_of_date": _iso(deal, run.day),
+            "ended_day": end.day if end else None,
+            "ended_date": _iso(deal, end.day) if end else None,
+            "end_cause": end.cause.value if end else None,
+            "ended_by": list(end.by) if end else [],
+            "phase_history": [{"state": s, "entered_day": d, "entered_date": _iso(deal, d)}
+                              for s, d in run.history],
+            "phases": [{"id": p.id, "end_day": run.phase_end if i == run.phase_index else None}
+                       for i, p in enumerate(deal.phases)],
+            "obligations": obligations,
+            "events": [
+                {"day": e.event.day, "date": _iso(deal, e.event.day), "type": e.event.TYPE,
+                 "accepted": e.accepted,
+                 "refusal": None if e.accepted else {"code": e.code, "reason": e.reason},
+                 "description": e.event.describe(),
+                 "records": [record_to_dict(r) for r in e.records],
+                 **event_fields(e.event)}
+                for e in self.events
+            ],
+            "extensions": self._records_of(PhaseExtended),
+            "amendments": self._records_of(Amendment),
+            "renewals": self._records_of(TermRenewed),
+            "after_end": self._records_of(AfterEnd),
+            "allegations": [a.to_dict() for a in run.allegations],
+            "implementation": [{"day": d, "rate": r} for d, r in implementation_rate(run)],
+        }
+
+    def _records_of(self, kind: type[Record]) -> list[dict[str, Any]]:
+        return [record_to_dict(r) for e in self.events for r in e.records if isinstance(r, kind)]
+
+    def timeline(self) -> str:
+        """A readable timeline: day, event, state change, obligations changed.
+
+        What the clock did on earlier days (a deadline passed, a phase expired) is
+        printed under its own day, before the event that moved the clock.
+        """
+        deal = self.run.deal
+        lines = []
+
+        def when(day: int) -> str:
+            date = _iso(deal, day)
+            return f"day {day:>3}" + (f" ({date})" if date else "")
+
+        for item in self.events:
+            day = item.event.day
+            earlier = [r for r in item.records if r.day < day]
+            shown = None
+            for r in earlier:
+                if r.day != shown:
+                    lines.append(f"{when(r.day)}  (as the clock passes)")
+                    shown = r.day
+                lines.append(f"          {r}")
+            mark = "" if item.accepted else "  REFUSED"
+            label = item.event.describe() + (" [hypothetical]" if item.event.hypothetical else "")
+            lines.append(f"{when(day)}  {label}{mark}")
+            if not item.accepted:
+                lines.append(f"          reason: {item.reason}")
+            for r in item.records:
+                if r.day >= day:
+                    lines.append(f"          {r}")
+        return "\n".join(lines)
+
+    def summary(self) -> str:
+        """Final state, day, a table of obligations and the allegations."""
+        run = self.run
+        title = self.scenario.title or "(untitled scenario)"
+        hyp = " (hypothetical)" if self.scenario.hypothetical else ""
+        lines = [f"{run.deal.title}", f"scenario: {title}{hyp}",
+                 f"final state: {run.state} as of day {run.day}{_on(run.deal, run.day)}",
+                 *([f"ended: {run.end.state} on day {run.end.day}{_on(run.deal, run.end.day)}"
+                    f" - {run.end.cause.value}"
+                    + _end_by(run.end)]
+                   if run.end else []),
+                 "phases: " + ", ".join(f"{s} (day {d})" for s, d in run.history), ""]
+        rows = [("obligation", "obligor", "status", "progress", "due")]
+        for entry in run.ledger.values():
+            ob = entry.obligation
+            owed = run.owed(entry)
+            progress = f"{entry.progress:,}/{owed:,}" if owed is not None else f"{entry.progress:,}"
+            rows.append((ob.id, "+".join(ob.obligors), entry.status.value, progress,
+                         "-" if entry.due_day is None else str(entry.due_day)))
+        widths = [max(len(r[i]) for r in rows) for i in range(5)]
+        for i, row in enumerate(rows):
+            cells = (cell.ljust(w) for cell, w in zip(row, widths, strict=True))
+            lines.append("  ".join(cells).rstrip())
+            if i == 0:
+                lines.append("  ".join("-" * w for w in widths))
+        lines.append("")
+        if run.allegations:
+            lines.append("allegations (an allegation is not a finding):")
+            for a in run.allegations:
+                what = a.obligation or "the deal"
+                ruling = (f"{a.status.value} by {a.ruled_by} on day {a.ruled_day}"
+                          if a.ruled_by else "no ruling")
+                held = (f" (withheld by {a.against} since day {a.withheld_from})"
+                        if a.withheld_from is not None else "")
+                lines.append(f"  {a.id} day {a.day}: {a.by} alleges {a.against} violated "
+                             f"{what}{held} - {ruling}")
+        else:
+            lines.append("allegations: none")
+        refused = self.refused
+        if refused:
+            lines.append(f"refused events: {len(refused)}")
+        return "\n".join(lines)
+
+
+
+def _end_by(end: Ended) -> str:
+    if not end.by:
+        return ""
+    who = ", ".join(end.by)
+    if end.cause is EndCause.HOSTILITIES:
+        return f" (attributed to {who}, as reported)"
+    return f" (by {who})"
+
+
+def _iso(deal: Deal, day: int) -> str | None:
+    date = deal.date_of(day) if day >= 1 else None
+    return date.isoformat() if date is not None else None
+
+
+def _on(deal: Deal, day: int) -> str:
+    date = _iso(deal, day)
+    return f" ({date})" if date else ""
+
+
+def apply_events(run: Run, events: Iterable[Event]) -> list[EventOutcome]:
+    """Apply events in order to ``run``; a refused event is recorded with its reason."""
+    outcomes = []
+    for event in events:
+        try:
+            entry = run.apply(event)
+        except EventRejected as exc:
+            clock: tuple[Record, ...] = ()
+            if exc.code != "before-clock" and event.day > run.day:
+                clock = run.advance_to(event.day).records  # time passes all the same
+            outcomes.append(EventOutcome(event, False, exc.reason, clock, run.state, exc.code))
+        else:
+            outcomes.append(EventOutcome(event, True, None, entry.records, run.state))
+    return outcomes
+
+
+def run_scenario(scenario: Scenario, run: Run | None = None, until: int | None = None,
+                 ) -> Outcome:
+    """Apply the scenario's events in order; refused events are recorded, not fatal.
+
+    With ``until`` (or the scenario's own ``until:``) only the events up to that day are
+    applied and the clock is then moved to it: the deal as it stood on that day.
+    """
+    run = run if run is not None else Run(scenario.deal)
+    until = until if until is not None else scenario.until
+    events = scenario.events if until is None else [e for e in scenario.events
+                                                    if e.day <= until]
+    outcomes = apply_events(run, events)
+    if until is not None and until > run.day:
+        stop = ClockAdvanced(until, note="until: the deal as it stood on this day")
+        outcomes.extend(apply_events(run, [stop]))
+    return Outcome(scenario, run, tuple(outcomes))
