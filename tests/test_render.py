@@ -77,7 +77,8 @@ def test_real_svg_parses_and_labels_every_state(gaza: Deal, which: str) -> None:
         assert " ".join(state.title.split()) in " ".join(texts[node_id(state.id)].split())
     assert 'font-family="DejaVu Sans,Verdana' in svg.decode()  # fallbacks for viewers
     if run is not None:
-        assert "final state (day 54)" in texts[node_id("phase1:limbo")]
+        assert "entered day 43" in texts[node_id("phase1:limbo")]
+        assert "final state (day 59)" in texts[node_id("collapsed")]
 
 
 def test_png_opens_and_is_not_blank(tmp_path: Path, gaza: Deal) -> None:
@@ -133,8 +134,9 @@ def test_notebook_display(gaza: Deal, no_renderer: None) -> None:
         bundle = obj._repr_mimebundle_()
         assert set(bundle) == {"text/plain"}  # no renderer: text only
         assert "phase1:limbo" in bundle["text/plain"]
-    assert "phase1:limbo: phase1 in limbo  <- entered day 43 (final, day 54)" in \
-        run._repr_mimebundle_()["text/plain"]
+    text = run._repr_mimebundle_()["text/plain"]
+    assert "phase1:limbo: phase1 in limbo  <- entered day 43" in text
+    assert "collapsed: Collapsed  <- entered day 59 (final, day 59)" in text
 
 
 def test_notebook_display_svg(gaza: Deal) -> None:

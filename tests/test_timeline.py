@@ -32,15 +32,18 @@ def test_gaza_timeline_content() -> None:
     fig = timeline_figure(outcome)
     text = all_text(fig)
     assert "January 2025 Gaza ceasefire and hostage-release deal" in text
-    assert "Scenario: Gaza 2025 as reported (to 13 March 2025)" in text
-    for expected in ("Phase 1: exchanges and ceasefire", "limbo: truce holds",
-                     "violated day 50", "A1: Qatar alleges Israel violated p1_aid (no ruling)",
+    assert "Scenario: Gaza 2025 from the public record (to 18 March 2025)" in text
+    for expected in ("Phase 1: exchanges and ceasefire", "limbo: time up, truce holds",
+                     "violated day 50", "A5: Qatar alleges Israel violated p1_aid (no ruling)",
+                     "violated day 7, fulfilled late day 14", "COLLAPSED day 59",
                      "hostages (Hamas): delivered 33 of 33", "due on the schedule",
-                     "prisoners (Israel): delivered 990 of 990", "day 1\n19 Jan",
+                     "prisoners and detainees (Israel): delivered 1,777 of 1,977",
+                     "implementation rate (mean PAM score / 3)", "day 1\n19 Jan",
                      "deadline", "delivered", "fulfilled", "violated", "suspended",
-                     "violation alleged (not a finding)", "ruling",
-                     "21 of 23 events are marked hypothetical"):
+                     "withheld (pending a condition)",
+                     "violation alleged (not a finding)", "ruling"):
         assert expected in text, expected
+    assert "marked hypothetical" not in text  # the record has no hypothetical event
     rows = fig.axes[2]
     labels = [t.get_text() for t in rows.get_yticklabels()]
     assert "Israel: Leave the Philadelphi corridor" in labels
@@ -70,11 +73,11 @@ def test_cli_png(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_cli_svg_keeps_text(tmp_path: Path) -> None:
     out = tmp_path / "t.svg"
-    example = Path(__file__).parent.parent / "examples/gaza-2025-as-reported.yaml"
+    example = Path(__file__).parent.parent / "examples/gaza-2025-record.yaml"
     assert main(["timeline", str(example), "-o", str(out)]) == 0
     root = ET.parse(out).getroot()
     text = " ".join(root.itertext())
-    assert "Scenario: Gaza 2025 as reported" in text and "violated day 50" in text
+    assert "Scenario: Gaza 2025 from the public record" in text and "violated day 50" in text
 
 
 @pytest.mark.parametrize(("argv", "message"), [

@@ -20,7 +20,7 @@ DIAGRAM_EPILOG = """\
 examples:
   dealmodel diagram gaza-2025 -o gaza.svg                 the built-in deal's lifecycle
   dealmodel diagram gaza-2025 -o gaza.png --obligations   with each phase's obligations
-  dealmodel diagram examples/gaza-2025-as-reported.yaml -o run.svg   a run overlaid
+  dealmodel diagram examples/gaza-2025-record.yaml -o run.svg   a run overlaid
   dealmodel diagram gaza-2025 --scenario -o run.mmd       the built-in scenario, as Mermaid
   dealmodel diagram --all diagrams/                       regenerate the committed diagrams
 
@@ -32,7 +32,7 @@ exit codes: 0 ok, 1 no renderer (the .dot was written instead), 2 bad input
 TIMELINE_EPILOG = """\
 examples:
   dealmodel timeline gaza-2025 -o gaza-timeline.png
-  dealmodel timeline examples/gaza-2025-as-reported.yaml -o timeline.svg
+  dealmodel timeline examples/gaza-2025-record.yaml -o timeline.svg
 """
 
 

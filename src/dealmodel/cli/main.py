@@ -25,7 +25,7 @@ __all__ = ["main"]
 EPILOG = """\
 examples:
   dealmodel run gaza-2025                  run the built-in January 2025 Gaza scenario
-  dealmodel run examples/gaza-2025-as-reported.yaml --json
+  dealmodel run examples/gaza-2025-record.yaml --json
   dealmodel deals                          list the built-in deals
   dealmodel check my-deal.yaml             validate a deal definition
   dealmodel whatif examples/gaza-2025-whatif.yaml

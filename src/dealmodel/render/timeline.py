@@ -27,6 +27,7 @@ from dealmodel.engine.records import (
 from dealmodel.engine.score import implementation_rate
 from dealmodel.model.events import Performed
 from dealmodel.model.obligations import ObligationKind, ObligationStatus
+from dealmodel.model.phases import ExpiryRule
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -125,7 +126,9 @@ def _draw_bands(ax: Axes, run: Run, end: float) -> None:
         ax.axvspan(day - 0.5, stop, color=color, alpha=0.9, lw=0)
         title = run.deal.phases[index].title if kind == "phase" else f"{phase_id} {kind}"
         if kind == "limbo":
-            title = "limbo: truce holds, talks go on"
+            talks = run.deal.phases[index].on_expiry is ExpiryRule.CONTINUE_WHILE_NEGOTIATING
+            title = ("limbo: truce holds, talks go on" if talks
+                     else "limbo: time up, truce holds")
         width = stop - (day - 0.5)
         span = ax.get_xlim()[1] - ax.get_xlim()[0]
         chars = max(3, int(width / span * 150))
@@ -277,16 +280,19 @@ def _draw_rows(ax: Axes, run: Run, entries: list[LedgerEntry],
 
 def _mark_events(axes: list[Axes], run: Run, end: float) -> None:
     top = axes[0]
+    same_day: dict[int, int] = {}
     for a in run.allegations:
         for ax in axes[1:]:
             ax.axvline(a.day, color=_ALLEGE, ls=":", lw=1.2, zorder=0)
+        nth = same_day[a.day] = same_day.get(a.day, -1) + 1  # side by side, not on top
         what = a.obligation or "the deal"
         ruling = (f"{a.status.value} by {run.deal.party(a.ruled_by).name}, day {a.ruled_day}"
                   if a.ruled_by else "no ruling")
         by = run.deal.party(a.by).name
         against = run.deal.party(a.against).name
         axes[-1].annotate(f"{a.id}: {by} alleges {against} violated {what} ({ruling})",
-                          (a.day, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -3),
+                          (a.day, 1.0), xycoords=("data", "axes fraction"),
+                          xytext=(3 + 10 * nth, -3),
                           textcoords="offset points", rotation=90, va="top", ha="left",
                           fontsize=8, color=_ALLEGE)
         if a.ruled_day is not None:
@@ -317,7 +323,7 @@ def _legend(fig: Figure, run: Run) -> None:
                label="violation alleged (not a finding)"),
         Line2D([], [], ls="none", marker="D", ms=7, color="#4d4d4d", label="ruling"),
         Patch(facecolor=_PHASES[0], label="phase in force"),
-        Patch(facecolor=_BAND["limbo"], label="limbo (time up, talks go on)"),
+        Patch(facecolor=_BAND["limbo"], label="limbo (time up, truce holds)"),
         Patch(facecolor=_BAND["suspended"], label="deal suspended"),
     ]
     fig.legend(handles=handles, loc="lower center", ncol=5, fontsize=9, frameon=False,
