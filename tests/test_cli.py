@@ -21,7 +21,8 @@ def test_run_builtin_prints_timeline_and_summary(capsys: pytest.CaptureFixture[s
     assert "state -> phase1:limbo" in out
     assert "final state: collapsed as of day 59 (2025-03-18)" in out
     assert "p1_philadelphi violated (not done by day 50)" in out
-    assert "qatar alleges israel violated p1_aid - no ruling" in out
+    allegation = next(line for line in out.splitlines() if line.lstrip().startswith("A5 "))
+    assert allegation.split() == ["A5", "43", "qatar", "israel", "p1_aid", "no", "ruling"]
 
 
 def test_run_json_document(capsys: pytest.CaptureFixture[str]) -> None:
@@ -117,7 +118,7 @@ def test_help_teaches(capsys: pytest.CaptureFixture[str]) -> None:
     assert "dealmodel run gaza-2025" in out and "exit codes" in out
     with pytest.raises(SystemExit):
         main(["run", "--help"])
-    assert "example:" in capsys.readouterr().out
+    assert "examples:" in capsys.readouterr().out
 
 
 def test_deals_and_check(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -235,7 +235,7 @@ def test_cli_deal_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["diagram", "gaza-2025", "-o", "out.pdf"], "cannot tell the format from '.pdf'"),
+    (["diagram", "gaza-2025", "-o", "out.gif"], "cannot tell the format from '.gif'"),
     (["diagram", "gaza-2025", "-o", "out"], "cannot tell the format from no suffix"),
     (["diagram", "missing.yaml", "-o", "out.svg"], "missing.yaml: invalid scenario: no such "
                                                    "file"),

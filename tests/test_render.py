@@ -106,7 +106,7 @@ def test_no_renderer_writes_dot_and_says_how_to_install(
         assert dot.read_text("utf-8") == to_dot(diagram_model(gaza))
         err = capsys.readouterr().err
         assert f"{out} was not written" in err and f"source is in {dot}" in err
-        assert "pip install 'dealmodel[render]'" in err
+        assert "pip install 'dealmodel[diagrams]'" in err
         assert "apt install graphviz" in err
         assert f"dot -Tsvg {dot} -o {tmp_path / 'gaza.svg'}" in err
 
@@ -117,7 +117,7 @@ def test_no_renderer_still_writes_dot_and_mermaid(tmp_path: Path, no_renderer: N
 
 
 def test_render_svg_without_renderer_raises(no_renderer: None) -> None:
-    with pytest.raises(render.NoRendererError, match="pip install 'dealmodel\\[render\\]'"):
+    with pytest.raises(render.NoRendererError, match="pip install 'dealmodel\\[diagrams\\]'"):
         render.render_svg("digraph { a -> b }")
 
 
@@ -132,14 +132,19 @@ def test_notebook_display(gaza: Deal, no_renderer: None) -> None:
     run = resolve_scenario("gaza-2025").run().run
     for obj in (gaza, run):
         bundle = obj._repr_mimebundle_()
-        assert set(bundle) == {"text/plain"}  # no renderer: text only
+        assert set(bundle) == {"text/plain", "text/html"}
         assert "phase1:limbo" in bundle["text/plain"]
+        assert "<svg" not in bundle["text/html"]  # no renderer: no diagram, no error
     text = run._repr_mimebundle_()["text/plain"]
     assert "phase1:limbo: phase1 in limbo  <- entered day 43" in text
     assert "collapsed: Collapsed  <- entered day 59 (final, day 59)" in text
 
 
-def test_notebook_display_svg(gaza: Deal) -> None:
+def test_notebook_display_html_folds_the_compact_diagram(gaza: Deal) -> None:
     bundle = mimebundle(gaza)
-    ET.fromstring(bundle["image/svg+xml"])
+    html = bundle["text/html"]
+    assert html.index("January 2025 Gaza") < html.index("<details>")  # summary first
+    assert "<summary>Phase diagram (compact)</summary><svg" in html
+    svg = html[html.index("<svg"):html.index("</svg>") + 6]
+    ET.fromstring(svg)
     assert bundle["text/plain"].startswith("<Deal gaza-2025: January 2025 Gaza")

@@ -44,10 +44,63 @@ def test_gaza_timeline_content() -> None:
                      "violation alleged (not a finding)", "ruling"):
         assert expected in text, expected
     assert "marked hypothetical" not in text  # the record has no hypothetical event
-    rows = fig.axes[2]
+    rows = fig.axes[-1]
     labels = [t.get_text() for t in rows.get_yticklabels()]
     assert "Israel: Leave the Philadelphi corridor" in labels
     assert not any(label.startswith("Hamas: Release the remaining") for label in labels)
+    # no label is cut: long ones wrap onto a second line, whole
+    assert "Hamas: Release 33 hostages, living or dead,\non the reported schedule" in labels
+    assert not any("…" in label for label in labels)
+
+
+def test_each_quantity_has_its_own_panel_so_no_line_hides_another() -> None:
+    """Hostages and prisoners could coincide as shares of what is owed; each has its own
+    panel in its own units, so neither line can hide the other. The implementation rate
+    has a panel of its own, in % of full, above them."""
+    fig = timeline_figure(resolve_scenario("gaza-2025").run())
+    rate, panels = fig.axes[1], fig.axes[2:-1]
+    assert rate.get_legend().get_texts()[0].get_text() == (
+        "implementation rate (mean PAM score / 3), % of full")
+    assert [ax.get_legend().get_texts()[0].get_text() for ax in panels] == [
+        "hostages (Hamas): delivered 33 of 33",
+        "prisoners and detainees (Israel): delivered 1,777 of 1,977"]
+    assert [ax.get_ylim()[1] for ax in panels] == pytest.approx([33 * 1.12, 1977 * 1.12])
+
+
+@pytest.mark.parametrize(("end", "ticks"), [
+    (1.5, [1]), (4.5, [1, 2, 3, 4]), (12.5, [1, 2, 4, 6, 8, 10, 12]),
+    (54.5, [1, 7, 14, 21, 28, 35, 42, 49]), (130.5, [1, 14, 28, 42, 56, 70, 84, 98, 112, 126]),
+])
+def test_day_ticks(end: float, ticks: list[int]) -> None:
+    from dealmodel.render.timeline import day_ticks
+
+    assert day_ticks(end) == ticks
+
+
+def test_short_deal_gets_several_ticks(truce: Deal) -> None:
+    outcome = run_scenario(Scenario(truce, [Performed(1, "side_b", "captives", 20),
+                                            HostilitiesResumed(4, by="side_a")],
+                                    title="A hypothetical short run", hypothetical=True))
+    fig = timeline_figure(outcome)
+    assert len(fig.axes[-1].get_xticks()) >= 4
+
+
+def test_variants_beside_the_base(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from dealmodel import compare
+    from dealmodel.render.whatif_chart import comparison_figure
+
+    comparison = compare(resolve_scenario("gaza-2025-whatif"))
+    fig = comparison_figure(comparison)
+    assert len(fig.axes) == 1 + len(comparison.variants)
+    names = [ax.get_ylabel() for ax in fig.axes]
+    assert names[0] == "base"
+    assert all(n.endswith("\n(hypothetical)") for n in names[1:])
+    text = all_text(fig)
+    assert "5 HYPOTHETICAL variants" in text and "p1_philadelphi violated" in text
+    assert main(["timeline", "gaza-2025-whatif", "-o", str(tmp_path / "w.png")]) == 0
+    assert_png_not_blank((tmp_path / "w.png").read_bytes())
+    assert main(["timeline", "gaza-2025-whatif", "--base", "-o", str(tmp_path / "b.pdf")]) == 0
+    assert (tmp_path / "b.pdf").read_bytes().startswith(b"%PDF")
 
 
 def test_collapse_and_ruling_marked(truce: Deal) -> None:

@@ -315,15 +315,30 @@ def test_refused_variant_event_in_file_is_reported(tmp_path: Path,
 
 
 # -- CLI ----------------------------------------------------------------------------------
-def test_cli_text_table(capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_text_table(capsys: pytest.CaptureFixture[str],
+                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "250")
     assert main(["whatif", str(WHATIF)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("What-if comparison: ")
     assert "HYPOTHETICAL" in out
-    header = next(line for line in out.splitlines() if line.lstrip().startswith("base"))
-    assert "phase2-agreed-day-35 (hypothetical)" in header
-    row = next(line for line in out.splitlines() if line.startswith("phase2 entered"))
+    assert "\x1b[" not in out  # no colour or escape codes when not a terminal
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 250
+    header = next(line for line in lines if line.lstrip().startswith("base"))
+    assert header.split()[1:3] == ["(hypothetical)", "(hypothetical)"]
+    row = next(line for line in lines if line.lstrip().startswith("phase2 entered"))
     assert row.split()[2:6] == ["*", "-", "day", "43"]  # * marks a row that differs
+
+
+@pytest.mark.parametrize("columns", [60, 100])
+def test_cli_text_table_fits_the_terminal(columns: int, capsys: pytest.CaptureFixture[str],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    assert main(["whatif", str(WHATIF)]) == 0
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) <= columns
+    assert "phase2-agreed-day-35" in out.replace("\n", "")
 
 
 def test_cli_builtin_whatif_scenario(capsys: pytest.CaptureFixture[str]) -> None:
@@ -344,7 +359,7 @@ def test_cli_select_variant_json_and_markdown(capsys: pytest.CaptureFixture[str]
                  "--variant", "aid-not-cut", "--markdown"]) == 0
     md = capsys.readouterr().out
     assert "|  | base | release-postponed (hypothetical) | aid-not-cut (hypothetical) |" in md
-    assert "| allegations \\* | 7, the last A7 day 51 hamas v israel p1_philadelphi: open | " \
+    assert "7, the last A7 day 51 hamas v israel p1_philadelphi: open | " \
            "7, the last A7 day 51 hamas v israel p1_philadelphi: open | 5, the last A5 day 51 " \
            "hamas v israel p1_philadelphi: open |" in md
 

@@ -59,8 +59,9 @@ from dealmodel.model.obligations import (
 )
 from dealmodel.model.phases import ExpiryRule, Extension, Phase
 from dealmodel.render.diagram_model import diagram_model
-from dealmodel.render.dot import mimebundle as _mimebundle
 from dealmodel.render.dot import write_diagram
+from dealmodel.render.html import mimebundle as _mimebundle
+from dealmodel.render.html import to_html as _to_html
 from dealmodel.render.timeline import write_timeline
 from dealmodel.scenarios.scenario import (
     Outcome,
@@ -73,6 +74,7 @@ from dealmodel.scenarios.scenario import (
 from dealmodel.scenarios.variants import Variant
 
 _display.register(_mimebundle)
+_display.register_html(_to_html)
 
 
 

@@ -115,3 +115,18 @@ class EventRejected(DealModelError):
         self.reason = reason
         self.code = code
         super().__init__(f"event refused ({code}): {reason}")
+
+
+class MissingExtraError(DealModelError, ImportError):
+    """An optional dependency is not installed; the message names the extra to install.
+
+    ``module`` is the import that failed, ``extra`` the dealmodel extra that provides it.
+    The command line reports it without a traceback and exits 1.
+    """
+
+    def __init__(self, feature: str, module: str, extra: str) -> None:
+        self.feature = feature
+        self.module = module
+        self.extra = extra
+        super().__init__(f"{feature} needs {module}, which is not installed; install it "
+                         f"with: pip install 'dealmodel[{extra}]'")

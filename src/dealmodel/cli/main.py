@@ -13,28 +13,37 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from dealmodel._version import __version__
+from dealmodel.cli import completion as _cli_completion
 from dealmodel.cli import diagrams as _cli_diagrams
+from dealmodel.cli import schema as _cli_schema
 from dealmodel.cli import whatif as _cli_whatif
-from dealmodel.errors import DealModelError, Problem, ScenarioError
+from dealmodel.cli._help import docs
+from dealmodel.errors import DealModelError, MissingExtraError, Problem, ScenarioError
 from dealmodel.io.deals import builtin_deal, builtin_deals, load_deal
 from dealmodel.render.score_text import score_report
+from dealmodel.scenarios.export import TABLES
 from dealmodel.scenarios.scenario import Scenario, day_or_date, load_scenario
 
 __all__ = ["main"]
 
-EPILOG = """\
+EPILOG = f"""\
 examples:
   dealmodel run gaza-2025                  run the built-in January 2025 Gaza scenario
-  dealmodel run examples/gaza-2025-record.yaml --json
+  dealmodel run gaza-2025 --csv            the obligation ledger over time, as CSV
+  dealmodel run my-scenario.yaml --json    a scenario file, as one JSON document
   dealmodel deals                          list the built-in deals
   dealmodel check my-deal.yaml             validate a deal definition
-  dealmodel whatif examples/gaza-2025-whatif.yaml
-                                           compare hypothetical variants side by side
-  dealmodel diagram gaza-2025 -o gaza.svg  draw a deal's phase diagram
+  dealmodel whatif gaza-2025-whatif        compare hypothetical variants side by side
+  dealmodel diagram gaza-2025 --compact -o gaza.pdf
+                                           a phase diagram that fits a report column
   dealmodel timeline gaza-2025 -o t.png    draw a scenario's timeline chart
+  dealmodel schema deal > deal.schema.json JSON Schema for editor completion
+  dealmodel completion bash > ~/.local/share/bash-completion/completions/dealmodel
 
-exit codes: 0 ok, 1 refused events with --strict, 2 bad input
-docs: docs/tutorial/first-run.md
+Each command has its own help: dealmodel COMMAND --help
+exit codes: 0 ok, 1 refused events with --strict (or an optional extra is missing),
+2 bad input
+docs: {docs("")}
 """
 
 
@@ -52,15 +61,26 @@ def _until(args: argparse.Namespace, scenario: Scenario) -> int | None:
 def _cmd_run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     outcome = scenario.run(until=_until(args, scenario))
+    if args.csv:
+        sys.stdout.write(outcome.to_csv(args.csv))
+        return 1 if (args.strict and outcome.refused) else 0
     if args.json:
         print(json.dumps(outcome.to_dict(), indent=2))
     elif args.report == "score":
         print(score_report(outcome))
     else:
+        from dealmodel.render import tables
+
         if not args.quiet:
             print(outcome.timeline())
             print()
-        print(outcome.summary())
+        print("\n".join(tables.summary_lines(outcome)))
+        print()
+        tables.print_table(tables.obligations_table(outcome.run))
+        if outcome.run.allegations:
+            tables.print_table(tables.allegations_table(outcome.run))
+        else:
+            print("allegations: none")
     refused = outcome.refused
     if refused and not args.json:
         print(f"\n{len(refused)} event(s) refused; see the reasons above.", file=sys.stderr)
@@ -125,10 +145,23 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run a scenario (a YAML file, or a built-in name such as gaza-2025) and "
                     "print a timeline (day, event, state change, obligations changed) and a "
                     "summary. Refused events are reported with their reason.",
-        epilog="example:\n  dealmodel run gaza-2025 --json | python -m json.tool",
+        epilog="examples:\n"
+               "  dealmodel run gaza-2025                     timeline, then the summary\n"
+               "  dealmodel run gaza-2025 -q                  the summary only\n"
+               "  dealmodel run my-scenario.yaml --strict     exit 1 if an event is refused\n"
+               "  dealmodel run gaza-2025 --json | python -m json.tool\n"
+               "  dealmodel run gaza-2025 --csv > ledger.csv  the ledger over time\n"
+               "  dealmodel run gaza-2025 --csv events        every event and its fate\n"
+               "  dealmodel run gaza-2025 --csv allegations\n\n"
+               "Tables fit the terminal; no colour when piped or with NO_COLOR set.\n"
+               f"docs: {docs('how-to/export/')}",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     run.add_argument("scenario", metavar="SCENARIO", help="scenario file or built-in name")
-    run.add_argument("--json", action="store_true", help="print one JSON object instead")
+    out = run.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print one JSON object instead")
+    out.add_argument("--csv", nargs="?", const="ledger", choices=TABLES, metavar="TABLE",
+                     help="print a table as CSV instead: ledger (the default: one row per "
+                          "obligation per day it changed), events or allegations")
     run.add_argument("--strict", action="store_true", help="exit 1 if any event was refused")
     run.add_argument("-q", "--quiet", action="store_true", help="summary only, no timeline")
     run.add_argument("--report", choices=("score",), help="score: each obligation's "
@@ -141,24 +174,38 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run each scenario file and compare its outcome with the file's "
         "expect: section (final state and day, phase entry days, obligation fields, "
         "counts). Lists every mismatch, expected against actual.",
-        epilog="examples:\n  dealmodel test examples/semantics/*.yaml\n"
-        "  dealmodel test examples/gaza-2025-record.yaml\n\n"
+        epilog="examples:\n  dealmodel test my-scenario.yaml\n"
+        "  dealmodel test scenarios/*.yaml -q\n\n"
         "exit codes: 0 all match, 1 a mismatch, 2 a file could not be loaded",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     test.add_argument("files", metavar="FILE", nargs="+", help="scenario files with expect:")
     test.add_argument("-q", "--quiet", action="store_true", help="print failures only")
     test.set_defaults(func=_cmd_test)
-    deals = sub.add_parser("deals", help="list the built-in deals")
+    deals = sub.add_parser(
+        "deals", help="list the built-in deals",
+        description="List the deals shipped with dealmodel: name, title and number of "
+                    "phases. Any command that takes a deal accepts these names.",
+        epilog="examples:\n  dealmodel deals\n  dealmodel check gaza-2025\n"
+               "  dealmodel diagram gaza-2025 --compact -o gaza.svg",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     deals.set_defaults(func=_cmd_deals)
-    check = sub.add_parser("check", help="validate a deal definition (YAML file or built-in)",
-                           epilog="example:\n  dealmodel check my-deal.yaml",
-                           formatter_class=argparse.RawDescriptionHelpFormatter)
-    check.add_argument("deal", metavar="DEAL")
+    check = sub.add_parser(
+        "check", help="validate a deal definition (YAML file or built-in)",
+        description="Load a deal definition and check it: every problem is reported at "
+                    "once with its line, path and fix (exit 2); a valid deal prints a "
+                    "one-line summary.",
+        epilog="examples:\n  dealmodel check my-deal.yaml\n  dealmodel check gaza-2025\n\n"
+               "For completion and checking while you type, see: dealmodel schema --help\n"
+               f"docs: {docs('how-to/write-a-deal/')}",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    check.add_argument("deal", metavar="DEAL", help="a deal YAML file or a built-in name")
     check.set_defaults(func=_cmd_check)
     # Commands of other modules register themselves here (each owns its module).
 
     _cli_diagrams.add_commands(sub)
     _cli_whatif.add_commands(sub)
+    _cli_schema.add_commands(sub)
+    _cli_completion.add_commands(sub, parser)
     return parser
 
 
@@ -171,6 +218,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return func(args)
+    except MissingExtraError as exc:  # an optional dependency: install it, try again
+        print(f"dealmodel: {exc}", file=sys.stderr)
+        return 1
     except DealModelError as exc:
         print(f"dealmodel: error: {exc}", file=sys.stderr)
         return 2

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
+from dealmodel.cli._help import docs
 from dealmodel.errors import Problem, ScenarioError
 
-EPILOG = """\
+EPILOG = f"""\
 examples:
   dealmodel whatif gaza-2025-whatif        the built-in Gaza 2025 what-if variants
-  dealmodel whatif examples/gaza-2025-whatif.yaml
-  dealmodel whatif examples/gaza-2025-whatif.yaml --variant aid-not-cut --markdown
-  dealmodel whatif examples/gaza-2025-whatif.yaml --json | python -m json.tool
+  dealmodel whatif my-scenario.yaml       a scenario file with variants:
+  dealmodel whatif gaza-2025-whatif --variant aid-not-cut --markdown
+  dealmodel whatif gaza-2025-whatif --json | python -m json.tool
 
 Variants are hypothetical; every output says so. A bad variant exits 2 naming the
 variant and the field; a variant event the engine refuses is reported in the table.
-docs: docs/how-to/what-if.md, docs/reference/scenario-file.md#variants
+  dealmodel whatif gaza-2025-whatif --csv obligations > whatif.csv
+
+The table fits the terminal (cells wrap); no colour when piped or with NO_COLOR set.
+docs: {docs("how-to/what-if/")}, {docs("reference/scenario-file/#variants")}
 """
 
 
@@ -38,6 +43,9 @@ def add_commands(sub: Any) -> None:
     fmt.add_argument("--json", action="store_true", help="print the comparison as JSON")
     fmt.add_argument("--markdown", action="store_true",
                      help="print a Markdown table to paste into a report")
+    fmt.add_argument("--csv", nargs="?", const="runs", choices=("runs", "obligations"),
+                     metavar="TABLE", help="print a table as CSV: runs (the default: one row "
+                     "per run) or obligations (one row per run and obligation)")
     whatif.set_defaults(func=_cmd_whatif)
 
 
@@ -49,7 +57,7 @@ def _cmd_whatif(args: argparse.Namespace) -> int:
     if scenario.raw_variants is None:
         with_variants = [name for name in builtin_scenarios()
                          if load_scenario(name).raw_variants is not None]
-        hint = ("add a 'variants:' list (see docs/reference/scenario-file.md#variants)"
+        hint = (f"add a 'variants:' list (see {docs('reference/scenario-file/#variants')})"
                 + (f", or try a built-in scenario that declares some: "
                    f"{', '.join(with_variants)}" if with_variants else ""))
         raise ScenarioError([Problem("variants", "the scenario declares no variants", hint)],
@@ -57,8 +65,15 @@ def _cmd_whatif(args: argparse.Namespace) -> int:
     comparison = compare(scenario, args.variant)
     if args.json:
         print(comparison.to_json())
-    elif args.markdown:
-        print(comparison.to_markdown())
+        return 0
+    if args.csv:
+        sys.stdout.write(comparison.to_csv(args.csv))
+        return 0
+    from dealmodel.render.tables import comparison_table, print_table, to_markdown
+
+    table = comparison_table(comparison)
+    if args.markdown:
+        print(to_markdown(table), end="")
     else:
-        print(comparison.to_text())
+        print_table(table)
     return 0

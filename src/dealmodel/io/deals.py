@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -10,18 +12,150 @@ from typing import Any
 import yaml
 
 from dealmodel.errors import DealDefinitionError, Problem
-from dealmodel.io.obligations import enum_value, load_obligation, obligation_to_dict
 from dealmodel.io.yaml import LineDict, Reader, load_yaml, yaml_error_problem
 from dealmodel.model.actors import Clause, Party, Role
 from dealmodel.model.deal import Deal
+from dealmodel.model.obligations import (
+    Milestone,
+    Obligation,
+    ObligationKind,
+    Quantity,
+    Reciprocity,
+    RelativeDue,
+)
 from dealmodel.model.phases import ExpiryRule, Extension, Phase, Renewal, parse_condition
 from dealmodel.model.powers import Power, PowerKind
 
-_DEAL_FIELDS = ("id", "title", "description", "in_force", "hypothetical", "parties",
-                "mediators", "actors", "clauses", "phases", "powers")
-_POWER_FIELDS = ("power", "holders", "jointly", "phases", "notice_days", "max_days", "clause")
-_PHASE_FIELDS = ("id", "name", "duration_days", "entry_condition", "requires_agreement",
-                 "on_expiry", "obligations", "extension", "suspendable", "clause", "renewal")
+#: The fields a deal file may give, per object: the loader rejects any other field, and
+#: the JSON Schema (:mod:`dealmodel.io.schema`) is generated from this table.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "deal": ("id", "title", "description", "in_force", "hypothetical", "parties",
+             "mediators", "actors", "clauses", "phases", "powers"),
+    "party": ("id", "name", "role"),
+    "clause": ("id", "summary", "sources", "disputed", "dispute_note"),
+    "power": ("power", "holders", "jointly", "phases", "notice_days", "max_days", "clause"),
+    "phase": ("id", "name", "duration_days", "entry_condition", "requires_agreement",
+              "on_expiry", "obligations", "extension", "suspendable", "clause", "renewal"),
+    "extension": ("max_days", "granted_by", "per_day", "clause", "max_days_each", "jointly"),
+    "renewal": ("term_days", "automatic", "notice_days", "max_renewals", "clause"),
+    "obligation": ("id", "obligor", "obligors", "beneficiary", "beneficiaries", "kind",
+                   "description", "quantity", "due_day", "due", "schedule", "reciprocal",
+                   "parts", "strict", "clause"),
+    "quantity": ("amount", "unit"),
+    "milestone": ("day", "cumulative"),
+    "reciprocity": ("per", "ratio"),
+    "due": ("after", "days"),
+}
+_DEAL_FIELDS = FIELDS["deal"]
+_POWER_FIELDS = FIELDS["power"]
+_PHASE_FIELDS = FIELDS["phase"]
+_OBLIGATION_FIELDS = FIELDS["obligation"]
+_END_OF_PHASE = "end_of_phase"
+
+
+def _enum_value(reader: Reader, data: dict[str, Any], key: str, path: str,
+                enum_type: type[enum.Enum], default: enum.Enum) -> Any:
+    raw = reader.field(data, key, path, str, default.value)
+    values = [e.value for e in enum_type]
+    if raw not in values:
+        reader.problem(f"{path}.{key}", f"must be one of {', '.join(values)}, got {raw!r}",
+                       "", data, key)
+        return default
+    return enum_type(raw)
+
+
+def _load_obligation(reader: Reader, data: Any, path: str) -> Obligation | None:
+    m = reader.mapping(data, path, _OBLIGATION_FIELDS)
+    if m is None:
+        return None
+    has_quantity = "quantity" in m
+    kind = _enum_value(reader, m, "kind", path, ObligationKind,
+                       ObligationKind.QUANTITY if has_quantity else ObligationKind.ACT)
+    quantity = None
+    if has_quantity:
+        q = reader.mapping(m["quantity"], f"{path}.quantity", FIELDS["quantity"])
+        if q is not None:
+            amount = reader.field(q, "amount", f"{path}.quantity", int)
+            unit = reader.field(q, "unit", f"{path}.quantity", str)
+            if amount is not None and unit is not None:
+                quantity = reader.build(f"{path}.quantity", q, lambda: Quantity(amount, unit))
+    schedule = []
+    for k, item in enumerate(reader.items(m, "schedule", path)):
+        mp = f"{path}.schedule[{k}]"
+        mm = reader.mapping(item, mp, FIELDS["milestone"])
+        if mm is not None:
+            day = reader.field(mm, "day", mp, int)
+            cum = reader.field(mm, "cumulative", mp, int)
+            if day is not None and cum is not None:
+                built = reader.build(mp, mm, partial(Milestone, day, cum))
+                if built is not None:
+                    schedule.append(built)
+    reciprocal = []
+    for k, item in enumerate(reader.items(m, "reciprocal", path)):
+        rp = f"{path}.reciprocal[{k}]"
+        rm = reader.mapping(item, rp, FIELDS["reciprocity"])
+        if rm is not None:
+            per = reader.field(rm, "per", rp, str)
+            ratio = reader.field(rm, "ratio", rp, int)
+            if per is not None and ratio is not None:
+                built_r = reader.build(rp, rm, partial(Reciprocity, per, ratio))
+                if built_r is not None:
+                    reciprocal.append(built_r)
+    due, at_phase_end = _load_due(reader, m, path)
+    fields = {
+        "id": reader.field(m, "id", path, str),
+        "obligor": reader.field(m, "obligor", path, str, None),
+        "obligors": _names(reader, m, "obligors", path),
+        "beneficiary": reader.field(m, "beneficiary", path, str, None),
+        "beneficiaries": _names(reader, m, "beneficiaries", path),
+        "description": reader.field(m, "description", path, str, ""),
+        "due_day": reader.field(m, "due_day", path, int, None),
+        "parts": _names(reader, m, "parts", path),
+        "strict": reader.field(m, "strict", path, bool, False),
+        "clause": reader.field(m, "clause", path, str, None),
+    }
+    if fields["obligor"] is None and not fields["obligors"]:
+        reader.problem(f"{path}.obligor", "is required", "give obligor: <party>, or "
+                       "obligors: [<party>, ...] for a duty owed jointly", m)
+        return None
+    if fields["id"] is None or (has_quantity and quantity is None):
+        return None  # the missing part is reported already
+    return reader.build(path, m, lambda: Obligation(
+        kind=kind, quantity=quantity, schedule=schedule, reciprocal=reciprocal, due=due,
+        due_at_phase_end=at_phase_end, **fields))
+
+
+def _names(reader: Reader, m: dict[str, Any], key: str, path: str) -> tuple[str, ...]:
+    names = []
+    for k, item in enumerate(reader.items(m, key, path)):
+        if isinstance(item, str):
+            names.append(item)
+        else:
+            reader.problem(f"{path}.{key}[{k}]", f"must be an id, got {item!r:.60}", "", m, key)
+    return tuple(names)
+
+
+def _load_due(reader: Reader, m: dict[str, Any], path: str) -> tuple[RelativeDue | None, bool]:
+    """``due: end_of_phase`` or ``due: {after: <obligation | phase:<id> | event:<type>>,
+    days: N}``."""
+    raw = m.get("due")
+    if raw is None:
+        return None, False
+    if raw == _END_OF_PHASE:
+        return None, True
+    dp = f"{path}.due"
+    if not isinstance(raw, dict):
+        reader.problem(dp, f"must be {_END_OF_PHASE} or a mapping {{after, days}}, got "
+                       f"{raw!r:.60}", "e.g. due: {after: p1_hostages, days: 30}", m, "due")
+        return None, False
+    dm = reader.mapping(raw, dp, FIELDS["due"])
+    if dm is None:
+        return None, False
+    after = reader.field(dm, "after", dp, str)
+    days = reader.field(dm, "days", dp, int)
+    if after is None or days is None:
+        return None, False
+    return reader.build(dp, dm, partial(RelativeDue, after, days)), False
 
 
 def _load_phase(reader: Reader, data: Any, path: str) -> Phase | None:
@@ -30,7 +164,7 @@ def _load_phase(reader: Reader, data: Any, path: str) -> Phase | None:
         return None
     obligations = []
     for j, item in enumerate(reader.items(m, "obligations", path)):
-        ob = load_obligation(reader, item, f"{path}.obligations[{j}]")
+        ob = _load_obligation(reader, item, f"{path}.obligations[{j}]")
         if ob is not None:
             obligations.append(ob)
     condition = None
@@ -43,8 +177,7 @@ def _load_phase(reader: Reader, data: Any, path: str) -> Phase | None:
     extension = None
     if m.get("extension") is not None:
         ep = f"{path}.extension"
-        em = reader.mapping(m["extension"], ep, ("max_days", "granted_by", "per_day", "clause",
-                                                 "max_days_each", "jointly"))
+        em = reader.mapping(m["extension"], ep, FIELDS["extension"])
         if em is not None:
             max_days = reader.field(em, "max_days", ep, int, None)
             granted = reader.items(em, "granted_by", ep, required=True)
@@ -57,8 +190,7 @@ def _load_phase(reader: Reader, data: Any, path: str) -> Phase | None:
     renewal = None
     if m.get("renewal") is not None:
         rp = f"{path}.renewal"
-        rm = reader.mapping(m["renewal"], rp, ("term_days", "automatic", "notice_days",
-                                               "max_renewals", "clause"))
+        rm = reader.mapping(m["renewal"], rp, FIELDS["renewal"])
         if rm is not None:
             term = reader.field(rm, "term_days", rp, int)
             automatic = reader.field(rm, "automatic", rp, bool, True)
@@ -76,7 +208,7 @@ def _load_phase(reader: Reader, data: Any, path: str) -> Phase | None:
         "suspendable": reader.field(m, "suspendable", path, bool, True),
         "clause": reader.field(m, "clause", path, str, None),
     }
-    on_expiry = enum_value(reader, m, "on_expiry", path, ExpiryRule, ExpiryRule.ADVANCE)
+    on_expiry = _enum_value(reader, m, "on_expiry", path, ExpiryRule, ExpiryRule.ADVANCE)
     if fields["id"] is None:
         return None
     return reader.build(path, m, lambda: Phase(
@@ -95,7 +227,7 @@ def deal_from_dict(data: Any, source: str | None = None) -> Deal:
                               ("actors", None)):
         for i, item in enumerate(reader.items(m, key, "", required=key == "parties")):
             pp = f"{key}[{i}]"
-            pm = reader.mapping(item, pp, ("id", "name", "role"))
+            pm = reader.mapping(item, pp, FIELDS["party"])
             if pm is None:
                 continue
             pid = reader.field(pm, "id", pp, str)
@@ -118,7 +250,7 @@ def deal_from_dict(data: Any, source: str | None = None) -> Deal:
     clauses: list[Clause] = []
     for i, item in enumerate(reader.items(m, "clauses", "")):
         cp = f"clauses[{i}]"
-        cm = reader.mapping(item, cp, ("id", "summary", "sources", "disputed", "dispute_note"))
+        cm = reader.mapping(item, cp, FIELDS["clause"])
         if cm is None:
             continue
         cid = reader.field(cm, "id", cp, str)
@@ -142,7 +274,7 @@ def deal_from_dict(data: Any, source: str | None = None) -> Deal:
         pm = reader.mapping(item, pp, _POWER_FIELDS)
         if pm is None:
             continue
-        kind = enum_value(reader, pm, "power", pp, PowerKind, PowerKind.TERMINATE)
+        kind = _enum_value(reader, pm, "power", pp, PowerKind, PowerKind.TERMINATE)
         holders = pm.get("holders")
         holders = [holders] if isinstance(holders, str) else reader.items(pm, "holders", pp,
                                                                           required=True)
@@ -271,6 +403,39 @@ def resolve_deal(ref: str | Path | Deal, base: Path | None = None) -> Deal:
 def deal_to_dict(deal: Deal) -> dict[str, Any]:
     """Plain data that :func:`deal_from_dict` turns back into an equal Deal."""
 
+    def obligation(o: Obligation) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": o.id}
+        if len(o.obligors) == 1:
+            out["obligor"] = o.obligor
+        else:
+            out["obligors"] = list(o.obligors)
+        out["kind"] = o.kind.value
+        if len(o.beneficiaries) == 1:
+            out["beneficiary"] = o.beneficiary
+        elif o.beneficiaries:
+            out["beneficiaries"] = list(o.beneficiaries)
+        if o.due is not None:
+            out["due"] = {"after": o.due.after, "days": o.due.days}
+        elif o.due_at_phase_end:
+            out["due"] = _END_OF_PHASE
+        if o.parts:
+            out["parts"] = list(o.parts)
+        if o.strict:
+            out["strict"] = True
+        if o.description:
+            out["description"] = o.description
+        if o.quantity:
+            out["quantity"] = {"amount": o.quantity.amount, "unit": o.quantity.unit}
+        if o.due_day is not None:
+            out["due_day"] = o.due_day
+        if o.schedule:
+            out["schedule"] = [{"day": s.day, "cumulative": s.cumulative} for s in o.schedule]
+        if o.reciprocal:
+            out["reciprocal"] = [{"per": r.per, "ratio": r.ratio} for r in o.reciprocal]
+        if o.clause:
+            out["clause"] = o.clause
+        return out
+
     def phase(p: Phase) -> dict[str, Any]:
         out: dict[str, Any] = {"id": p.id, "duration_days": p.duration_days,
                                "on_expiry": p.on_expiry.value}
@@ -300,7 +465,7 @@ def deal_to_dict(deal: Deal) -> dict[str, Any]:
                               "notice_days": r.notice_days, "max_renewals": r.max_renewals}
             if r.clause:
                 out["renewal"]["clause"] = r.clause
-        out["obligations"] = [obligation_to_dict(o) for o in p.obligations]
+        out["obligations"] = [obligation(o) for o in p.obligations]
         return out
 
     return {

@@ -2,7 +2,6 @@
 
 from dealmodel.render.diagram_model import DiagramModel, diagram_model
 from dealmodel.render.dot import (
-    mimebundle,
     node_id,
     to_dot,
     to_mermaid,
@@ -10,6 +9,7 @@ from dealmodel.render.dot import (
     to_text,
     write_diagram,
 )
+from dealmodel.render.html import mimebundle, to_html
 
 __all__ = [
     "DiagramModel",
@@ -17,6 +17,7 @@ __all__ = [
     "mimebundle",
     "node_id",
     "to_dot",
+    "to_html",
     "to_mermaid",
     "to_svg",
     "to_text",

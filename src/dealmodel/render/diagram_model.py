@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING
 import attrs
 
 from dealmodel.engine.machine import lifecycle
+from dealmodel.engine.records import StatusChanged
 from dealmodel.model.deal import Deal
-from dealmodel.model.obligations import Obligation, ObligationKind
+from dealmodel.model.obligations import Obligation, ObligationKind, ObligationStatus
 from dealmodel.model.phases import TERMINAL_STATES, ExpiryRule, Phase
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ __all__ = [
     "DiagramModel",
     "DiagramState",
     "ObligationRow",
+    "RunNote",
     "diagram_model",
 ]
 
@@ -63,7 +65,7 @@ _TERMINAL_TEXT = {
 }
 
 #: File suffixes ``write_diagram`` understands.
-FORMATS = (".svg", ".png", ".dot", ".mmd")
+FORMATS = (".svg", ".png", ".pdf", ".dot", ".mmd")
 
 
 @attrs.frozen
@@ -82,6 +84,16 @@ class ObligationRow:
     def violated(self) -> bool:
         """In breach: violated, or partially fulfilled when a deadline passed."""
         return self.status in ("violated", "partially fulfilled")
+
+
+@attrs.frozen
+class RunNote:
+    """Something the overlaid run did, shown beside its phase: a suspension or an allegation."""
+
+    kind: str  # suspended | alleged
+    phase: str  # the phase it belongs to
+    day: int
+    text: str
 
 
 @attrs.frozen
@@ -132,6 +144,10 @@ class DiagramModel:
     final_state: str | None = None
     final_day: int | None = None
     path: tuple[tuple[str, int], ...] = ()  # overlay: (state, day entered), in order
+    notes: tuple[RunNote, ...] = ()  # overlay: suspensions and allegations, by day
+
+    def notes_of(self, phase_id: str) -> tuple[RunNote, ...]:
+        return tuple(n for n in self.notes if n.phase == phase_id)
 
     def state(self, state_id: str) -> DiagramState:
         for s in self.states:
@@ -266,6 +282,51 @@ def _state_info(deal: Deal, state: str) -> tuple[str, str | None, str, tuple[str
         "the phase cannot end until it resumes")
 
 
+def _phase_on(run: Run, day: int) -> str:
+    """The phase in force on ``day`` of the run (the first phase before it took effect)."""
+    phase = run.deal.phases[0].id
+    for state, entered in run.history:
+        if entered > day:
+            break
+        if state.partition(":")[0] in {p.id for p in run.deal.phases}:
+            phase = state.partition(":")[0]
+    return phase
+
+
+def run_notes(run: Run) -> tuple[RunNote, ...]:
+    """The run's suspensions of obligations and its allegations, as notes by phase."""
+    deal = run.deal
+    name = {p.id: p.name for p in deal.parties}
+    notes = []
+    for entry in run.ledger.values():
+        phase = deal.phases[deal.obligation_phase(entry.id)].id
+        start: tuple[int, str] | None = None
+        for r in entry.history:
+            if not isinstance(r, StatusChanged):
+                continue
+            if r.status is ObligationStatus.SUSPENDED:
+                start = (r.day, r.actor or "+".join(entry.obligation.obligors))
+            elif start is not None:
+                notes.append(RunNote("suspended", phase, start[0],
+                                     f"{entry.id} suspended by {name.get(start[1], start[1])}, "
+                                     f"days {start[0]}-{r.day}"))
+                start = None
+        if start is not None:
+            notes.append(RunNote("suspended", phase, start[0],
+                                 f"{entry.id} suspended by {name.get(start[1], start[1])} "
+                                 f"from day {start[0]}"))
+    for a in run.allegations:
+        phase = (deal.phases[deal.obligation_phase(a.obligation)].id if a.obligation
+                 else _phase_on(run, a.day))
+        ruling = (f"{a.status.value} by {name.get(a.ruled_by, a.ruled_by)} day {a.ruled_day}"
+                  if a.ruled_by else "no ruling")
+        notes.append(RunNote("alleged", phase, a.day,
+                             f"{a.id} day {a.day}: {name.get(a.by, a.by)} alleges "
+                             f"{name.get(a.against, a.against)} violated "
+                             f"{a.obligation or 'the deal'} ({ruling})"))
+    return tuple(sorted(notes, key=lambda n: n.day))
+
+
 def diagram_model(deal: Deal, run: Run | None = None, *, obligations: bool = False,
                   subtitle: str = "") -> DiagramModel:
     """The lifecycle of ``deal`` as plain data; with ``run``, the run overlaid on it.
@@ -301,11 +362,6 @@ def diagram_model(deal: Deal, run: Run | None = None, *, obligations: bool = Fal
         deal_id=deal.id, title=deal.title, states=tuple(states), edges=edges,
         subtitle=subtitle, hypothetical=deal.hypothetical, overlay=run is not None,
         final_state=run.state if run is not None else None,
-        final_day=run.day if run is not None else None, path=path)
+        final_day=run.day if run is not None else None, path=path,
+        notes=run_notes(run) if run is not None else ())
 
-
-# -- DOT --------------------------------------------------------------------------------
-# Labels are plain text (no HTML-like labels): the WebAssembly Graphviz build has no
-# HTML label support, and plain labels render the same with every renderer.
-#: Graphviz knows DejaVu Sans's metrics even without the font (so boxes fit the text);
-#: ``_render`` adds fallbacks (Verdana, a similar width) to the SVG's font-family.

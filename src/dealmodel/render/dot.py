@@ -3,28 +3,20 @@
 
 from __future__ import annotations
 
-import contextlib
 import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dealmodel.model.deal import Deal
+from dealmodel._optional import require
 from dealmodel.model.phases import TERMINAL_STATES
-from dealmodel.render.diagram_model import (
-    TRIGGER_MEANING,
-    DiagramModel,
-    DiagramState,
-    diagram_model,
-)
-from dealmodel.render.renderers import NoRendererError, render_svg, render_to_file
+from dealmodel.render.diagram_model import TRIGGER_MEANING, DiagramModel, DiagramState
+from dealmodel.render.renderers import render_svg, render_to_file
 
 if TYPE_CHECKING:
     import graphviz
 
-    from dealmodel.engine import Run
 
 __all__ = [
-    "mimebundle",
     "to_dot",
     "to_mermaid",
     "to_svg",
@@ -97,11 +89,29 @@ def _obligation_lines(model: DiagramModel, s: DiagramState) -> list[str]:
     return lines
 
 
+def run_note_lines(model: DiagramModel, s: DiagramState) -> list[str]:
+    """What the overlaid run did in phase ``s``: violations, suspensions, allegations."""
+    lines = []
+    if s.violated:
+        lines.append("✗ Violated in this run:")
+        lines += [f"  {r.id} (day {r.violated_day}): {r.what}" for r in s.violated]
+    notes = model.notes_of(s.id)
+    suspended = [n.text for n in notes if n.kind == "suspended"]
+    if suspended:
+        lines.append("‖ Suspended:")
+        lines += [f"  {text}" for text in suspended]
+    alleged = [n.text for n in notes if n.kind == "alleged"]
+    if alleged:
+        lines.append("▼ Alleged (an allegation is not a finding):")
+        lines += [f"  {text}" for text in alleged]
+    return lines
+
+
 def to_graph(model: DiagramModel) -> graphviz.Digraph:
     """The diagram as a ``graphviz.Digraph`` (not yet laid out)."""
-    import graphviz
+    gv = require("graphviz", "a phase diagram")
 
-    g = graphviz.Digraph(name=model.deal_id, strict=False)
+    g: graphviz.Digraph = gv.Digraph(name=model.deal_id, strict=False)
     title = model.title + (" (hypothetical deal)" if model.hypothetical else "")
     sub = model.subtitle or "Phase lifecycle: every state and every transition the engine runs"
     g.attr(rankdir="TB", label=_q(title) + "\\n" + _q(sub),
@@ -157,13 +167,15 @@ def to_graph(model: DiagramModel) -> graphviz.Digraph:
                        style="filled", fillcolor="white", color="#9ab7d3", fontsize="10",
                        margin="0.15,0.08", **{"class": "obligations"})
                 beside.append(oid)
-            if main.violated:
+            if main.violated or model.notes_of(phase_id):
                 vid = f"{node_id(phase_id)}__violated"
-                lines = ["✗ Violated in this run:"] + [
-                    f"{r.id} (day {r.violated_day}): {r.what}" for r in main.violated]
+                lines = run_note_lines(model, main)
                 c.node(vid, _lines(lines, "l"), shape="note", style="filled",
-                       fillcolor="#fde8e8", color=_RED, fontcolor=_RED, fontsize="11",
-                       penwidth="1.5", **{"class": "violated"})
+                       # red only for violations; suspensions and allegations are neutral
+                       fillcolor="#fde8e8" if main.violated else "#f7f4ea",
+                       color=_RED if main.violated else "#8c7b4f",
+                       fontcolor=_RED if main.violated else "#333333", fontsize="11",
+                       penwidth="1.5", **{"class": "violated" if main.violated else "run"})
                 beside.append(vid)
             if beside:
                 with c.subgraph() as same:  # notes beside their phase
@@ -189,7 +201,8 @@ def to_graph(model: DiagramModel) -> graphviz.Digraph:
     key += [f"{t}: {TRIGGER_MEANING[t]}" for t in model.triggers]
     if model.overlay:
         key += ["thick blue: the path this run took, with the day of each step",
-                "✗: an obligation found violated in this run"]
+                "✗: an obligation found violated in this run",
+                "‖: an obligation suspended by its obligor; ▼: an allegation"]
     g.node("key", _lines(key, "l"), shape="note", style="filled", fillcolor="#fafafa",
            color="#bbbbbb", fontsize="10", margin="0.15,0.08", **{"class": "key"})
     return g
@@ -288,19 +301,3 @@ def to_text(model: DiagramModel) -> str:
         lines.append(f"  {e.source} -> {e.dest}: {e.label}{taken}")
     return "\n".join(lines)
 
-
-def mimebundle(obj: Deal | Run) -> dict[str, str]:
-    """Jupyter display data for a Deal or a Run: its diagram as SVG, always with text.
-
-    Without a Graphviz renderer only ``text/plain`` is returned (repr and outline).
-    """
-
-    if isinstance(obj, Deal):
-        model = diagram_model(obj)
-    else:
-        model = diagram_model(obj.deal, obj, subtitle=f"Run: state {obj.state} on day {obj.day}")
-    head = f"<Deal {obj.id}: {obj.title}>" if isinstance(obj, Deal) else repr(obj)
-    bundle = {"text/plain": f"{head}\n{to_text(model)}"}
-    with contextlib.suppress(NoRendererError):
-        bundle["image/svg+xml"] = to_svg(model).decode("utf-8")
-    return bundle

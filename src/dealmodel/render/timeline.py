@@ -17,6 +17,7 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dealmodel._optional import require
 from dealmodel.engine.records import (
     AllegationStatus,
     StatusChanged,
@@ -37,9 +38,9 @@ if TYPE_CHECKING:
     from dealmodel.engine.run import Run
     from dealmodel.scenarios.outcome import Outcome
 
-__all__ = ["timeline_figure", "write_timeline"]
+__all__ = ["day_ticks", "save_figure", "timeline_figure", "write_timeline"]
 
-SUFFIXES = (".png", ".svg")
+SUFFIXES = (".png", ".svg", ".pdf")
 _PHASES = ("#9ecae1", "#6baed6", "#4292c6", "#2171b5")
 _BAND = {"limbo": "#fdd870", "suspended": "#f4a582", "extended": "#a1d99b",
          "pending": "#eeeeee"}
@@ -149,76 +150,94 @@ def _cumulative(points: list[tuple[int, int]]) -> tuple[list[float], list[int]]:
     return xs, ys
 
 
-def _draw_quantities(ax: Axes, run: Run, deliveries: dict[str, list[tuple[int, int]]],
-                     end: float) -> bool:
-    drawn = False
-    color_i = 0
+def _quantity_entries(run: Run) -> list[LedgerEntry]:
+    """The quantity obligations in force or settled that owe something: one panel each."""
+    out = []
     for entry in run.ledger.values():
         ob = entry.obligation
         if ob.kind is not ObligationKind.QUANTITY or entry.status is ObligationStatus.PENDING:
             continue
-        owed = run.owed(entry) or entry.target or 0
-        if owed <= 0:
-            continue
-        color = _QTY_COLORS[color_i % len(_QTY_COLORS)]
-        color_i += 1
-        party = run.deal.names(ob.obligors)
-        name = f"{ob.quantity.unit if ob.quantity else ob.id} ({party})"
-        start = _history_days(entry, ObligationStatus.ACTIVE)[0]
-        xs, ys = _cumulative(deliveries.get(ob.id, []))
-        px = [start - 0.5, *xs, end]
-        py = [0, *ys, ys[-1] if ys else 0]
-        # later lines thinner, so lines that coincide (30 per hostage) stay visible
-        ax.step(px, [100 * y / owed for y in py], where="post", color=color,
-                lw=max(1.6, 5.0 - 1.4 * (color_i - 1)), alpha=0.9,
-                label=f"{name}: delivered {entry.progress:,} of {owed:,}")
-        if entry.milestones:
-            dx = [start - 0.5] + [d + 0.5 for d, _ in entry.milestones]
-            dy = [0] + [c for _, c in entry.milestones]
-            ax.step(dx, [100 * y / owed for y in dy], where="post", color=color, lw=1.4,
-                    ls="--", label=f"{name}: due on the schedule")
-        elif ob.reciprocal:
-            per = ob.reciprocal
-            days = sorted({d for r in per for d, _ in deliveries.get(r.per, [])})
-            due_x, due_y = [start - 0.5], [0]
-            for d in days:
-                total = sum(r.ratio * sum(q for dd, q in deliveries.get(r.per, []) if dd <= d)
-                            for r in per)
-                due_x.append(d)
-                due_y.append(min(total, owed))
-            due_x.append(end)
-            due_y.append(due_y[-1])
-            ax.step(due_x, [100 * y / owed for y in due_y], where="post", color=color, lw=1.4,
-                    ls="--", label=f"{name}: owed in return ({per[0].ratio} per {per[0].per})")
-        elif entry.due_day is not None:
-            ax.plot([entry.due_day + 0.5], [100], marker="|", ms=14, mew=2, color=color,
-                    ls="none", label=f"{name}: all {owed:,} due by day {entry.due_day}")
-        drawn = True
-    ax.set_ylim(-5, 112)
-    ax.set_ylabel("delivered, % of\nwhat is owed", fontsize=10)
+        if (run.owed(entry) or entry.target or 0) > 0:
+            out.append(entry)
+    return out
+
+
+def _draw_quantity(ax: Axes, run: Run, entry: LedgerEntry, color: str,
+                   deliveries: dict[str, list[tuple[int, int]]], end: float) -> None:
+    """One small panel per quantity obligation, in its own units: what was delivered
+    (solid) against what was due or owed in return (dashed). Separate panels, so lines
+    that coincide as shares (30 prisoners per hostage) cannot hide each other."""
+    ob = entry.obligation
+    owed = run.owed(entry) or entry.target or 0
+    party = run.deal.names(ob.obligors)
+    name = f"{ob.quantity.unit if ob.quantity else ob.id} ({party})"
+    start = _history_days(entry, ObligationStatus.ACTIVE)[0]
+    xs, ys = _cumulative(deliveries.get(ob.id, []))
+    px = [start - 0.5, *xs, end]
+    py = [0, *ys, ys[-1] if ys else 0]
+    ax.step(px, py, where="post", color=color, lw=2.6, zorder=3,
+            label=f"{name}: delivered {entry.progress:,} of {owed:,}")
+    if entry.milestones:
+        dx = [start - 0.5] + [d + 0.5 for d, _ in entry.milestones]
+        dy = [0] + [c for _, c in entry.milestones]
+        ax.step(dx, dy, where="post", color="#333333", lw=1.3, ls="--", zorder=4,
+                label=f"{name}: due on the schedule")
+    elif ob.reciprocal:
+        per = ob.reciprocal
+        days = sorted({d for r in per for d, _ in deliveries.get(r.per, [])})
+        due_x, due_y = [start - 0.5], [0]
+        for d in days:
+            total = sum(r.ratio * sum(q for dd, q in deliveries.get(r.per, []) if dd <= d)
+                        for r in per)
+            due_x.append(d)
+            due_y.append(min(total, owed))
+        due_x.append(end)
+        due_y.append(due_y[-1])
+        ax.step(due_x, due_y, where="post", color="#333333", lw=1.3, ls="--", zorder=4,
+                label=f"{name}: owed in return ({per[0].ratio} per {per[0].per})")
+    elif entry.due_day is not None:
+        ax.plot([entry.due_day + 0.5], [owed], marker="|", ms=14, mew=2, color="#333333",
+                ls="none", label=f"{name}: all {owed:,} due by day {entry.due_day}")
+    ax.set_ylim(-0.06 * owed, owed * 1.12)
+    ax.set_yticks([0, owed])
+    ax.set_yticklabels(["0", f"{owed:,}"], fontsize=8.5)
     ax.grid(axis="y", color="#dddddd", lw=0.8)
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(loc="upper left", fontsize=8.5, frameon=True, ncol=2, framealpha=0.95)
-    return drawn
+    ax.legend(loc="upper left", fontsize=8.5, frameon=True, framealpha=0.95, ncol=2)
 
 
-def _draw_rate(ax: Axes, run: Run, end: float) -> bool:
-    """The deal's implementation rate (mean PAM score / 3) as a line, in % of full."""
+def _draw_rate(ax: Axes, run: Run, end: float) -> None:
+    """The deal's implementation rate (mean PAM score / 3), in % of full, on its own
+    panel (see :mod:`dealmodel.engine.score` for the scoring rule)."""
     series = implementation_rate(run)
-    if not series:
-        return False
-    xs = [day - 0.5 for day, _ in series] + [end]
-    ys = [100 * rate for _, rate in series] + [100 * series[-1][1]]
-    ax.step(xs, ys, where="post", color=_RATE, lw=2.2, ls="-.", zorder=8,
-            label="implementation rate (mean PAM score / 3)")
-    return True
+    if series:
+        xs = [day - 0.5 for day, _ in series] + [end]
+        ys = [100 * rate for _, rate in series] + [100 * series[-1][1]]
+        ax.step(xs, ys, where="post", color=_RATE, lw=2.2, zorder=4,
+                label="implementation rate (mean PAM score / 3), % of full")
+        ax.legend(loc="upper left", fontsize=8.5, frameon=True, framealpha=0.95)
+    ax.set_ylim(-6, 112)
+    ax.set_yticks([0, 50, 100])
+    ax.set_yticklabels(["0%", "50%", "100%"], fontsize=8.5)
+    ax.set_ylabel("implemented", fontsize=10)
+    ax.grid(axis="y", color="#dddddd", lw=0.8)
 
 
 def _row_label(run: Run, entry: LedgerEntry) -> str:
+    """``Party: what``, wrapped on up to two lines (never cut mid-phrase on one line)."""
     ob = entry.obligation
     party = run.deal.names(ob.obligors)
     what = ob.description or ob.id
-    return textwrap.shorten(f"{party}: {what}", 52, placeholder="…")
+    lines = textwrap.wrap(f"{party}: {what}", 44)
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), 44, placeholder="…")]
+    return "\n".join(lines)
+
+
+def day_ticks(end: float) -> list[int]:
+    """Day ticks: day 1, then a step (1, 2, 7, 14, 28, ... days) giving at least 4 ticks."""
+    last = max(int(end), 1)
+    step = next((s for s in (1, 2, 7, 14, 28, 56, 91, 182, 364) if last / s <= 10), 364)
+    return [1, *(d for d in range(step, last + 1, step) if d > 1 + step / 3)]
 
 
 def _draw_rows(ax: Axes, run: Run, entries: list[LedgerEntry],
@@ -331,7 +350,11 @@ def _legend(fig: Figure, run: Run) -> None:
 
 
 def timeline_figure(outcome: Outcome) -> Figure:
-    """The timeline chart of a scenario's outcome, as a matplotlib Figure (Agg canvas)."""
+    """The timeline chart of a scenario's outcome, as a matplotlib Figure (Agg canvas).
+
+    Raises :class:`~dealmodel.errors.MissingExtraError` when matplotlib is not installed.
+    """
+    require("matplotlib", "a timeline chart")
     from matplotlib.figure import Figure
 
     run = outcome.run
@@ -340,29 +363,36 @@ def timeline_figure(outcome: Outcome) -> Figure:
     last = max([run.day, *(e.event.day for e in outcome.events)])
     end = last + 0.5
     entries = [e for e in run.ledger.values() if e.status is not ObligationStatus.PENDING]
-    height = 4.2 + 2.6 + 0.36 * max(len(entries), 1)
+    quantities = _quantity_entries(run)
+    row_height = 0.5 * max(len(entries), 1)
+    height = 3.4 + 0.45 + 1.25 * (1 + len(quantities)) + row_height
     fig = Figure(figsize=(14, height), dpi=110, layout="constrained")
-    fig.get_layout_engine().set(h_pad=0.08, rect=(0, 0.09, 1, 0.91))  # type: ignore[call-arg, union-attr]
-    grid = fig.add_gridspec(3, 1, height_ratios=[0.45, 2.4, 0.36 * max(len(entries), 1)])
+    fig.get_layout_engine().set(h_pad=0.06, rect=(0, 0.09, 1, 0.91))  # type: ignore[call-arg, union-attr]
+    grid = fig.add_gridspec(3 + len(quantities), 1,
+                            height_ratios=[0.45, 1.25, *[1.25] * len(quantities), row_height])
     band = fig.add_subplot(grid[0])
-    qty = fig.add_subplot(grid[1], sharex=band)
-    rows = fig.add_subplot(grid[2], sharex=band)
+    rate = fig.add_subplot(grid[1], sharex=band)
+    panels = [fig.add_subplot(grid[2 + i], sharex=band) for i in range(len(quantities))]
+    rows = fig.add_subplot(grid[-1], sharex=band)
     band.set_xlim(0.5, end + max(2.0, end * 0.06))
     _draw_bands(band, run, end)
-    _draw_rate(qty, run, end)
-    _draw_quantities(qty, run, deliveries, end)
+    _draw_rate(rate, run, end)
+    for i, (ax, entry) in enumerate(zip(panels, quantities, strict=True)):
+        _draw_quantity(ax, run, entry, _QTY_COLORS[i % len(_QTY_COLORS)], deliveries, end)
+    if panels:
+        panels[len(panels) // 2].set_ylabel("delivered\n(each in its own units)", fontsize=10)
     _draw_rows(rows, run, entries, deliveries, end)
-    _mark_events([band, qty, rows], run, end)
-    for ax in (band, qty):
+    _mark_events([band, rate, *panels, rows], run, end)
+    for ax in (band, rate, *panels):
         ax.tick_params(labelbottom=False)
-    ticks = [1, *range(7, int(end) + 1, 7)]
+    ticks = day_ticks(end)
     rows.set_xticks(ticks)
     labels = []
     for d in ticks:
         date = _date(run, d)
         labels.append(f"day {d}\n{date}" if date else f"day {d}")
     rows.set_xticklabels(labels, fontsize=9)
-    for ax in (band, qty, rows):
+    for ax in (band, rate, *panels, rows):
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
     deal = run.deal
@@ -370,6 +400,8 @@ def timeline_figure(outcome: Outcome) -> Figure:
     name = scenario.title or "untitled scenario"
     if scenario.hypothetical:
         name += " (hypothetical)"
+    if scenario.raw_variants is not None:
+        name += "\nthe base run only; its hypothetical variants are not shown"
     fig.suptitle(f"{title}\nScenario: {name}", fontsize=15, fontweight="bold")
     hyp = sum(1 for e in outcome.events if e.event.hypothetical)
     notes = [f"State on day {run.day}: {run.state}."]
@@ -388,17 +420,22 @@ def timeline_figure(outcome: Outcome) -> Figure:
 
 
 def write_timeline(outcome: Outcome, path: str | Path) -> Path:
-    """Save the timeline chart of ``outcome`` to ``path`` (.png or .svg)."""
+    """Save the timeline chart of ``outcome`` to ``path`` (.png, .svg or vector .pdf)."""
+    return save_figure(timeline_figure(outcome), Path(path))
+
+
+def save_figure(fig: Figure, path: Path) -> Path:
+    """Save a chart as the suffix of ``path`` says: .png, .svg (text kept as text) or .pdf."""
     from dealmodel.render.renderers import check_suffix
 
-    path = Path(path)
     suffix = check_suffix(path, SUFFIXES)
-    fig = timeline_figure(outcome)
     import matplotlib
 
     kwargs: dict[str, Any] = {"format": suffix[1:], "facecolor": "white"}
     if suffix == ".svg":
         kwargs["metadata"] = {"Date": None}  # reproducible output
+    elif suffix == ".pdf":
+        kwargs["metadata"] = {"CreationDate": None}
     # SVG text stays text: searchable, and editable by a graphics desk
     with matplotlib.rc_context({"svg.fonttype": "none"}):
         fig.savefig(path, **kwargs)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from dealmodel import _display
 from dealmodel.engine import Run
 from dealmodel.engine.records import (
     AfterEnd,
@@ -29,6 +30,7 @@ from dealmodel.engine.score import implementation_rate
 from dealmodel.errors import EventRejected
 from dealmodel.model.deal import Deal
 from dealmodel.model.events import ClockAdvanced, Event
+from dealmodel.scenarios import export
 from dealmodel.scenarios.documents import event_fields, obligation_document
 from dealmodel.scenarios.expect import Mismatch, check_expectations
 
@@ -120,6 +122,28 @@ class Outcome:
             "implementation": [{"day": d, "rate": r} for d, r in implementation_rate(run)],
         }
 
+    def records(self, table: str = "ledger") -> list[dict[str, Any]]:
+        """Rows of a table: ``ledger`` (over time), ``events`` or ``allegations``."""
+        return export.records(self, table)
+
+    def to_csv(self, table: str = "ledger") -> str:
+        """A table (see :meth:`records`) as CSV text, what ``dealmodel run --csv`` prints."""
+        return export.to_csv(self.records(table), export.COLUMNS[table])
+
+    def to_dataframe(self, table: str = "ledger") -> Any:
+        """A table (see :meth:`records`) as a pandas DataFrame (``dealmodel[pandas]``)."""
+        return export.to_dataframe(self.records(table), export.COLUMNS[table])
+
+    def _repr_html_(self) -> str:
+        """Jupyter: a compact summary with the details folded (see dealmodel.render.html)."""
+        return _display.html(self)
+
+    def __repr__(self) -> str:
+        title = self.scenario.title or "untitled scenario"
+        hyp = " (hypothetical)" if self.scenario.hypothetical else ""
+        return (f"<Outcome of {title!r}{hyp}: {self.run.state} on day {self.run.day}, "
+                f"{len(self.events)} events, {len(self.refused)} refused>")
+
     def _records_of(self, kind: type[Record]) -> list[dict[str, Any]]:
         return [record_to_dict(r) for e in self.events for r in e.records if isinstance(r, kind)]
 
@@ -155,18 +179,26 @@ class Outcome:
                     lines.append(f"          {r}")
         return "\n".join(lines)
 
+    def head_lines(self) -> list[str]:
+        """The head of the summary: deal, scenario, final state (as of which day), how and
+        when the deal ended, and the day each state was entered."""
+        run = self.run
+        scenario = self.scenario
+        hyp = " (hypothetical)" if scenario.hypothetical else ""
+        deal = run.deal.title + (" (hypothetical deal)" if run.deal.hypothetical else "")
+        lines = [deal, f"scenario: {scenario.title or '(untitled scenario)'}{hyp}",
+                 f"final state: {run.state} as of day {run.day}{_on(run.deal, run.day)}"]
+        if run.end is not None:
+            lines.append(f"ended: {run.end.state} on day {run.end.day}"
+                         f"{_on(run.deal, run.end.day)} - {run.end.cause.value}"
+                         + _end_by(run.end))
+        lines.append("phases: " + ", ".join(f"{s} (day {d})" for s, d in run.history))
+        return lines
+
     def summary(self) -> str:
         """Final state, day, a table of obligations and the allegations."""
         run = self.run
-        title = self.scenario.title or "(untitled scenario)"
-        hyp = " (hypothetical)" if self.scenario.hypothetical else ""
-        lines = [f"{run.deal.title}", f"scenario: {title}{hyp}",
-                 f"final state: {run.state} as of day {run.day}{_on(run.deal, run.day)}",
-                 *([f"ended: {run.end.state} on day {run.end.day}{_on(run.deal, run.end.day)}"
-                    f" - {run.end.cause.value}"
-                    + _end_by(run.end)]
-                   if run.end else []),
-                 "phases: " + ", ".join(f"{s} (day {d})" for s, d in run.history), ""]
+        lines = [*self.head_lines(), ""]
         rows = [("obligation", "obligor", "status", "progress", "due")]
         for entry in run.ledger.values():
             ob = entry.obligation

@@ -80,6 +80,11 @@ class Scenario:
         """Run the scenario (up to day ``until``, or the file's ``until:``, if given)."""
         return run_scenario(self, until=until)
 
+    def __repr__(self) -> str:
+        hyp = ", hypothetical" if self.hypothetical else ""
+        return (f"<Scenario {self.title or 'untitled'!r} of deal {self.deal.id!r}: "
+                f"{len(self.events)} events{hyp}>")
+
     def variant(self, name: str, description: str = "") -> Variant:
         """A hypothetical variant of this scenario, to change with drop/shift/add/with_deal."""
         return Variant(self, name, description)
