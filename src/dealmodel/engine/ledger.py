@@ -64,9 +64,10 @@ class LedgerEntry:
         self.fulfilled_day: int | None = None
         self.suspended_by: str | None = None  # who suspended or withheld it
         self.held_status: ObligationStatus | None = None
-        #: actor -> quantity performed (the obligor, or another actor named by ``by``)
+        #: actor -> quantity performed (the obligor, or another actor named by ``by``);
+        #: like ``parts_done`` (named part -> quantity), replaced on change, never
+        #: changed in place, so copies and undo snapshots share it
         self.performed_by: dict[str, int] = {}
-        #: named part -> quantity performed of it
         self.parts_done: dict[str, int] = {}
         #: what happened to this obligation, in order (typed records)
         self.history: list[Record] = []
@@ -87,8 +88,8 @@ class LedgerEntry:
         new.fulfilled_day = self.fulfilled_day
         new.suspended_by = self.suspended_by
         new.held_status = self.held_status
-        new.performed_by = self.performed_by.copy()
-        new.parts_done = self.parts_done.copy()
+        new.performed_by = self.performed_by  # replaced on change: shared safely
+        new.parts_done = self.parts_done
         new.history = self.history.copy()
         return new
 
@@ -96,7 +97,7 @@ class LedgerEntry:
         """Everything an event can change here (see :meth:`restore`)."""
         return (self.status, self.progress, self.target, self.due_day, self.milestones,
                 self.violated_day, self.fulfilled_day, self.suspended_by, self.held_status,
-                self.performed_by.copy(), self.parts_done.copy(), len(self.history))
+                self.performed_by, self.parts_done, len(self.history))
 
     def restore(self, saved: tuple[Any, ...]) -> None:
         (self.status, self.progress, self.target, self.due_day, self.milestones,

@@ -23,13 +23,16 @@ from dealmodel.engine.records import (
 )
 from dealmodel.engine.registry import register
 from dealmodel.model.events import Performed, PhaseEnded, Released, Reported, Withheld
-from dealmodel.model.obligations import ObligationKind
+from dealmodel.model.obligations import ObligationKind, ObligationStatus
 
 if TYPE_CHECKING:
     from dealmodel.engine.ledger import LedgerEntry
     from dealmodel.engine.run import Run
 
 __all__: list[str] = []
+
+_PERFORMABLE = frozenset(s for s in ObligationStatus if s.performable)
+_ACT = ObligationKind.ACT
 
 
 def _obligor(event: Performed | Withheld | Released, entry: LedgerEntry) -> None:
@@ -48,14 +51,15 @@ def _check_perform(run: Run, event: Performed) -> None:
     if entry is None:
         entry = obligation(run, event, event.obligation)  # raises the refusal
     ob = entry.obligation
-    _obligor(event, entry)
+    if event.party not in ob.obligors:
+        _obligor(event, entry)  # raises the refusal
     if event.by is not None:
         party(run, event, event.by, "by")
     if run.state in TERMINAL:
         live(run, event)
     status = entry.status
     kind = ob.kind
-    if not status.performable:
+    if status not in _PERFORMABLE:
         if status is PENDING:
             phase = run.deal.phases[run.deal.obligation_phase(ob.id)].id
             raise refuse(event, "phase-not-begun", f"{ob.id!r} cannot be performed: its "
@@ -75,9 +79,10 @@ def _check_perform(run: Run, event: Performed) -> None:
     if kind is ObligationKind.PROHIBITION:
         raise refuse(event, "prohibition", f"{ob.id!r} is a prohibition: it is kept by not "
                      "acting; report an act against it with an 'allege' event")
-    if kind is ObligationKind.ACT and not ob.parts and quantity != 1:
+    if ob.parts or event.part is not None:
+        _check_part(event, entry)
+    elif kind is _ACT and quantity != 1:
         raise refuse(event, "bad-quantity", f"an act is done once; quantity was {quantity}")
-    _check_part(event, entry)
     if not ob.strict:
         return  # more than is owed is accepted, and shown as surplus
     cap = entry.target
@@ -117,10 +122,14 @@ def _commit_perform(run: Run, event: Performed, out: list[Record]) -> None:
     entry = run._writable(run.ledger[event.obligation])
     quantity = event.quantity
     entry.progress += quantity
+    # the per-actor and per-part tallies are replaced, never changed in place, so that
+    # forks and undo snapshots can share them
     actor = event.by or event.party
-    entry.performed_by[actor] = entry.performed_by.get(actor, 0) + quantity
+    done = entry.performed_by
+    entry.performed_by = {**done, actor: done.get(actor, 0) + quantity}
     if event.part is not None:
-        entry.parts_done[event.part] = entry.parts_done.get(event.part, 0) + quantity
+        parts = entry.parts_done
+        entry.parts_done = {**parts, event.part: parts.get(event.part, 0) + quantity}
     record(entry, Performance(event.day, entry.obligation.id, quantity, entry.progress,
                               entry.target, event.by, event.part), out)
     before = entry.status
