@@ -6,7 +6,8 @@ import dealmodel
 
 INTENDED = {
     "AgreementReached", "Allegation", "Clause", "ClockAdvanced", "ConditionSyntaxError", "Deal",
-    "DealDefinitionError", "DealModelError", "Event", "EventRejected", "ExpiryRule",
+    "DealDefinitionError", "DealModelError", "Event", "EventDefinitionError", "EventRejected",
+    "ExpiryRule", "InputError", "Limits",
     "Expression", "Extended", "Extension", "HostilitiesResumed", "LedgerEntry", "LogEntry",
     "Milestone",
     "NegotiationsEnded", "NegotiationsOpened", "Obligation", "ObligationKind",
@@ -46,6 +47,9 @@ def test_errors_mix_in_builtins() -> None:
     assert issubclass(dealmodel.ScenarioError, ValueError)
     assert issubclass(dealmodel.ConditionSyntaxError, ValueError)
     assert issubclass(dealmodel.EventRejected, dealmodel.DealModelError)
+    assert issubclass(dealmodel.InputError, ValueError)
+    assert issubclass(dealmodel.EventDefinitionError, ValueError)
+    assert not issubclass(dealmodel.EventDefinitionError, TypeError)
 
 
 def test_typed_package() -> None:

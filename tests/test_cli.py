@@ -80,7 +80,7 @@ def test_refused_events_are_reported_and_strict_exits_1(
          "line 3: events[0].type: unknown event type 'perfrom' (did you mean 'perform'?)"),
         ("deal: gaza-2025\nevents:\n  - day: 1\n    type: perform\n    party: hamas\n"
          "    obligation: p1_hostages\n    quantity: many\n",
-         "line 7: events[0].quantity: must be int, got 'many'"),
+         "line 7: events[0].quantity: must be a whole number, got 'many'"),
         ("deal: gaza-2025\nevents:\n  - {day: 1, type: perform, party: hamas}\n",
          "events[0].obligation: is required for a perform event"),
         ("deal: nowhere-1999\nevents: []\n", "no built-in deal or file named 'nowhere-1999'"),

@@ -100,3 +100,60 @@ def test_no_eval_or_exec_in_the_package() -> None:
         text = path.read_text()
         assert "eval(" not in text.replace("evaluate(", "").replace("_evaluate", ""), path
         assert "exec(" not in text, path
+
+
+# -- bounds: length, nesting, long chains ----------------------------------------------------
+def test_long_chains_evaluate_without_recursion() -> None:
+    import sys
+
+    chains = [" and ".join(["day >= 1"] * 150), " or ".join(["day < 1"] * 150) + " or day > 1",
+              " + ".join(["1"] * 400) + " == 400", " * ".join(["1"] * 400) + " == 1"]
+    compiled = [compile_condition(source) for source in chains]
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(120)  # a chain nested as closures would need one frame per term
+    try:
+        assert all(c.evaluate(CTX) for c in compiled)
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+@pytest.mark.parametrize(
+    ("source", "message", "caret_at"),
+    [
+        ("(" * 40 + "day > 1" + ")" * 40, "nested more than 32 levels deep", 32),
+        ("not " * 40 + "true", "nested more than 32 levels deep", 128),
+        ("- " * 40 + "1 == 1", "nested more than 32 levels deep", 64),
+        ("day > " + "9" * 40, "a number of 40 digits; the limit is 18", 6),
+    ],
+)
+def test_nesting_and_numbers_are_bounded(source: str, message: str, caret_at: int) -> None:
+    with pytest.raises(ConditionSyntaxError) as info:
+        compile_condition(source)
+    assert message in str(info.value)
+    assert info.value.position == caret_at
+
+
+def test_length_is_bounded_and_the_message_stays_short() -> None:
+    source = "day > 1 and " * 300 + "true"
+    with pytest.raises(ConditionSyntaxError) as info:
+        compile_condition(source)
+    text = str(info.value)
+    assert "the condition is 3,604 characters long; the limit is 2,000" in text
+    assert len(text) < 300
+    _message, shown, caret = text.splitlines()
+    assert shown.startswith("    ...") and shown.endswith("...")
+    assert source[2000 - 3:2000 + 3] in shown
+    assert shown[len(caret) - 1] == source[2000]  # the caret sits under character 2000
+
+
+def test_a_deep_condition_in_a_deal_file_is_a_located_problem(tmp_path: object) -> None:
+    from dealmodel import DealDefinitionError, deal_from_dict
+    from dealmodel.io.yaml import parse_yaml
+
+    text = ("id: x\nparties: [{id: a}]\nphases:\n  - {id: p, duration_days: 3}\n"
+            "  - id: q\n    duration_days: 3\n    entry_condition: '" + "(" * 50 + "day > 1"
+            + ")" * 50 + "'\n")
+    with pytest.raises(DealDefinitionError) as info:
+        deal_from_dict(parse_yaml(text))
+    assert "line 7: phases[1].entry_condition: nested more than 32 levels deep" in str(
+        info.value)

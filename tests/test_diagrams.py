@@ -15,6 +15,7 @@ from dealmodel.engine.machine import lifecycle
 from dealmodel.model.events import Extended, HostilitiesResumed, Performed
 from dealmodel.model.phases import TERMINAL_STATES
 from dealmodel.render import diagram_model, node_id, to_dot, to_mermaid
+from dealmodel.render.compact import to_compact_dot
 from dealmodel.scenarios.scenario import load_scenario as resolve_scenario
 
 ROOT = Path(__file__).parent.parent
@@ -189,6 +190,10 @@ def test_committed_diagrams_are_current() -> None:
         svg = ROOT / "diagrams" / f"{stem}.svg"
         if not dot.exists() or not svg.exists() or dot.read_text("utf-8") != to_dot(model):
             stale.append(stem)
+        compact = ROOT / "diagrams" / f"{stem}.compact.dot"
+        if (not compact.exists() or not compact.with_suffix(".svg").exists()
+                or compact.read_text("utf-8") != to_compact_dot(model)):
+            stale.append(f"{stem}.compact")
     assert not stale, (f"stale or missing diagrams: {stale}; run "
                        "`dealmodel diagram --all diagrams/` and commit the result")
 
@@ -200,7 +205,8 @@ def test_every_builtin_deal_and_example_scenario_is_committed() -> None:
     assert set(builtin_deals()) <= stems
     assert "gaza-2025-record.run" in stems
     committed = {p.name.removesuffix(".dot") for p in (ROOT / "diagrams").glob("*.dot")}
-    assert committed == stems  # nothing left over from a renamed deal or example
+    # nothing left over from a renamed deal or example; each has its compact diagram
+    assert committed == stems | {f"{stem}.compact" for stem in stems}
 
 
 # -- CLI ----------------------------------------------------------------------------------
@@ -237,9 +243,10 @@ def test_cli_deal_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("argv", "message"), [
     (["diagram", "gaza-2025", "-o", "out.gif"], "cannot tell the format from '.gif'"),
     (["diagram", "gaza-2025", "-o", "out"], "cannot tell the format from no suffix"),
-    (["diagram", "missing.yaml", "-o", "out.svg"], "missing.yaml: invalid scenario: no such "
+    (["diagram", "missing.yaml", "-o", "out.svg"], "missing.yaml: cannot load: no such "
                                                    "file"),
-    (["diagram", "no-such-deal", "-o", "out.svg"], "no built-in deal or file named"),
+    (["diagram", "no-such-deal", "-o", "out.svg"], "no built-in deal or scenario and no file "
+                                                   "named 'no-such-deal'"),
     (["diagram", "gaza-2025"], "give DEAL_OR_SCENARIO and -o FILE, or --all DIR"),
     (["diagram", "gaza-2025", "-o", "nofolder/x.svg"], "the folder nofolder does not exist"),
     (["diagram", "gaza-2025", "--all", "d"], "give no DEAL_OR_SCENARIO or -o"),

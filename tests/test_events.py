@@ -57,14 +57,15 @@ def test_round_trip(data: dict[str, Any]) -> None:
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        ({"day": 1}, "events[0].type: missing"),
+        ({"day": 1}, "events[0].type: is required"),
+        ({"type": ["perform"], "day": 1}, "events[0].type: must be an event type name, got a list"),
         ({"type": "perfom", "day": 1}, "did you mean 'perform'?"),
         ({"type": "perform", "day": "one", "party": "a", "obligation": "o"},
-         "events[0].day: must be int, got 'one'"),
+         "events[0].day: must be a whole number, got 'one' (str)"),
         ({"type": "perform", "day": 1, "party": "a"},
          "events[0].obligation: is required for a perform event"),
         ({"type": "rule", "day": 1, "by": "m", "allegation": "A1", "upheld": "yes"},
-         "events[0].upheld: must be bool"),
+         "events[0].upheld: must be true or false, got 'yes' (str)"),
         ({"type": "advance", "day": 1, "party": "a"},
          "events[0].party: unknown field for a advance event"),
         ("not a mapping", "an event must be a mapping"),

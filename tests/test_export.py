@@ -115,3 +115,19 @@ def test_dataframe_without_pandas_names_the_extra(monkeypatch: pytest.MonkeyPatc
         outcome.to_dataframe()
     with pytest.raises(ImportError):  # also an ImportError, for code that catches those
         compare(load_scenario("gaza-2025-whatif")).to_dataframe()
+
+
+def test_whatif_json_divergence_is_typed(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    assert main(["whatif", "gaza-2025-whatif", "--json", "--variant", "aid-not-cut",
+                 "--variant", "phase2-agreed-day-35"]) == 0
+    aid, phase2 = json.loads(capsys.readouterr().out)["variants"]
+    base_event = aid["divergence"]["base_event"]
+    assert base_event["event"] == {**base_event["event"], "type": "suspend", "day": 43,
+                                   "party": "israel", "obligation": "p1_aid"}
+    assert {"kind": "status", "day": 43, "obligation": "p1_aid", "status": "suspended",
+            "cause": "suspended", "actor": "israel"} in base_event["records"]
+    assert aid["divergence"]["variant_event"] is None  # the variant dropped it
+    assert phase2["divergence"]["variant_event"]["event"]["type"] == "negotiations_opened"
+    assert all(r["code"] for r in phase2["refused"])  # refusals carry their code

@@ -6,6 +6,7 @@ fail exactly as when it is not installed.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -32,6 +33,19 @@ def test_missing_extra_exit_1(module: str, argv: list[str], extra: str, tmp_path
     assert f"pip install 'dealmodel[{extra}]'" in err
     assert f"needs {module}, which is not installed" in err
     assert not list(tmp_path.iterdir())  # nothing half-written
+
+
+@pytest.mark.skipif(shutil.which("dot") is not None,
+                    reason="with Graphviz's dot the PDF is drawn without Pillow")
+def test_diagram_pdf_without_pillow_names_the_extra(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setitem(sys.modules, "PIL", None)
+    monkeypatch.setitem(sys.modules, "PIL.Image", None)
+    assert main(["diagram", "gaza-2025", "--compact", "-o", str(tmp_path / "d.pdf")]) == 1
+    err = capsys.readouterr().err
+    assert "PDF output of a diagram needs pillow, which is not installed" in err
+    assert "pip install 'dealmodel[diagrams]'" in err
 
 
 def test_compact_diagram_dot_needs_no_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -22,7 +22,8 @@ from dealmodel.scenarios.scenario import scenario_from_dict
 from dealmodel.scenarios.schema import scenario_schema
 
 ROOT = Path(__file__).parent.parent
-DATA = ROOT / "src" / "dealmodel" / "data"
+# the installed package's data (CI runs these tests against the installed wheel)
+DATA = Path(str(resources.files("dealmodel") / "data"))
 
 
 class CoreLoader(yaml.SafeLoader):
@@ -84,7 +85,12 @@ def test_the_files_to_check_include_every_built_in_and_example() -> None:
     assert any(not is_scenario(p) for p in FILES) and any(is_scenario(p) for p in FILES)
 
 
-@pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(ROOT)) for p in FILES])
+def label(path: Path) -> str:
+    base = ROOT if path.is_relative_to(ROOT) else DATA.parent.parent
+    return str(path.relative_to(base))
+
+
+@pytest.mark.parametrize("path", FILES, ids=[label(p) for p in FILES])
 def test_every_shipped_and_example_file_validates(path: Path) -> None:
     schema = SCENARIO_SCHEMA if is_scenario(path) else DEAL_SCHEMA
     assert errors(schema, load(path)) == []
@@ -191,7 +197,7 @@ def test_every_event_type_is_in_the_scenario_schema() -> None:
 
 @pytest.mark.parametrize(("event", "loader_message"), [
     ({"day": 1, "type": "perform", "party": "hamas"}, "is required for a perform event"),
-    ({"day": "one", "type": "advance"}, "must be int"),
+    ({"day": "one", "type": "advance"}, "must be a whole number"),
     ({"day": 1, "type": "advance", "colour": "blue"}, "unknown field"),
     ({"day": 1, "type": "perfrom"}, "unknown event type"),
 ])

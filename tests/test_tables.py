@@ -87,12 +87,27 @@ def test_outcome_html_is_compact_summary_first() -> None:
     outcome = load_scenario("gaza-2025").run()
     html = outcome._repr_html_()
     assert len(html.encode("utf-8")) < 20_000
-    assert html.index("final state: <b>collapsed</b> on day 59") < html.index("<details>")
+    assert html.index("final state: collapsed as of day 59") < html.index("<details>")
     assert html.count("<details>") == 3  # obligations, allegations, events: folded
     assert "an allegation is not a finding" in html
     assert "Events (40, 0 marked hypothetical)" in html  # the public record: none is
     ET.fromstring(html.replace("<br>", "<br/>"))
     assert len(repr(outcome)) < 200
+
+
+def test_a_long_run_stays_compact_in_jupyter() -> None:
+    """A thousand events still give a few kilobytes: long tables show their first and
+    last rows and say how many are left out."""
+    from dealmodel import ClockAdvanced, Scenario
+
+    events = [ClockAdvanced(day) for day in range(1, 1001)]
+    outcome = Scenario(builtin_deal("gaza-2025"), events, title="A hypothetical long wait",
+                       hypothetical=True).run()
+    html = outcome._repr_html_()
+    assert len(html.encode("utf-8")) < 20_000
+    assert "... 960 more rows: outcome.to_dataframe(&#x27;events&#x27;)" in html
+    assert html.count("clock advances to day") == 40
+    assert "clock advances to day 1000" in html
 
 
 def test_comparison_html_is_compact_and_says_hypothetical() -> None:
@@ -116,3 +131,12 @@ def test_deal_and_run_html() -> None:
     run = load_scenario("gaza-2025").run().run
     html = run._repr_mimebundle_()["text/html"]
     assert "run: <b>collapsed</b> on day 59" in html
+
+
+def test_str_of_a_comparison_fits_the_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "90")
+    comparison = compare(load_scenario("gaza-2025-whatif"))
+    text = str(comparison)
+    assert max(len(line) for line in text.splitlines()) <= 90
+    assert "HYPOTHETICAL" in text and "(hypothetical)" in text
+    assert max(len(line) for line in comparison.to_text().splitlines()) > 200  # unwrapped

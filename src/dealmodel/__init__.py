@@ -22,11 +22,14 @@ from dealmodel.errors import (
     ConditionSyntaxError,
     DealDefinitionError,
     DealModelError,
+    EventDefinitionError,
     EventRejected,
+    InputError,
     Problem,
     ScenarioError,
 )
 from dealmodel.io.deals import builtin_deal, builtin_deals, deal_from_dict, deal_to_dict, load_deal
+from dealmodel.io.limits import Limits
 from dealmodel.model.actors import Actor, Clause, Party, Role
 from dealmodel.model.conditions import Expression, compile_condition
 from dealmodel.model.deal import Deal
@@ -62,6 +65,7 @@ from dealmodel.render.diagram_model import diagram_model
 from dealmodel.render.dot import write_diagram
 from dealmodel.render.html import mimebundle as _mimebundle
 from dealmodel.render.html import to_html as _to_html
+from dealmodel.render.tables import comparison_text as _comparison_text
 from dealmodel.render.timeline import write_timeline
 from dealmodel.scenarios.scenario import (
     Outcome,
@@ -75,6 +79,7 @@ from dealmodel.scenarios.variants import Variant
 
 _display.register(_mimebundle)
 _display.register_html(_to_html)
+_display.register_text(_comparison_text)
 
 
 
@@ -90,13 +95,16 @@ __all__ = [
     "DealDefinitionError",
     "DealModelError",
     "Event",
+    "EventDefinitionError",
     "EventRejected",
     "ExpiryRule",
     "Expression",
     "Extended",
     "Extension",
     "HostilitiesResumed",
+    "InputError",
     "LedgerEntry",
+    "Limits",
     "LogEntry",
     "Milestone",
     "NegotiationsEnded",

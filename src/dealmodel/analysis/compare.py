@@ -174,7 +174,8 @@ class Comparison:
         return "\n".join(lines)
 
     def __str__(self) -> str:
-        return self.to_text()
+        """The table at the terminal's width (through rich), else :meth:`to_text`."""
+        return _display.text(self) or self.to_text()
 
 
 def _day(day: int | None) -> str:

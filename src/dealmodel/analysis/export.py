@@ -53,7 +53,7 @@ def records(comparison: Comparison, table: str = "runs") -> list[dict[str, Any]]
         run = result.run
         if table == "obligations":
             rows.extend({"run": result.name, "hypothetical": result.hypothetical,
-                         "obligation": e.id, "obligor": e.obligation.obligor,
+                         "obligation": e.id, "obligor": "+".join(e.obligation.obligors),
                          "status": e.status.value, "progress": e.progress,
                          "owed": run.owed(e), "violated_day": e.violated_day}
                         for e in run.ledger.values())

@@ -9,28 +9,46 @@ from typing import Any
 import attrs
 
 from dealmodel.engine import Run
-from dealmodel.engine.records import StatusChanged
+from dealmodel.engine.records import StatusChanged, record_to_dict
+from dealmodel.io.events import event_to_dict
 from dealmodel.model.obligations import ObligationStatus
-from dealmodel.scenarios.scenario import EventOutcome, Outcome
+from dealmodel.scenarios.outcome import EventOutcome, Outcome
 
 __all__ = ["Divergence", "VariantResult", "diverge"]
 
 
 @attrs.frozen
 class Divergence:
-    """Where a variant's run first differs from the base: the day, and what each did."""
+    """Where a variant's run first differs from the base: the day, and what each did.
+
+    ``base`` and ``variant`` say it in words; ``base_event`` and ``variant_event`` hold
+    the two events' outcomes (None: no such event that day) for :meth:`to_dict`, which
+    gives them as typed records.
+    """
 
     day: int
     index: int  # position in the timeline (0-based)
     base: str
     variant: str
+    base_event: EventOutcome | None = attrs.field(default=None, eq=False, repr=False)
+    variant_event: EventOutcome | None = attrs.field(default=None, eq=False, repr=False)
 
     def describe(self) -> str:
         return f"day {self.day}: base: {self.base}; variant: {self.variant}"
 
     def to_dict(self) -> dict[str, Any]:
         return {"day": self.day, "index": self.index, "base": self.base,
-                "variant": self.variant}
+                "variant": self.variant, "base_event": _event_dict(self.base_event),
+                "variant_event": _event_dict(self.variant_event)}
+
+
+def _event_dict(item: EventOutcome | None) -> dict[str, Any] | None:
+    """An event's outcome as typed fields: what it was, accepted or refused, its records."""
+    if item is None:
+        return None
+    return {"event": event_to_dict(item.event), "accepted": item.accepted,
+            "refusal": None if item.accepted else {"code": item.code, "reason": item.reason},
+            "records": [record_to_dict(r) for r in item.records], "state": item.state}
 
 
 def _result_text(item: EventOutcome) -> str:
@@ -41,6 +59,10 @@ def _result_text(item: EventOutcome) -> str:
 
 
 def diverge(base: Sequence[EventOutcome], other: Sequence[EventOutcome]) -> Divergence | None:
+    def found(day: int, i: int, b: EventOutcome | None, v: EventOutcome | None) -> Divergence:
+        return Divergence(day, i, _result_text(b) if b else f"no such event on day {day}",
+                          _result_text(v) if v else f"no such event on day {day}", b, v)
+
     for i in range(max(len(base), len(other))):
         b = base[i] if i < len(base) else None
         v = other[i] if i < len(other) else None
@@ -49,15 +71,13 @@ def diverge(base: Sequence[EventOutcome], other: Sequence[EventOutcome]) -> Dive
                 if (b.accepted, b.reason, b.changes, b.state) == (
                         v.accepted, v.reason, v.changes, v.state):
                     continue
-                return Divergence(b.event.day, i, _result_text(b), _result_text(v))
+                return found(b.event.day, i, b, v)
             if b.event.day == v.event.day:
-                return Divergence(b.event.day, i, _result_text(b), _result_text(v))
+                return found(b.event.day, i, b, v)
         if v is None or (b is not None and b.event.day < v.event.day):
             assert b is not None
-            return Divergence(b.event.day, i, _result_text(b),
-                              f"no such event on day {b.event.day}")
-        return Divergence(v.event.day, i, f"no such event on day {v.event.day}",
-                          _result_text(v))
+            return found(b.event.day, i, b, None)
+        return found(v.event.day, i, None, v)
     return None
 
 
@@ -149,7 +169,7 @@ class VariantResult:
 
     def refused(self) -> list[dict[str, Any]]:
         return [{"day": e.event.day, "type": e.event.TYPE, "event": e.event.describe(),
-                 "reason": e.reason} for e in self.outcome.refused]
+                 "code": e.code, "reason": e.reason} for e in self.outcome.refused]
 
     def __repr__(self) -> str:
         hyp = " (hypothetical)" if self.hypothetical else ""

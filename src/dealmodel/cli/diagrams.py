@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from dealmodel.cli._help import docs
-from dealmodel.errors import DealModelError, Problem, ScenarioError
+from dealmodel.errors import DealModelError
 
 DIAGRAM_EPILOG = f"""\
 examples:
@@ -97,34 +97,26 @@ def _usage(message: str) -> DealModelError:
 
 
 def _is_scenario_file(path: Path) -> bool:
-    from dealmodel.io.yaml import load_yaml
+    from dealmodel.io.resolve import Source, load_source
 
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
-    except Exception:  # a broken file is reported by the loader that reads it next
+    try:  # read like any file: regular files only, within the limits
+        data = load_source(Source("scenario", str(path), path))
+    except DealModelError:  # a broken file is reported by the loader that reads it next
         return False
     return isinstance(data, dict) and "events" in data
 
 
-def _load(ref: str, as_scenario: bool) -> tuple[Any, Any]:
+def _load(ref: str, as_scenario: bool, inputs: dict[str, Any]) -> tuple[Any, Any]:
     """(deal, outcome or None) from a built-in name or a deal/scenario file."""
-    from dealmodel.io.deals import builtin_deals, load_deal, resolve_deal
-    from dealmodel.scenarios.scenario import builtin_scenarios, load_scenario
+    from dealmodel.model.deal import Deal
+    from dealmodel.scenarios.scenario import load_deal_or_scenario, load_scenario
 
-    path = Path(ref)
-    if path.exists():
-        if path.is_dir():
-            raise _usage(f"{ref}: is a directory; give a deal or scenario YAML file")
-        if _is_scenario_file(path):
-            outcome = load_scenario(ref).run()
-            return outcome.run.deal, outcome
-        return load_deal(path), None
-    if as_scenario or (ref not in builtin_deals() and ref in builtin_scenarios()):
-        outcome = load_scenario(ref).run()
-        return outcome.run.deal, outcome
-    if ref.endswith((".yaml", ".yml")):
-        raise ScenarioError([Problem("", "no such file", "check the path")], ref)
-    return resolve_deal(ref), None
+    loaded = (load_scenario(ref, **inputs) if as_scenario
+              else load_deal_or_scenario(ref, **inputs))
+    if isinstance(loaded, Deal):
+        return loaded, None
+    outcome = loaded.run()
+    return outcome.run.deal, outcome
 
 
 def _write(model: Any, out: Path, compact: bool = False) -> int:
@@ -155,7 +147,9 @@ def _cmd_diagram(args: argparse.Namespace) -> int:
         raise _usage("give DEAL_OR_SCENARIO and -o FILE, or --all DIR")
     out = Path(args.output)
     check_suffix(out)
-    deal, outcome = _load(args.source, args.scenario)
+    from dealmodel.cli._inputs import input_options
+
+    deal, outcome = _load(args.source, args.scenario, input_options(args))
     subtitle = ""
     run = None
     if outcome is not None:
@@ -198,7 +192,8 @@ def write_all(folder: Path, examples: Path) -> int:
     for stem, model, outcome in committed_diagrams(examples):
         for suffix in (".dot", ".svg"):
             worst = max(worst, _write(model, folder / f"{stem}{suffix}"))
-        worst = max(worst, _write(model, folder / f"{stem}.compact.svg", compact=True))
+        for suffix in (".dot", ".svg"):
+            worst = max(worst, _write(model, folder / f"{stem}.compact{suffix}", compact=True))
         if outcome is not None:
             timeline = folder / f"{stem.removesuffix('.run')}.timeline.png"
             if outcome.scenario.raw_variants is not None:  # as `dealmodel timeline` draws it
@@ -210,6 +205,7 @@ def write_all(folder: Path, examples: Path) -> int:
 
 
 def _cmd_timeline(args: argparse.Namespace) -> int:
+    from dealmodel.cli._inputs import input_options
     from dealmodel.render.renderers import check_suffix
     from dealmodel.render.timeline import SUFFIXES, write_timeline
     from dealmodel.scenarios.scenario import load_scenario
@@ -218,7 +214,7 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
     check_suffix(out, SUFFIXES)
     if not out.parent.is_dir():
         raise DealModelError(f"{out}: the folder {out.parent} does not exist; create it first")
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario, **input_options(args))
     if scenario.raw_variants is not None and not args.base:
         write_variants_timeline(scenario, out)
     else:

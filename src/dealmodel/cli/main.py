@@ -10,7 +10,6 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from dealmodel._version import __version__
 from dealmodel.cli import completion as _cli_completion
@@ -18,11 +17,13 @@ from dealmodel.cli import diagrams as _cli_diagrams
 from dealmodel.cli import schema as _cli_schema
 from dealmodel.cli import whatif as _cli_whatif
 from dealmodel.cli._help import docs
+from dealmodel.cli._inputs import add_input_options, input_options
 from dealmodel.errors import DealModelError, MissingExtraError, Problem, ScenarioError
-from dealmodel.io.deals import builtin_deal, builtin_deals, load_deal
+from dealmodel.io.deals import builtin_deal, builtin_deals
+from dealmodel.model.deal import Deal
 from dealmodel.render.score_text import score_report
 from dealmodel.scenarios.export import TABLES
-from dealmodel.scenarios.scenario import Scenario, day_or_date, load_scenario
+from dealmodel.scenarios.scenario import Scenario, day_or_date, load_deal_or_scenario, load_scenario
 
 __all__ = ["main"]
 
@@ -32,7 +33,9 @@ examples:
   dealmodel run gaza-2025 --csv            the obligation ledger over time, as CSV
   dealmodel run my-scenario.yaml --json    a scenario file, as one JSON document
   dealmodel deals                          list the built-in deals
-  dealmodel check my-deal.yaml             validate a deal definition
+  dealmodel check my-deal.yaml             validate a deal or scenario file
+  dealmodel run their-scenario.yaml --allow-path their-deals
+                                           let a scenario read deal files in their-deals
   dealmodel whatif gaza-2025-whatif        compare hypothetical variants side by side
   dealmodel diagram gaza-2025 --compact -o gaza.pdf
                                            a phase diagram that fits a report column
@@ -59,7 +62,7 @@ def _until(args: argparse.Namespace, scenario: Scenario) -> int | None:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario, **input_options(args))
     outcome = scenario.run(until=_until(args, scenario))
     if args.csv:
         sys.stdout.write(outcome.to_csv(args.csv))
@@ -91,7 +94,7 @@ def _cmd_test(args: argparse.Namespace) -> int:
     failed = errors = 0
     for ref in args.files:
         try:
-            scenario = load_scenario(ref)
+            scenario = load_scenario(ref, **input_options(args))
         except DealModelError as exc:
             errors += 1
             print(f"ERROR {ref}: {exc}", file=sys.stderr)
@@ -123,11 +126,17 @@ def _cmd_deals(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    path = Path(args.deal)
-    deal = load_deal(path) if path.exists() else builtin_deal(args.deal)
-    obligations = sum(len(p.obligations) for p in deal.phases)
-    print(f"{args.deal}: ok - {deal.id}, {len(deal.phases)} phases, {obligations} obligations, "
-          f"{len(deal.states())} lifecycle states")
+    loaded = load_deal_or_scenario(args.file, **input_options(args))
+    if isinstance(loaded, Deal):
+        deal = loaded
+        obligations = sum(len(p.obligations) for p in deal.phases)
+        print(f"{args.file}: ok - {deal.id}, {len(deal.phases)} phases, {obligations} "
+              f"obligations, {len(deal.states())} lifecycle states")
+        return 0
+    variants = len(loaded.variants())
+    title = f" {loaded.title!r}" if loaded.title else ""
+    print(f"{args.file}: ok - scenario{title} on {loaded.deal.id}, {len(loaded.events)} events"
+          + (f", {variants} variants" if variants else ""))
     return 0
 
 
@@ -161,7 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--json", action="store_true", help="print one JSON object instead")
     out.add_argument("--csv", nargs="?", const="ledger", choices=TABLES, metavar="TABLE",
                      help="print a table as CSV instead: ledger (the default: one row per "
-                          "obligation per day it changed), events or allegations")
+                          "obligation per day it changed), events or allegations (give it "
+                          "after SCENARIO)")
     run.add_argument("--strict", action="store_true", help="exit 1 if any event was refused")
     run.add_argument("-q", "--quiet", action="store_true", help="summary only, no timeline")
     run.add_argument("--report", choices=("score",), help="score: each obligation's "
@@ -190,21 +200,26 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     deals.set_defaults(func=_cmd_deals)
     check = sub.add_parser(
-        "check", help="validate a deal definition (YAML file or built-in)",
-        description="Load a deal definition and check it: every problem is reported at "
-                    "once with its line, path and fix (exit 2); a valid deal prints a "
-                    "one-line summary.",
-        epilog="examples:\n  dealmodel check my-deal.yaml\n  dealmodel check gaza-2025\n\n"
+        "check", help="validate a deal or scenario file (or a built-in name)",
+        description="Load a deal or scenario file and check it: every problem is reported "
+                    "at once with its line, path and fix (exit 2) - for a scenario, its "
+                    "events and variants are checked against its deal too; nothing is run. "
+                    "A valid file prints a one-line summary.",
+        epilog="examples:\n  dealmodel check my-deal.yaml\n  dealmodel check my-scenario.yaml"
+               "\n  dealmodel check gaza-2025\n\n"
                "For completion and checking while you type, see: dealmodel schema --help\n"
                f"docs: {docs('how-to/write-a-deal/')}",
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    check.add_argument("deal", metavar="DEAL", help="a deal YAML file or a built-in name")
+    check.add_argument("file", metavar="FILE", help="a deal or scenario YAML file, or a "
+                       "built-in name")
     check.set_defaults(func=_cmd_check)
     # Commands of other modules register themselves here (each owns its module).
 
     _cli_diagrams.add_commands(sub)
     _cli_whatif.add_commands(sub)
     _cli_schema.add_commands(sub)
+    for name in ("run", "test", "check", "whatif", "diagram", "timeline"):
+        add_input_options(sub.choices[name])
     _cli_completion.add_commands(sub, parser)
     return parser
 

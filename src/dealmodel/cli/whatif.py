@@ -51,9 +51,10 @@ def add_commands(sub: Any) -> None:
 
 def _cmd_whatif(args: argparse.Namespace) -> int:
     from dealmodel.analysis.compare import compare
+    from dealmodel.cli._inputs import input_options
     from dealmodel.scenarios.scenario import builtin_scenarios, load_scenario
 
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario, **input_options(args))
     if scenario.raw_variants is None:
         with_variants = [name for name in builtin_scenarios()
                          if load_scenario(name).raw_variants is not None]

@@ -17,6 +17,10 @@ Grammar (lowest precedence first)::
            | NAME "(" STRING ("," STRING)* ")" | "(" expr ")"
 
 Variables and functions are listed in :data:`VARIABLES` and :data:`FUNCTIONS`.
+
+A condition is at most :data:`MAX_LENGTH` characters long and nests at most
+:data:`MAX_DEPTH` levels (parentheses, ``not``, unary ``-``); chains such as
+``a and b and c`` are evaluated in a loop, so a long chain costs no recursion.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ from dealmodel.errors import ConditionSyntaxError
 
 __all__ = [
     "FUNCTIONS",
+    "MAX_DEPTH",
+    "MAX_LENGTH",
     "VARIABLES",
     "ConditionContext",
     "Expression",
@@ -39,6 +45,13 @@ __all__ = [
 ]
 
 Value = int | str | bool
+
+#: Longest condition, in characters.
+MAX_LENGTH = 2000
+#: Deepest nesting of parentheses, ``not`` and unary ``-``.
+MAX_DEPTH = 32
+#: Longest number literal, in digits.
+MAX_DIGITS = 18
 
 #: Variables a condition may read, with their types and meaning.
 VARIABLES: dict[str, tuple[type, str]] = {
@@ -109,6 +122,9 @@ def _tokenize(source: str) -> list[_Token]:
         text = match.group()
         if kind == "str" and text[0] != text[-1]:  # pragma: no cover - regex guarantees
             raise ConditionSyntaxError(source, pos, "unterminated string")
+        if kind == "int" and len(text) > MAX_DIGITS:
+            raise ConditionSyntaxError(source, pos, f"a number of {len(text)} digits; the "
+                                       f"limit is {MAX_DIGITS}", len(text))
         if kind == "name" and text in _KEYWORDS:
             kind = "kw"
         if kind != "ws":
@@ -153,8 +169,12 @@ class Expression:
 class _Parser:
     def __init__(self, source: str) -> None:
         self.source = source
+        if len(source) > MAX_LENGTH:
+            raise ConditionSyntaxError(source, MAX_LENGTH, f"the condition is {len(source):,} "
+                                       f"characters long; the limit is {MAX_LENGTH:,}")
         self.tokens = _tokenize(source)
         self.index = 0
+        self.depth = 0
         self.references: list[tuple[str, str]] = []
         self.leaves: list[tuple[str, Evaluator]] = []
 
@@ -181,6 +201,13 @@ class _Parser:
             raise self.error(f"expected {text!r}, found {found}")
         return tok
 
+    def deeper(self, token: _Token) -> None:
+        """Enter one nesting level; refuse beyond MAX_DEPTH (bounded recursion)."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(f"nested more than {MAX_DEPTH} levels deep; simplify the "
+                             f"condition", token)
+
     def need(self, typed: tuple[Evaluator, type], want: type, where: _Token) -> Evaluator:
         fn, got = typed
         if got is not want:
@@ -204,25 +231,29 @@ class _Parser:
         return Expression(self.source, tuple(self.references), fn, tuple(self.leaves))
 
     def parse_or(self) -> tuple[Evaluator, type]:
-        left = self.parse_and()
+        first = self.parse_and()
+        operands: list[Evaluator] = []
         while (tok := self.accept("or")) is not None:
-            a = self.need(left, bool, tok)
-            b = self.need(self.parse_and(), bool, tok)
-            left = (_or(a, b), bool)
-        return left
+            if not operands:
+                operands.append(self.need(first, bool, tok))
+            operands.append(self.need(self.parse_and(), bool, tok))
+        return (_any(tuple(operands)), bool) if operands else first
 
     def parse_and(self) -> tuple[Evaluator, type]:
-        left = self.parse_not()
+        first = self.parse_not()
+        operands: list[Evaluator] = []
         while (tok := self.accept("and")) is not None:
-            a = self.need(left, bool, tok)
-            b = self.need(self.parse_not(), bool, tok)
-            left = (_and(a, b), bool)
-        return left
+            if not operands:
+                operands.append(self.need(first, bool, tok))
+            operands.append(self.need(self.parse_not(), bool, tok))
+        return (_all(tuple(operands)), bool) if operands else first
 
     def parse_not(self) -> tuple[Evaluator, type]:
         tok = self.accept("not")
         if tok is not None:
+            self.deeper(tok)
             a = self.need(self.parse_not(), bool, tok)
+            self.depth -= 1
             return (lambda c: not a(c)), bool
         return self.parse_cmp()
 
@@ -242,26 +273,29 @@ class _Parser:
         return _compare(_CMP[tok.text], left[0], right[0]), bool
 
     def parse_sum(self) -> tuple[Evaluator, type]:
-        left = self.parse_term()
-        while (tok := self.accept("+", "-")) is not None:
-            a = self.need(left, int, tok)
-            b = self.need(self.parse_term(), int, tok)
-            left = (_arith(operator.add if tok.text == "+" else operator.sub, a, b), int)
-        return left
+        return self.parse_chain(self.parse_term, ("+", "-"))
 
     def parse_term(self) -> tuple[Evaluator, type]:
-        left = self.parse_unary()
-        while (tok := self.accept("*")) is not None:
-            a = self.need(left, int, tok)
-            b = self.need(self.parse_unary(), int, tok)
-            left = (_arith(operator.mul, a, b), int)
-        return left
+        return self.parse_chain(self.parse_unary, ("*",))
+
+    def parse_chain(self, operand: Callable[[], tuple[Evaluator, type]],
+                    ops: tuple[str, ...]) -> tuple[Evaluator, type]:
+        """``a + b - c``: evaluated left to right in a loop, not as nested closures."""
+        first = operand()
+        steps: list[tuple[Callable[[Any, Any], int], Evaluator]] = []
+        while (tok := self.accept(*ops)) is not None:
+            if not steps:
+                first = (self.need(first, int, tok), int)
+            steps.append((_ARITH[tok.text], self.need(operand(), int, tok)))
+        return (_chain(first[0], tuple(steps)), int) if steps else first
 
     def parse_unary(self) -> tuple[Evaluator, type]:
         tok = self.accept("-")
         if tok is not None:
+            self.deeper(tok)
             a = self.need(self.parse_unary(), int, tok)
-            return _arith(operator.sub, lambda c: 0, a), int
+            self.depth -= 1
+            return (lambda c: -int(a(c))), int
         return self.parse_atom()
 
     def parse_atom(self) -> tuple[Evaluator, type]:
@@ -279,8 +313,10 @@ class _Parser:
             flag = tok.text == "true"
             return (lambda c: flag), bool
         if self.accept("(") is not None:
+            self.deeper(tok)
             inner = self.parse_or()
             self.expect(")")
+            self.depth -= 1
             return inner
         if tok.kind == "name":
             self.index += 1
@@ -330,19 +366,30 @@ _CMP: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-def _or(a: Evaluator, b: Evaluator) -> Evaluator:
-    return lambda c: bool(a(c)) or bool(b(c))
+_ARITH: dict[str, Callable[[Any, Any], int]] = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul,
+}
 
 
-def _and(a: Evaluator, b: Evaluator) -> Evaluator:
-    return lambda c: bool(a(c)) and bool(b(c))
+def _any(operands: tuple[Evaluator, ...]) -> Evaluator:
+    return lambda c: any(f(c) for f in operands)
+
+
+def _all(operands: tuple[Evaluator, ...]) -> Evaluator:
+    return lambda c: all(f(c) for f in operands)
+
+
+def _chain(first: Evaluator, steps: tuple[tuple[Callable[[Any, Any], int], Evaluator], ...]
+           ) -> Evaluator:
+    def evaluate(c: ConditionContext) -> int:
+        value = first(c)
+        for op, f in steps:
+            value = op(value, f(c))
+        return int(value)
+    return evaluate
 
 
 def _compare(op: Callable[[Any, Any], bool], a: Evaluator, b: Evaluator) -> Evaluator:
-    return lambda c: op(a(c), b(c))
-
-
-def _arith(op: Callable[[Any, Any], int], a: Evaluator, b: Evaluator) -> Evaluator:
     return lambda c: op(a(c), b(c))
 
 

@@ -28,14 +28,23 @@ has a ``TYPE`` string used in scenario files (``type: perform``).
 ``object_renewal``          ``by`` objects to the automatic renewal of the term
 ``declare``                 ``by`` declares a fact; with ``phase``, that it has begun
 ==========================  ========================================================
+
+Fields are type-checked when an event is built: ``day``, ``quantity`` and ``days`` are
+whole numbers (not ``True``, not ``2.5``, not ``"5"``, never NaN), ``upheld`` and
+``hypothetical`` are ``True`` or ``False``, names are text (``by`` may list several).
+A wrong type raises :class:`~dealmodel.errors.EventDefinitionError` naming every bad
+field.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import ClassVar
+import types
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
 
 import attrs
+
+from dealmodel.errors import EventDefinitionError, Problem, short
 
 __all__ = [
     "EVENT_TYPES",
@@ -61,6 +70,7 @@ __all__ = [
     "ViolationAlleged",
     "Withheld",
     "actors",
+    "field_problems",
 ]
 
 
@@ -74,6 +84,15 @@ class Event:
     source: str = attrs.field(default="", kw_only=True)
     hypothetical: bool = attrs.field(default=False, kw_only=True)
     disputed: str = attrs.field(default="", kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        for name, kind, nullable in _spec(type(self)):
+            value = getattr(self, name)
+            fine = (type(value) is str) if kind is tuple else (type(value) is kind)
+            if not fine and not (nullable and value is None):
+                problems = field_problems(type(self), attrs.asdict(self, recurse=False))
+                if problems:
+                    raise EventDefinitionError(self.TYPE, problems)
 
     @property
     def type(self) -> str:
@@ -163,10 +182,10 @@ class Resumed(Event):
 
 def _actors(value: str | Iterable[str]) -> str | tuple[str, ...]:
     """``by`` is one actor id, or several acting together (a list in YAML)."""
-    if isinstance(value, str):
-        return value
+    if isinstance(value, str) or not isinstance(value, (list, tuple)):
+        return value  # type: ignore[return-value]  # not a list: checked after conversion
     items = tuple(value)
-    return items[0] if len(items) == 1 else items
+    return items[0] if len(items) == 1 and isinstance(items[0], str) else items
 
 
 def actors(by: str | tuple[str, ...]) -> tuple[str, ...]:
@@ -348,9 +367,75 @@ EVENT_TYPES: dict[str, type[Event]] = {
                 Withheld, Released, Reported, PhaseEnded)
 }
 
-_FIELD_TYPES: dict[str, tuple[type, ...]] = {
-    "day": (int,), "quantity": (int,), "days": (int,), "upheld": (bool,),
-    "hypothetical": (bool,), "notice_days": (int,), "due_day": (int,), "by": (str, list),
-}
+_NAMES: dict[type, str] = {int: "a whole number", str: "text", bool: "true or false",
+                          tuple: "a name or a list of names"}
+_SPECS: dict[type[Event], tuple[tuple[str, type, bool], ...]] = {}
 
 
+def _kind(annotation: Any) -> tuple[type | None, bool]:
+    """(checked type, may be None) of a field annotation; tuple stands for 'one or more names'."""
+    if not isinstance(annotation, types.UnionType):
+        return (annotation if annotation in _NAMES else None), False
+    args = [a for a in annotation.__args__ if a is not type(None)]
+    nullable = len(args) < len(annotation.__args__)
+    if len(args) == 1:
+        return _kind(args[0])[0], nullable
+    if set(args) == {str, tuple[str, ...]}:
+        return tuple, nullable
+    return None, nullable
+
+
+def _spec(cls: type[Event]) -> tuple[tuple[str, type, bool], ...]:
+    """(field, type, may be None) for each checked field of an event class."""
+    spec = _SPECS.get(cls)
+    if spec is None:
+        out = []
+        for field in attrs.fields(attrs.resolve_types(cls)):
+            kind, nullable = _kind(field.type)
+            if kind is not None:
+                out.append((field.name, kind, nullable))
+        spec = _SPECS[cls] = tuple(out)
+    return spec
+
+
+def _ok(value: object, kind: type) -> bool:
+    if kind is bool:
+        return isinstance(value, bool)
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind is tuple:
+        return isinstance(value, str) or (isinstance(value, tuple) and len(value) > 0 and all(
+            isinstance(v, str) for v in value))
+    return isinstance(value, kind)
+
+
+def field_problems(cls: type[Event], values: Mapping[str, Any]) -> list[Problem]:
+    """Problems with the types of ``values`` given for an event of class ``cls``."""
+    problems = []
+    for name, kind, nullable in _spec(cls):
+        if name not in values:
+            continue
+        value = values[name]
+        if (value is None and nullable) or _ok(value, kind):
+            continue
+        fix = ("write a whole number, e.g. 3" if kind is int else
+               "write true or false" if kind is bool else
+               "give a name, or a list of names, e.g. [qatar, egypt]" if kind is tuple else
+               "give text, e.g. 'hamas'")
+        problems.append(Problem(name, f"must be {_NAMES[kind]}"
+                                f"{' or nothing' if nullable else ''}, got {short(value)} "
+                                f"({type(value).__name__})", fix))
+    return problems
+
+
+def _types_by_name() -> dict[str, tuple[type, ...]]:
+    """Each field name's accepted types over every event class (JSON Schema reads it)."""
+    out: dict[str, tuple[type, ...]] = {}
+    for cls in EVENT_TYPES.values():
+        for name, kind, _ in _spec(cls):
+            types = (str, list) if kind is tuple else (kind,)
+            out[name] = tuple(dict.fromkeys((*out.get(name, ()), *types)))
+    return out
+
+
+_FIELD_TYPES: dict[str, tuple[type, ...]] = _types_by_name()

@@ -22,7 +22,6 @@ from dealmodel.model.deal import Deal
 from dealmodel.render import tables
 from dealmodel.render.compact import to_compact_svg
 from dealmodel.render.diagram_model import diagram_model
-from dealmodel.render.dot import to_text
 from dealmodel.render.renderers import NoRendererError
 from dealmodel.scenarios.scenario import Outcome
 from dealmodel.scenarios.selectors import HYPOTHETICAL_NOTE
@@ -50,11 +49,12 @@ def _statuses(run: Run) -> str:
 def _run_parts(run: Run) -> list[str]:
     in_force = tables.obligations_table(run, pending=False)
     parts = [_details(f"Obligations in force or settled ({len(in_force.rows)} of "
-                      f"{len(run.ledger)})", tables.to_html(in_force, caption=False))]
+                      f"{len(run.ledger)})",
+                      tables.to_html(_capped(in_force, "to_dataframe()"), caption=False))]
     if run.allegations:
+        allegations = _capped(tables.allegations_table(run), "to_dataframe('allegations')")
         parts.append(_details(f"Allegations ({len(run.allegations)}; an allegation is not "
-                              "a finding)", tables.to_html(tables.allegations_table(run),
-                                                           caption=False)))
+                              "a finding)", tables.to_html(allegations, caption=False)))
     return parts
 
 
@@ -65,15 +65,33 @@ def outcome_html(outcome: Outcome) -> str:
     violated = [e.id for e in run.ledger.values() if e.violated_day is not None]
     counts = (f"obligations: {_statuses(run)}; allegations: {len(run.allegations)}; "
               f"refused events: {len(outcome.refused)}")
-    head = (f"<p><b>{esc(lines[0])}</b><br>{esc(lines[1])}<br>"
-            f"final state: <b>{esc(run.state)}</b> on day {run.day}<br>{esc(lines[3])}<br>"
-            f"{esc(counts)}"
+    head = (f"<p><b>{esc(lines[0])}</b><br>" + "<br>".join(esc(line) for line in lines[1:])
+            + f"<br>{esc(counts)}"
             + (f"<br>violated: {esc(', '.join(violated))}" if violated else "") + "</p>")
-    events = tables.events_table(outcome)
+    events = _capped(tables.events_table(outcome), "outcome.to_dataframe('events')")
     hyp = sum(1 for e in outcome.events if e.event.hypothetical)
     return _wrap(head, *_run_parts(run), _details(
         f"Events ({len(outcome.events)}, {hyp} marked hypothetical)",
         tables.to_html(events, caption=False)))
+
+
+#: Tables in a notebook show at most this many rows (the first and the last half).
+MAX_ROWS = 40
+
+
+def _capped(table: tables.Table, where: str) -> tables.Table:
+    """``table`` with at most :data:`MAX_ROWS` rows: the first and last halves, and a row
+    between them saying how many are left out and where to find them all."""
+    rows = table.rows
+    if len(rows) <= MAX_ROWS:
+        return table
+    half = MAX_ROWS // 2
+    gap = (f"... {len(rows) - 2 * half} more rows: {where}",) + ("",) * (len(table.columns) - 1)
+    kept = [*rows[:half], gap, *rows[-half:]]
+    marked = {i if i < half else i - len(rows) + 2 * half + 1 for i in table.marked
+              if i < half or i >= len(rows) - half}
+    return tables.Table(table.columns, kept, title=table.title, notes=table.notes,
+                        right=table.right, marked=marked)
 
 
 def run_html(run: Run) -> str:
@@ -97,9 +115,10 @@ def comparison_html(comparison: Comparison) -> str:
                   if row[0].startswith("diverges from base")), len(table.rows))
 
     def part(first: int, last: int) -> str:
-        return tables.to_html(tables.Table(
+        return tables.to_html(_capped(tables.Table(
             table.columns, table.rows[first:last],
-            marked={i - first for i in table.marked if first <= i < last}), caption=False)
+            marked={i - first for i in table.marked if first <= i < last}),
+            "comparison.to_dataframe('obligations')"), caption=False)
 
     differ = sum(1 for i in table.marked if i >= split)
     notes = "<ul>" + "".join(f"<li>{esc(n.strip())}</li>" for n in comparison.notes()) + "</ul>"
@@ -130,7 +149,8 @@ def deal_html(deal: Deal) -> str:
 def _diagram(deal: Deal, run: Run | None) -> str:
     """The compact phase diagram, folded, when a Graphviz renderer is installed."""
     with contextlib.suppress(NoRendererError, MissingExtraError):
-        svg = to_compact_svg(diagram_model(deal, run)).decode("utf-8")
+        subtitle = f"Run: {run.state} on day {run.day}" if run is not None else ""
+        svg = to_compact_svg(diagram_model(deal, run, subtitle=subtitle)).decode("utf-8")
         svg = svg[svg.find("<svg"):]  # drop the XML prolog and doctype
         return _details("Phase diagram (compact)", svg)
     return ""
@@ -150,11 +170,15 @@ def to_html(obj: Any) -> str:
 
 
 def mimebundle(obj: Deal | Run) -> dict[str, str]:
-    """Jupyter display data for a Deal or a Run: compact HTML and a short text outline."""
+    """Jupyter display data for a Deal or a Run: compact HTML, and two lines of text (what
+    a terminal shows; ``dealmodel.render.to_text`` gives the whole outline)."""
     if isinstance(obj, Deal):
-        model = diagram_model(obj)
-        head = f"<Deal {obj.id}: {obj.title}>"
+        obligations = sum(len(p.obligations) for p in obj.phases)
+        hyp = " (hypothetical deal)" if obj.hypothetical else ""
+        text = (f"<Deal {obj.id}: {obj.title}{hyp}>\n{len(obj.phases)} phases ("
+                + ", ".join(p.id for p in obj.phases) + f"), {obligations} obligations, "
+                f"{len(obj.parties)} parties and other actors")
     else:
-        model = diagram_model(obj.deal, obj, subtitle=f"Run: state {obj.state} on day {obj.day}")
-        head = repr(obj)
-    return {"text/plain": f"{head}\n{to_text(model)}", "text/html": to_html(obj)}
+        path = " -> ".join(f"{s} (day {d})" for s, d in obj.history[1:])
+        text = f"{obj!r}\npath: {path or 'not yet in force'}; obligations: {_statuses(obj)}"
+    return {"text/plain": text, "text/html": to_html(obj)}

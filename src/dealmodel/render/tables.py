@@ -25,6 +25,8 @@ from dealmodel.model.obligations import ObligationStatus
 from dealmodel.scenarios.selectors import HYPOTHETICAL_NOTE
 
 if TYPE_CHECKING:
+    from rich.table import Table as RichTable
+
     from dealmodel.analysis.compare import Comparison
     from dealmodel.engine import LedgerEntry, Run
     from dealmodel.scenarios.scenario import Outcome
@@ -33,6 +35,7 @@ __all__ = [
     "Table",
     "allegations_table",
     "comparison_table",
+    "comparison_text",
     "events_table",
     "obligations_table",
     "phases_table",
@@ -78,7 +81,7 @@ class Table:
 
 
 # -- renderers ------------------------------------------------------------------------------
-def _rich_table(table: Table) -> object:
+def _rich_table(table: Table) -> RichTable:
     from rich import box
     from rich.table import Table as RichTable
 
@@ -229,6 +232,13 @@ def comparison_table(comparison: Comparison) -> Table:
     headers = ["", "base", *(f"{v.name}\n(hypothetical)" for v in comparison.variants)]
     return Table(headers, [(label, *cells) for label, cells in rows],
                  title=title, notes=notes, marked=marked)
+
+
+def comparison_text(comparison: Comparison) -> str:
+    """A comparison's table as text as wide as the terminal (``str(comparison)``)."""
+    import shutil
+
+    return to_text(comparison_table(comparison), width=shutil.get_terminal_size().columns)
 
 
 def phases_table(deal: Deal) -> Table:

@@ -94,7 +94,8 @@ def _ledger_rows(outcome: Outcome) -> list[Row]:
             row = day_rows.get(day)
             if row is None:
                 row = day_rows[day] = {
-                    "day": day, "obligation": ob.id, "obligor": ob.obligor, "phase": phase,
+                    "day": day, "obligation": ob.id, "obligor": "+".join(ob.obligors),
+                    "phase": phase,
                     "change": [], "cause": [], "quantity": 0,
                     "hypothetical": outcome.scenario.hypothetical or (day, ob.id) in marked}
             change, cause = _change(record)

@@ -16,18 +16,34 @@ timeline, a summary, or the JSON document ``dealmodel run --json`` prints.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from importlib import resources
+import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import attrs
-import yaml
 
-from dealmodel.errors import DealDefinitionError, Problem, ScenarioError
-from dealmodel.io.deals import deal_from_dict, resolve_deal
-from dealmodel.io.events import event_from_dict
-from dealmodel.io.yaml import LineDict, Reader, load_yaml, yaml_error_problem
+from dealmodel.errors import (
+    InputError,
+    Problem,
+    ScenarioError,
+    short,
+)
+from dealmodel.io.deals import (
+    builtin_deal,
+    builtin_deals,
+    deal_from_dict,
+)
+from dealmodel.io.limits import Limits
+from dealmodel.io.reader import Reader
+from dealmodel.io.resolve import (
+    AllowPaths,
+    Source,
+    builtin_names,
+    load_source,
+    looks_like_a_path,
+    resolve,
+)
 from dealmodel.model.deal import Deal
 from dealmodel.model.events import Event
 from dealmodel.scenarios.expect import (
@@ -35,7 +51,9 @@ from dealmodel.scenarios.expect import (
     expectation_from_dict,
 )
 from dealmodel.scenarios.outcome import EventOutcome, Outcome, run_scenario
-from dealmodel.scenarios.variants import Variant, parse_variants
+from dealmodel.scenarios.reading import line_at, parse_events, scenario_deal
+from dealmodel.scenarios.variant_files import parse_variants
+from dealmodel.scenarios.variants import Variant
 
 __all__ = [
     "EventOutcome",
@@ -43,6 +61,7 @@ __all__ = [
     "Scenario",
     "builtin_scenario",
     "builtin_scenarios",
+    "load_deal_or_scenario",
     "load_scenario",
     "run_scenario",
 ]
@@ -68,7 +87,7 @@ class Scenario:
     title: str = ""
     description: str = ""
     hypothetical: bool = False
-    sources: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    sources: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
     source: str | None = None  # the file it came from
     raw_variants: Any = attrs.field(default=None, eq=False, repr=False)
     #: the outcome the file's author expects (``expect:``), checked by ``dealmodel test``
@@ -92,18 +111,6 @@ class Scenario:
     def variants(self) -> tuple[Variant, ...]:
         """The variants declared under ``variants:`` in the scenario file."""
         return parse_variants(self)
-
-
-def parse_events(items: Sequence[Any], path: str = "events", in_force: str | None = None,
-                 ) -> tuple[list[Event], list[Problem]]:
-    events: list[Event] = []
-    problems: list[Problem] = []
-    for i, item in enumerate(items):
-        event, found = event_from_dict(item, f"{path}[{i}]", in_force)
-        problems.extend(found)
-        if event is not None:
-            events.append(event)
-    return events, problems
 
 
 def day_or_date(value: object, deal: Deal) -> int:
@@ -130,56 +137,35 @@ def _until(reader: Reader, m: dict[str, Any], deal: Deal | None) -> int | None:
         return None
 
 
-def _line_at(data: Any, path: str) -> int | None:
-    """The line of the deepest key of a dotted ``path`` found in line-tracking mappings."""
-    line = None
-    for part in path.split("."):
-        if not isinstance(data, LineDict) or part not in data:
-            break
-        line = data.line_of(part)
-        data = data[part]
-    return line
 
 
 def scenario_from_dict(data: Any, source: str | None = None, base: Path | None = None,
-                       default_deal: Deal | None = None) -> Scenario:
-    """Build a Scenario from plain data; every problem is reported at once."""
+                       default_deal: Deal | None = None, *, allow_paths: AllowPaths = (),
+                       limits: Limits | None = None) -> Scenario:
+    """Build a Scenario from plain data; every problem is reported at once.
+
+    A ``deal:`` path is read relative to ``base`` (default: the current folder) and must
+    lead to a file under it or under one of ``allow_paths``.
+    """
     reader = Reader()
     m = reader.mapping(data, "", _FIELDS)
     if m is None:
         raise ScenarioError(reader.problems, source)
-    deal: Deal | None = default_deal
-    raw = m.get("deal")
-    if raw is None and deal is None:
-        reader.problem("deal", "is required", "name a built-in deal (e.g. gaza-2025), a "
-                       "YAML path, or give the definition inline", m)
-    elif isinstance(raw, dict):
-        try:
-            deal = deal_from_dict(raw, source)
-        except DealDefinitionError as exc:
-            line = m.line_of("deal") if isinstance(m, LineDict) else None
-            reader.problems.extend(p.prefixed("deal", line) for p in exc.problems)
-    elif raw is not None:
-        if not isinstance(raw, str):
-            reader.problem("deal", f"must be a name, a path or a mapping, got {raw!r:.60}",
-                           "", m, "deal")
-        else:
-            try:
-                deal = resolve_deal(raw, base)
-            except DealDefinitionError as exc:
-                line = m.line_of("deal") if isinstance(m, LineDict) else None
-                reader.problems.extend(p.prefixed("deal", line) for p in exc.problems)
-    events, problems = parse_events(reader.items(m, "events", "", required=True),
-                                    in_force=deal.in_force if deal is not None else None)
+    if "phases" in m and "events" not in m and "deal" not in m:
+        raise ScenarioError([Problem("", "this is a deal file, not a scenario",
+                                     "check it with: dealmodel check FILE; to run it, write "
+                                     "a scenario with deal: FILE and events:")], source)
+    deal = scenario_deal(reader, m, base or Path.cwd(), default_deal, allow_paths, limits)
+    events, problems = parse_events(reader.items(m, "events", "", required=True), deal=deal)
     reader.problems.extend(problems)
     title = reader.field(m, "title", "", str, "")
     description = reader.field(m, "description", "", str, "")
     hypothetical = reader.field(m, "hypothetical", "", bool, False)
-    sources = reader.items(m, "sources", "")
+    sources = reader.texts(m, "sources", "")
     expect = None
     if "expect" in m:
         expect, found = expectation_from_dict(m["expect"])
-        reader.problems.extend(Problem(p.path, p.message, p.fix, _line_at(m, p.path))
+        reader.problems.extend(Problem(p.path, p.message, p.fix, line_at(m, p.path))
                                for p in found)
     until = _until(reader, m, deal)
     if reader.problems or deal is None:
@@ -193,46 +179,63 @@ def scenario_from_dict(data: Any, source: str | None = None, base: Path | None =
 
 def builtin_scenarios() -> tuple[str, ...]:
     """Names of the scenarios shipped with dealmodel (e.g. ``gaza-2025``)."""
-    folder = resources.files("dealmodel") / "data" / "scenarios"
-    return tuple(sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml")))
+    return builtin_names("scenario")
 
 
 def builtin_scenario(name: str) -> Scenario:
     """A built-in scenario by name, e.g. ``builtin_scenario("gaza-2025")``."""
     names = builtin_scenarios()
     if name not in names:
-        raise ScenarioError([Problem("", f"no built-in scenario named {name!r}",
+        raise ScenarioError([Problem("", f"no built-in scenario named {short(name)}",
                                      "built-in scenarios: " + ", ".join(names))])
-    resource = resources.files("dealmodel") / "data" / "scenarios" / f"{name}.yaml"
-    with resources.as_file(resource) as real:
-        return _load_scenario_file(real)
+    return _load(resolve(name, "scenario"), (), None)
 
 
-def load_scenario(ref: str | Path) -> Scenario:
+def load_scenario(ref: str | os.PathLike[str], *, allow_paths: AllowPaths = (),
+                  limits: Limits | None = None) -> Scenario:
     """A scenario from a YAML file, or a built-in scenario by name (``"gaza-2025"``).
 
-    Errors name the file, line, entry and field; a path that does not exist says so.
+    Errors name the file, line, entry and field; a path that does not exist says so. The
+    file's ``deal:`` may name a built-in deal or a file under the scenario's folder; to
+    allow files elsewhere, list their folders in ``allow_paths``. ``limits`` raises or
+    lowers the bounds on what a file may cost (see :class:`~dealmodel.io.limits.Limits`).
     """
-    text = str(ref)
-    if not isinstance(ref, Path) and not text.endswith((".yaml", ".yml")) \
-            and text in builtin_scenarios():
-        return builtin_scenario(text)
-    path = Path(ref)
-    if not path.exists():
-        raise ScenarioError([Problem("", "no such file", "check the path; built-in "
-                                     "scenarios: " + ", ".join(builtin_scenarios()))], text)
-    return _load_scenario_file(path)
-
-
-def _load_scenario_file(path: Path) -> Scenario:
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScenarioError([Problem("", f"cannot read scenario file: {exc.strerror}",
-                                     "check the path")], str(path)) from None
-    try:
-        data = load_yaml(text)
-    except yaml.YAMLError as exc:
-        raise ScenarioError([yaml_error_problem(exc)], str(path)) from None
-    return scenario_from_dict(data, str(path), path.parent)
+        source = resolve(ref, "scenario")
+    except InputError as exc:
+        raise ScenarioError(exc.problems, os.fspath(ref)) from None
+    return _load(source, allow_paths, limits)
 
+
+def _load(source: Source, allow_paths: AllowPaths, limits: Limits | None) -> Scenario:
+    try:
+        data = load_source(source, limits)
+    except InputError as exc:
+        raise ScenarioError(exc.problems, source.name) from None
+    return scenario_from_dict(data, source.name, source.folder, allow_paths=allow_paths,
+                              limits=limits)
+
+
+def load_deal_or_scenario(ref: str | os.PathLike[str], *, allow_paths: AllowPaths = (),
+                          limits: Limits | None = None) -> Deal | Scenario:
+    """A deal or a scenario, told apart by the file's keys (a scenario has ``events:`` or
+    ``deal:``); a bare name is a built-in deal, else a built-in scenario."""
+    text = os.fspath(ref)
+    if not isinstance(ref, os.PathLike) and text in builtin_deals():
+        return builtin_deal(text)
+    try:
+        source = resolve(ref, "scenario")
+    except InputError as exc:
+        problems = exc.problems
+        if not isinstance(ref, os.PathLike) and not looks_like_a_path(text):
+            problems = (Problem("", f"no built-in deal or scenario and no file named "
+                                f"{short(text)}", f"built-in deals: {', '.join(builtin_deals())}"
+                                f"; built-in scenarios: {', '.join(builtin_scenarios())}"),)
+        raise InputError(problems, text) from None
+    if source.builtin:
+        return _load(source, allow_paths, limits)
+    data = load_source(source, limits)
+    if isinstance(data, dict) and ("events" in data or "deal" in data):
+        return scenario_from_dict(data, source.name, source.folder, allow_paths=allow_paths,
+                                  limits=limits)
+    return deal_from_dict(data, source.name)

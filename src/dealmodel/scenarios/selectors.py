@@ -5,19 +5,16 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
-from dealmodel.errors import Problem, ScenarioError
+from dealmodel.errors import Problem, ScenarioError, short
 from dealmodel.model.deal import Deal
 from dealmodel.model.events import EVENT_TYPES, Event
 from dealmodel.model.phases import ExpiryRule
 
-if TYPE_CHECKING:
-    pass
-
-__all__ = ["HYPOTHETICAL_NOTE", "Selector"]
+__all__ = ["HYPOTHETICAL_NOTE", "References", "Selector"]
 
 HYPOTHETICAL_NOTE = ("Variants are hypothetical: they change what happened in order to "
                      "explore the deal's rules, and are not reports of events.")
@@ -83,29 +80,27 @@ class Selector:
         if all(getattr(self, name) is None for name in SELECTOR_FIELDS):
             out.append(Problem(path, "selects every event",
                                "name at least one of: " + ", ".join(SELECTOR_FIELDS)))
-        if self.type is not None and self.type not in EVENT_TYPES:
-            out.append(Problem(f"{path}.type", f"unknown event type {self.type!r}",
-                               _suggest(str(self.type), EVENT_TYPES)))
-        parties = [p.id for p in deal.parties]
-        for name in ("party", "against"):
+        refs = References(deal)
+        for name, what in (("type", "event type"), ("party", "party"), ("against", "party"),
+                           ("obligation", "obligation"), ("phase", "phase")):
             value = getattr(self, name)
-            if value is not None and value not in parties:
-                out.append(Problem(f"{path}.{name}", f"unknown party {value!r} in {deal.id}",
-                                   _suggest(str(value), parties)))
-        obligations = [o.id for o in deal.obligations()]
-        if self.obligation is not None and self.obligation not in obligations:
-            out.append(Problem(f"{path}.obligation", f"unknown obligation {self.obligation!r} "
-                               f"in {deal.id}", _suggest(str(self.obligation), obligations)))
-        phases = [p.id for p in deal.phases]
-        if self.phase is not None and self.phase not in phases:
-            out.append(Problem(f"{path}.phase", f"unknown phase {self.phase!r} in {deal.id}",
-                               _suggest(str(self.phase), phases)))
+            if value is None:
+                continue
+            known = list(EVENT_TYPES) if name == "type" else refs.known[what]
+            if not isinstance(value, str):
+                out.append(Problem(f"{path}.{name}", f"must be a name (text), got "
+                                   f"{short(value)}", f"e.g. {name}: {known[0]}"
+                                   if known else ""))
+            elif value not in known:
+                where = "" if name == "type" else f" in {deal.id}"
+                out.append(Problem(f"{path}.{name}", f"unknown {what} {short(value)}{where}",
+                                   _suggest(value, known)))
         day = self.day
         days = day if isinstance(day, tuple) else (day,) if day is not None else ()
         if (isinstance(day, tuple) and len(day) != 2) or any(
                 not isinstance(d, int) or isinstance(d, bool) for d in days):
             out.append(Problem(f"{path}.day", f"must be a day or a [first, last] range, "
-                               f"got {day!r}", "e.g. day: 28 or day: [40, 54]"))
+                               f"got {short(day)}", "e.g. day: 28 or day: [40, 54]"))
         elif isinstance(day, tuple) and day[0] > day[1]:
             out.append(Problem(f"{path}.day", f"range {list(day)} ends before it starts",
                                "write [first, last]"))
@@ -120,20 +115,36 @@ def _selector(data: Mapping[str, Any]) -> Selector:
                     data.get("obligation"), data.get("phase"), day)
 
 
+class References:
+    """The names a deal knows, to check the names an event uses (built once per deal)."""
+
+    FIELDS = (("party", "party"), ("by", "party"), ("against", "party"),
+              ("obligation", "obligation"), ("phase", "phase"))
+
+    def __init__(self, deal: Deal) -> None:
+        self.deal = deal
+        self.known = {"party": [p.id for p in deal.parties],
+                      "obligation": [o.id for o in deal.obligations()],
+                      "phase": [p.id for p in deal.phases]}
+        self.sets = {what: frozenset(names) for what, names in self.known.items()}
+
+    def problems(self, event: Event | Mapping[str, Any], path: str) -> list[Problem]:
+        """Unknown parties, obligations or phases named by ``event`` (an Event, or the
+        mapping it was to be built from), at ``path.<field>``."""
+        out = []
+        for name, what in self.FIELDS:
+            value = (event.get(name) if isinstance(event, Mapping)
+                     else getattr(event, name, None))
+            for one in value if isinstance(value, (tuple, list)) else (value,):  # by: [a, b]
+                if isinstance(one, str) and one not in self.sets[what]:
+                    out.append(Problem(f"{path}.{name}", f"unknown {what} {short(one)} in "
+                                       f"{self.deal.id}", _suggest(str(one), self.known[what])))
+        return out
+
+
 def _event_refs(event: Event, deal: Deal, path: str) -> list[Problem]:
-    """Unknown parties, obligations or phases named by an added event."""
-    parties = [p.id for p in deal.parties]
-    obligations = [o.id for o in deal.obligations()]
-    phases = [p.id for p in deal.phases]
-    out = []
-    for name, known, what in (("party", parties, "party"), ("by", parties, "party"),
-                              ("against", parties, "party"),
-                              ("obligation", obligations, "obligation"),
-                              ("phase", phases, "phase")):
-        value = getattr(event, name, None)
-        if value is not None and value not in known:
-            out.append(Problem(f"{path}.{name}", f"unknown {what} {value!r} in {deal.id}",
-                               _suggest(str(value), known)))
+    """Unknown parties, obligations or phases named by an added event, and a day before 1."""
+    out = References(deal).problems(event, path)
     if event.day < 1:
         out.append(Problem(f"{path}.day", f"day {event.day} is before day 1",
                            "day 1 is the day the deal takes effect"))

@@ -26,15 +26,13 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from dealmodel.errors import DealDefinitionError, Problem, ScenarioError
+from dealmodel.errors import DealDefinitionError, Problem, ScenarioError, short
 from dealmodel.io.events import event_from_dict
-from dealmodel.io.yaml import LineDict
 from dealmodel.model.deal import Deal
 from dealmodel.model.events import Event
 from dealmodel.model.obligations import Milestone, Quantity, Reciprocity
 from dealmodel.model.phases import ExpiryRule
 from dealmodel.scenarios.selectors import (
-    _VARIANT_KEYS,
     OBLIGATION_FIELDS,
     PHASE_FIELDS,
     SELECTOR_FIELDS,
@@ -54,7 +52,7 @@ if TYPE_CHECKING:
     from dealmodel.scenarios.outcome import Outcome
     from dealmodel.scenarios.scenario import Scenario
 
-__all__ = ["Variant", "parse_variants"]
+__all__ = ["Variant"]
 
 
 @attrs.frozen
@@ -73,7 +71,7 @@ class Variant:
         name = self.name
         if not isinstance(name, str) or not name.replace("-", "").replace("_", "").isalnum():
             raise _fail("variants", f"a variant needs a name of letters, digits, '-' and '_', "
-                        f"got {name!r}", "e.g. 'aid-not-cut'", self.base.source)
+                        f"got {short(name)}", "e.g. 'aid-not-cut'", self.base.source)
         if name == "base":
             raise _fail(f"variants[{name}].name", "'base' names the unchanged scenario",
                         "choose another name", self.base.source)
@@ -89,9 +87,11 @@ class Variant:
     def _evolve(self, change: str, **fields: Any) -> Variant:
         return attrs.evolve(self, changes=(*self.changes, change), **fields)
 
-    def drop(self, *, _path: str | None = None, **selector: Any) -> Variant:
+    def drop(self, **selector: Any) -> Variant:
         """Remove the events that match (type, party, against, obligation, phase, day)."""
-        path = _path or self._where("drop")
+        return self._drop(self._where("drop"), selector)
+
+    def _drop(self, path: str, selector: Mapping[str, Any]) -> Variant:
         sel = self._select(path, selector)
         kept = tuple(e for e in self.events if not sel.matches(e))
         removed = [e for e in self.events if sel.matches(e)]
@@ -101,12 +101,14 @@ class Variant:
         listed = "; ".join(f"day {e.day} {e.describe()}" for e in removed)
         return self._evolve(f"removed: {listed}", events=kept)
 
-    def shift(self, days: int, *, _path: str | None = None, **selector: Any) -> Variant:
+    def shift(self, days: int, **selector: Any) -> Variant:
         """Move the matching events by ``days`` (negative: earlier); never before day 1."""
-        path = _path or self._where("shift")
+        return self._shift(self._where("shift"), days, selector)
+
+    def _shift(self, path: str, days: int, selector: Mapping[str, Any]) -> Variant:
         if not isinstance(days, int) or isinstance(days, bool) or days == 0:
             raise _fail(f"{path}.days", f"must be a non-zero whole number of days, got "
-                        f"{days!r}", "e.g. days: 7 (a week later) or days: -2",
+                        f"{short(days)}", "e.g. days: 7 (a week later) or days: -2",
                         self.base.source)
         sel = self._select(path, selector)
         moved = [e for e in self.events if sel.matches(e)]
@@ -128,15 +130,17 @@ class Variant:
         listed = "; ".join(f"day {e.day} -> {e.day + days} {e.describe()}" for e in moved)
         return self._evolve(f"moved {abs(days)} day(s) {word}: {listed}", events=events)
 
-    def add(self, *events: Event | Mapping[str, Any], _path: str | None = None) -> Variant:
+    def add(self, *events: Event | Mapping[str, Any]) -> Variant:
         """Add events (Event objects or scenario-file mappings); they are marked hypothetical."""
-        path = _path or self._where("add")
+        return self._add(self._where("add"), events, numbered=True)
+
+    def _add(self, path: str, events: tuple[object, ...], numbered: bool) -> Variant:
         if not events:
             raise _fail(path, "adds nothing", "give at least one event", self.base.source)
         problems: list[Problem] = []
         new: list[Event] = []
         for i, given in enumerate(events):
-            where = f"{path}[{i}]" if len(events) > 1 or _path is None else path
+            where = f"{path}[{i}]" if len(events) > 1 or numbered else path
             item: object = given
             if isinstance(item, Mapping):
                 event, found = event_from_dict(item, where, self.base.deal.in_force)
@@ -147,7 +151,7 @@ class Variant:
                 event = item
             else:
                 problems.append(Problem(where, f"must be an event or a mapping, got "
-                                        f"{item!r:.60}"))
+                                        f"{short(item)}"))
                 continue
             problems.extend(_event_refs(event, self.deal, where))
             new.append(_hypothetical(event, "" if event.note else "hypothetical: added"))
@@ -157,31 +161,44 @@ class Variant:
 
     def with_deal(self, change: Callable[[Deal], Deal] | None = None, *,
                   phase: str | None = None, obligation: str | None = None,
-                  _path: str | None = None, **fields: Any) -> Variant:
+                  **fields: Any) -> Variant:
         """Change a deal parameter: a phase's duration_days, on_expiry, requires_agreement,
         suspendable; an obligation's due_day, quantity, ratio or schedule. Or pass a
         function ``Deal -> Deal``."""
-        path = _path or self._where("with_deal")
+        path = self._where("with_deal")
         source = self.base.source
         if change is not None:
+            if not callable(change):
+                raise _fail(path, f"the first argument must be a function Deal -> Deal, got "
+                            f"{short(change)}", "to change a field, name it: "
+                            "with_deal(phase='phase1', duration_days=49)", source)
             if phase is not None or obligation is not None or fields:
                 raise _fail(path, "give either a function or field changes, not both", "",
                             source)
             deal = change(self.deal)
             if not isinstance(deal, Deal):
-                raise _fail(path, f"the function must return a Deal, got {deal!r:.60}", "",
+                raise _fail(path, f"the function must return a Deal, got {short(deal)}", "",
                             source)
             return self._evolve("deal changed by a function", deal=_mark(deal))
+        return self._with_fields(path, phase, obligation, fields)
+
+    def _with_fields(self, path: str, phase: object, obligation: object,
+                     fields: dict[str, Any]) -> Variant:
+        source = self.base.source
+        for name, value in (("phase", phase), ("obligation", obligation)):
+            if value is not None and not isinstance(value, str):
+                raise _fail(f"{path}.{name}", f"must be a {name} id (text), got "
+                            f"{short(value)}", "", source)
         if (phase is None) == (obligation is None):
             raise _fail(path, "name exactly one phase or one obligation to change",
                         "e.g. with_deal(phase='phase1', duration_days=49)", source)
         if not fields:
             raise _fail(path, "changes nothing", "give a field and its new value", source)
         try:
-            if phase is not None:
+            if isinstance(phase, str):
                 deal, said = self._change_phase(path, phase, fields)
             else:
-                assert obligation is not None
+                assert isinstance(obligation, str)
                 deal, said = self._change_obligation(path, obligation, fields)
         except DealDefinitionError as exc:
             raise ScenarioError([p.prefixed(path) for p in exc.problems], source) from None
@@ -190,19 +207,22 @@ class Variant:
     def _change_phase(self, path: str, phase_id: str, fields: dict[str, Any]) -> tuple[Deal, str]:
         known = [p.id for p in self.deal.phases]
         if phase_id not in known:
-            raise _fail(f"{path}.phase", f"unknown phase {phase_id!r} in {self.deal.id}",
+            raise _fail(f"{path}.phase",
+                        f"unknown phase {short(phase_id)} in {self.deal.id}",
                         _suggest(phase_id, known), self.base.source)
         self._only(path, fields, PHASE_FIELDS, "a phase")
         old = self.deal.phase(phase_id)
         problems = []
         for key, value in fields.items():
             if key == "duration_days" and not (value is None or _is_int(value)):
-                problems.append(Problem(f"{path}.{key}", f"must be a whole number, got {value!r}"))
+                problems.append(Problem(f"{path}.{key}",
+                                        f"must be a whole number, got {short(value)}"))
             if key in ("requires_agreement", "suspendable") and not isinstance(value, bool):
-                problems.append(Problem(f"{path}.{key}", f"must be true or false, got {value!r}"))
+                problems.append(Problem(f"{path}.{key}",
+                                        f"must be true or false, got {short(value)}"))
             if key == "on_expiry" and value not in [r.value for r in ExpiryRule] + list(
                     ExpiryRule):
-                problems.append(Problem(f"{path}.{key}", f"unknown rule {value!r}",
+                problems.append(Problem(f"{path}.{key}", f"unknown rule {short(value)}",
                                         "one of: " + ", ".join(r.value for r in ExpiryRule)))
         self._raise(problems)
         deal = self.deal.evolve_phase(phase_id, **fields)
@@ -214,7 +234,8 @@ class Variant:
                            fields: dict[str, Any]) -> tuple[Deal, str]:
         known = [o.id for o in self.deal.obligations()]
         if ob_id not in known:
-            raise _fail(f"{path}.obligation", f"unknown obligation {ob_id!r} in {self.deal.id}",
+            raise _fail(f"{path}.obligation",
+                        f"unknown obligation {short(ob_id)} in {self.deal.id}",
                         _suggest(ob_id, known), self.base.source)
         self._only(path, fields, OBLIGATION_FIELDS, "an obligation")
         old = self.deal.obligation(ob_id)
@@ -224,23 +245,23 @@ class Variant:
             where = f"{path}.{key}"
             if key == "due_day":
                 if not (value is None or _is_int(value)):
-                    raise _fail(where, f"must be a whole number, got {value!r}", "",
+                    raise _fail(where, f"must be a whole number, got {short(value)}", "",
                                 self.base.source)
                 changes["due_day"] = value
                 said.append(f"{ob_id}.due_day: {_show(old.due_day)} -> {_show(value)}")
             elif key == "quantity":
                 if not _is_int(value):
-                    raise _fail(where, f"must be a whole number, got {value!r}", "",
+                    raise _fail(where, f"must be a whole number, got {short(value)}", "",
                                 self.base.source)
                 unit = old.quantity.unit if old.quantity is not None else "units"
                 changes["quantity"] = Quantity(value, unit)
                 said.append(f"{ob_id}.quantity: {_show(old.quantity)} -> {value:,} {unit}")
             elif key == "ratio":
                 if not old.reciprocal:
-                    raise _fail(where, f"{ob_id!r} is not reciprocal: it has no ratio",
+                    raise _fail(where, f"{short(ob_id)} is not reciprocal: it has no ratio",
                                 "change quantity instead", self.base.source)
                 if not _is_int(value):
-                    raise _fail(where, f"must be a whole number, got {value!r}", "",
+                    raise _fail(where, f"must be a whole number, got {short(value)}", "",
                                 self.base.source)
                 changes["reciprocal"] = tuple(Reciprocity(r.per, value) for r in old.reciprocal)
                 was = ", ".join(str(r.ratio) for r in old.reciprocal)
@@ -255,7 +276,7 @@ class Variant:
                     if isinstance(exc, DealDefinitionError):
                         raise
                     raise _fail(where, f"must be a list of {{day, cumulative}}, got "
-                                f"{value!r:.60}", "e.g. [{day: 1, cumulative: 3}]",
+                                f"{short(value)}", "e.g. [{day: 1, cumulative: 3}]",
                                 self.base.source) from None
                 shown = ", ".join(f"{m.cumulative}@{m.day}" for m in changes["schedule"])
                 said.append(f"{ob_id}.schedule -> {shown}")
@@ -292,107 +313,3 @@ class Variant:
 
 def _mark(deal: Deal) -> Deal:
     return deal if deal.hypothetical else attrs.evolve(deal, hypothetical=True)
-
-
-def parse_variants(scenario: Scenario) -> tuple[Variant, ...]:
-    """The variants declared under ``variants:``; every problem is reported at once."""
-    raw = scenario.raw_variants
-    if raw is None:
-        return ()
-    source = scenario.source
-    if not isinstance(raw, list):
-        raise _fail("variants", f"must be a list of variants, got {raw!r:.60}",
-                    "- name: aid-not-cut\n    drop: {type: suspend, obligation: p1_aid}", source)
-    problems: list[Problem] = []
-    variants: list[Variant] = []
-    seen: set[str] = set()
-    for i, item in enumerate(raw):
-        try:
-            variant = _parse_variant(scenario, item, i)
-        except ScenarioError as exc:
-            problems.extend(exc.problems)
-            continue
-        if variant.name in seen:
-            problems.append(Problem(f"variants[{variant.name}].name", f"duplicate variant name "
-                                    f"{variant.name!r}", "give each variant its own name",
-                                    _line(item, "name")))
-        seen.add(variant.name)
-        variants.append(variant)
-    if problems:
-        raise ScenarioError(problems, source)
-    return tuple(variants)
-
-
-def _line(data: object, key: str | None = None) -> int | None:
-    if not isinstance(data, LineDict):
-        return None
-    return data.line_of(key) if key is not None else data.line
-
-
-def _with_line(exc: ScenarioError, line: int | None) -> ScenarioError:
-    return ScenarioError([Problem(p.path, p.message, p.fix, p.line or line)
-                          for p in exc.problems], exc.source)
-
-
-def _parse_variant(scenario: Scenario, item: Any, index: int) -> Variant:
-    source = scenario.source
-    if not isinstance(item, dict):
-        raise _fail(f"variants[{index}]", f"must be a mapping, got {item!r:.60}",
-                    "give name: and drop:/shift:/add:/with_deal:", source)
-    name = item.get("name")
-    if not isinstance(name, str):
-        raise ScenarioError([Problem(f"variants[{index}].name", "is required (a string)",
-                                     "e.g. name: aid-not-cut", _line(item))], source)
-    problems = []
-    for key in item:
-        if key not in _VARIANT_KEYS:
-            problems.append(Problem(f"variants[{name}].{key}", "unknown field",
-                                    _suggest(str(key), _VARIANT_KEYS), _line(item, key)))
-    if not any(k in item for k in ("drop", "shift", "add", "with_deal")):
-        problems.append(Problem(f"variants[{name}]", "changes nothing",
-                                "give drop:, shift:, add: or with_deal:", _line(item)))
-    description = item.get("description", "")
-    if not isinstance(description, str):
-        problems.append(Problem(f"variants[{name}].description", "must be a string", "",
-                                _line(item, "description")))
-    if problems:
-        raise ScenarioError(problems, source)
-    try:
-        variant = Variant(scenario, name, description)
-    except ScenarioError as exc:
-        raise _with_line(exc, _line(item, "name")) from None
-    for op in ("drop", "shift", "add", "with_deal"):  # applied in this order
-        if op not in item:
-            continue
-        entries = item[op] if isinstance(item[op], list) else [item[op]]
-        for k, entry in enumerate(entries):
-            path = f"variants[{name}].{op}" + (f"[{k}]" if isinstance(item[op], list) else "")
-            line = _line(entry) or _line(item, op)
-            try:
-                variant = _apply_op(variant, op, entry, path)
-            except ScenarioError as exc:
-                problems.extend(_with_line(exc, line).problems)
-    if problems:
-        raise ScenarioError(problems, source)
-    return variant
-
-
-def _apply_op(variant: Variant, op: str, entry: Any, path: str) -> Variant:
-    if not isinstance(entry, dict):
-        raise _fail(path, f"must be a mapping, got {entry!r:.60}", "", variant.base.source)
-    if op == "drop":
-        return variant.drop(_path=path, **entry)
-    if op == "shift":
-        fields = dict(entry)
-        if "days" not in fields:
-            raise _fail(f"{path}.days", "is required: how many days to move the events",
-                        "e.g. {days: 7, day: 28}", variant.base.source)
-        days = fields.pop("days")
-        return variant.shift(days, _path=path, **fields)
-    if op == "add":
-        return variant.add(entry, _path=path)
-    fields = dict(entry)
-    phase, obligation = fields.pop("phase", None), fields.pop("obligation", None)
-    return variant.with_deal(phase=phase, obligation=obligation, _path=path, **fields)
-
-
