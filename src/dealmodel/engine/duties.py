@@ -20,6 +20,7 @@ from __future__ import annotations
 import heapq
 from typing import TYPE_CHECKING
 
+from dealmodel.engine.duty_records import DueSet
 from dealmodel.engine.ledger import (
     _MILESTONE,
     ACTIVE,
@@ -31,7 +32,7 @@ from dealmodel.engine.ledger import (
     VIOLATED,
     WITHHELD,
 )
-from dealmodel.engine.records import Cause, DueSet, Record, StatusChanged, Violated
+from dealmodel.engine.records import Cause, Record, StatusChanged, Violated
 from dealmodel.model.obligations import ObligationKind, ObligationStatus
 
 if TYPE_CHECKING:

@@ -18,6 +18,7 @@ from dealmodel.engine.clock import (
     set_state,
 )
 from dealmodel.engine.duties import current, push, record, violate
+from dealmodel.engine.duty_records import Withholding
 from dealmodel.engine.guards import in_force, live, next_phase, obligation, party, refuse
 from dealmodel.engine.ledger import (
     _EXPIRY,
@@ -40,7 +41,6 @@ from dealmodel.engine.records import (
     TalksStatus,
     TargetChanged,
     Violated,
-    Withholding,
 )
 from dealmodel.engine.registry import register
 from dealmodel.model.events import (

@@ -12,15 +12,10 @@ from typing import TYPE_CHECKING
 
 from dealmodel.engine.clock import conclude_if_settled, expire
 from dealmodel.engine.duties import current, performed, record
+from dealmodel.engine.duty_records import ReportMade, Withholding, WithholdingReleased
 from dealmodel.engine.guards import in_force, live, obligation, party, refuse
 from dealmodel.engine.ledger import PENDING, SUSPENDED, TERMINAL, WITHHELD
-from dealmodel.engine.records import (
-    Performance,
-    Record,
-    ReportMade,
-    Withholding,
-    WithholdingReleased,
-)
+from dealmodel.engine.records import Performance, Record
 from dealmodel.engine.registry import register
 from dealmodel.model.events import Performed, PhaseEnded, Released, Reported, Withheld
 from dealmodel.model.obligations import ObligationKind, ObligationStatus

@@ -27,7 +27,6 @@ __all__ = [
     "Amendment",
     "Cause",
     "Declaration",
-    "DueSet",
     "EndCause",
     "Ended",
     "ExpiryDeferred",
@@ -36,7 +35,6 @@ __all__ = [
     "PhaseExtended",
     "Record",
     "RenewalObjection",
-    "ReportMade",
     "StateChanged",
     "StatusChanged",
     "TalksChanged",
@@ -45,8 +43,6 @@ __all__ = [
     "TermRenewed",
     "TerminationNotice",
     "Violated",
-    "Withholding",
-    "WithholdingReleased",
     "record_from_dict",
     "record_to_dict",
 ]
@@ -159,58 +155,6 @@ class Violated(Record):
     def __str__(self) -> str:
         status = "partially fulfilled" if self.partial else "violated"
         return f"{self.obligation} {status} ({self.why})"
-
-
-@attrs.frozen(slots=True)
-class DueSet(Record):
-    """``obligation``'s relative deadline is now known: day ``due`` (``after`` happened)."""
-
-    kind: ClassVar[str] = "due"
-    obligation: str
-    due: int
-    after: str
-
-    def __str__(self) -> str:
-        return f"{self.obligation} due day {self.due} (after {self.after})"
-
-
-@attrs.frozen(slots=True)
-class Withholding(Record):
-    """``by`` withholds its performance of ``obligation`` until ``condition``."""
-
-    kind: ClassVar[str] = "withheld"
-    obligation: str
-    by: str
-    condition: str = ""
-    quantity: int | None = None
-
-    def __str__(self) -> str:
-        return f"{self.obligation} withheld by {self.by}"
-
-
-@attrs.frozen(slots=True)
-class WithholdingReleased(Record):
-    """``by`` released ``obligation``, which is ``status`` again."""
-
-    kind: ClassVar[str] = "released"
-    obligation: str
-    by: str
-    status: ObligationStatus
-
-    def __str__(self) -> str:
-        return f"{self.obligation} released by {self.by} ({self.status.value})"
-
-
-@attrs.frozen(slots=True)
-class ReportMade(Record):
-    """``by`` made a report (about ``obligation``, if named)."""
-
-    kind: ClassVar[str] = "report"
-    by: str
-    obligation: str | None = None
-
-    def __str__(self) -> str:
-        return f"report by {self.by}" + (f" on {self.obligation}" if self.obligation else "")
 
 
 @attrs.frozen(slots=True)
@@ -389,12 +333,14 @@ class AfterEnd(Record):
         return f"after the end: {self.description}"
 
 
+#: Every record class by ``kind``; modules with records of their own add theirs when
+#: imported (:mod:`dealmodel.engine.duty_records`).
 RECORD_TYPES: dict[str, type[Record]] = {
     cls.kind: cls
     for cls in (StateChanged, Performance, StatusChanged, Violated, TargetChanged,
                 TalksChanged, ExpiryDeferred, AllegationOpened, AllegationRuled, Ended,
                 PhaseExtended, TermRenewed, RenewalObjection, Amendment, TerminationNotice,
-                Declaration, AfterEnd, DueSet, Withholding, WithholdingReleased, ReportMade)
+                Declaration, AfterEnd)
 }
 _TUPLES = ("by",)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from dealmodel.engine.records import Withholding, WithholdingReleased
+from dealmodel.engine.duty_records import Withholding, WithholdingReleased
 from dealmodel.engine.score import score
 from dealmodel.model.obligations import ObligationKind
 

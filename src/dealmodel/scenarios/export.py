@@ -25,16 +25,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from dealmodel._optional import require
-from dealmodel.engine.records import (
-    DueSet,
-    Performance,
-    Record,
-    StatusChanged,
-    TargetChanged,
-    Violated,
-    Withholding,
-    WithholdingReleased,
-)
+from dealmodel.engine.duty_records import DueSet, Withholding, WithholdingReleased
+from dealmodel.engine.records import Performance, Record, StatusChanged, TargetChanged, Violated
 from dealmodel.errors import DealModelError
 
 if TYPE_CHECKING:
