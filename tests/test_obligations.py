@@ -259,3 +259,16 @@ def test_scenario_with_disputed_figure_keeps_it() -> None:
                     "disputed": "602 (one report) or 620 (another)"}]})
     doc = scenario.run().to_dict()
     assert doc["events"][0]["disputed"] == "602 (one report) or 620 (another)"
+
+
+def test_obligations_that_are_not_a_list_with_other_problems_are_reported(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Regression (found by fuzzing an example): a phase whose obligations are not a list,
+    in a deal with another problem, crashed the loader instead of reporting both."""
+    path = tmp_path / "bad.yaml"
+    path.write_text("deal:\n  id: t\n  title: t\n  hypothetical: true\n"
+                    "  parties: [{id: a, name: A}]\n"
+                    "  phases: [{id: p, duration_days: 3, obligations: -1}]\n"
+                    "hypothetical: true\nevents: []\n", encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    assert "obligations: must be a list, got -1" in capsys.readouterr().err

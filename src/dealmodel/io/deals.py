@@ -206,10 +206,12 @@ def _party_references(reader: Reader, m: dict[str, Any], parties: list[Party]) -
     known = {p.id for p in parties}
     if not known:
         return
-    for i, phase in enumerate(m.get("phases") or []):
+    phases = m.get("phases")
+    for i, phase in enumerate(phases if isinstance(phases, list) else []):
         if not isinstance(phase, dict):
             continue
-        for j, ob in enumerate(phase.get("obligations") or []):
+        obligations = phase.get("obligations")
+        for j, ob in enumerate(obligations if isinstance(obligations, list) else []):
             if not isinstance(ob, dict):
                 continue
             for key in ("obligor", "beneficiary"):
