@@ -35,6 +35,7 @@ from dealmodel import (
 from dealmodel.cli import main
 from dealmodel.engine.guards import CODES
 from dealmodel.engine.score import score
+from dealmodel.model.events import Amended
 from dealmodel.scenarios.scenario import scenario_from_dict
 
 ROOT = Path(__file__).parent.parent
@@ -272,3 +273,21 @@ def test_obligations_that_are_not_a_list_with_other_problems_are_reported(
                     "hypothetical: true\nevents: []\n", encoding="utf-8")
     assert main(["check", str(path)]) == 2
     assert "obligations: must be a list, got -1" in capsys.readouterr().err
+
+
+def test_an_amended_deadline_of_a_withheld_duty_still_runs() -> None:
+    d = deal_from_dict({
+        "id": "t", "title": "t (hypothetical)", "hypothetical": True,
+        "parties": [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}],
+        "powers": [{"power": "amend", "holders": ["a", "b"], "jointly": True}],
+        "phases": [{"id": "p", "duration_days": 30, "obligations": [
+            {"id": "q", "obligor": "a", "quantity": {"amount": 5, "unit": "u"},
+             "due_day": 20}]}]})
+    run = start(d)
+    run.apply(Withheld(2, party="a", obligation="q"))
+    run.apply(Amended(3, by=["a", "b"], obligation="q", due_day=6))
+    run.advance_to(8)
+    entry = run.ledger["q"]
+    assert (entry.status.value, entry.violated_day) == ("withheld", 6)
+    run.apply(Released(9, party="a", obligation="q"))
+    assert run.ledger["q"].status.value == "violated"
