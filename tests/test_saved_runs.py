@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -83,3 +84,20 @@ def test_any_damage_is_a_dealmodel_error(data: st.DataObject) -> None:
                                 st.floats(), st.just([]), st.just({}), st.just([[1]])))
     with contextlib.suppress(DealModelError):
         Run.from_dict(changed(path, value))
+
+
+def test_load_refuses_bad_json_deep_json_and_fifos(tmp_path: Path) -> None:
+    import os
+
+    from dealmodel import InputError, Run
+
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for path, said in ((bad, "not a saved run"), (deep, "nested too deeply"),
+                       (fifo, "FIFO")):
+        with pytest.raises(InputError, match=said):
+            Run.load(path)

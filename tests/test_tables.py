@@ -105,7 +105,8 @@ def test_a_long_run_stays_compact_in_jupyter() -> None:
                        hypothetical=True).run()
     html = outcome._repr_html_()
     assert len(html.encode("utf-8")) < 20_000
-    assert "... 960 more rows: outcome.to_dataframe(&#x27;events&#x27;)" in html
+    assert ("960 of 1000 rows not shown (at the ...): "
+            "outcome.to_dataframe(&#x27;events&#x27;)") in html
     assert html.count("clock advances to day") == 40
     assert "clock advances to day 1000" in html
 

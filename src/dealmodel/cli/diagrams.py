@@ -176,7 +176,10 @@ def committed_diagrams(examples: Path) -> list[tuple[str, Any, Any]]:
         (name, diagram_model(builtin_deal(name)), None) for name in builtin_deals()]
     for path in sorted(examples.glob("*.yaml")) if examples.is_dir() else []:
         if _is_scenario_file(path):
-            outcome = load_scenario(str(path)).run()
+            scenario = load_scenario(str(path))
+            if not scenario.events:  # e.g. a Monte Carlo scenario: no run to draw
+                continue
+            outcome = scenario.run()
             model = diagram_model(outcome.run.deal, outcome.run,
                                   subtitle=_run_subtitle(outcome))
             out.append((f"{path.stem}.run", model, outcome))

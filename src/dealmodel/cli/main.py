@@ -15,6 +15,7 @@ from dealmodel._version import __version__
 from dealmodel.cli import completion as _cli_completion
 from dealmodel.cli import diagrams as _cli_diagrams
 from dealmodel.cli import schema as _cli_schema
+from dealmodel.cli import simulate as _cli_simulate
 from dealmodel.cli import whatif as _cli_whatif
 from dealmodel.cli._help import docs
 from dealmodel.cli._inputs import add_input_options, input_options
@@ -40,6 +41,8 @@ examples:
   dealmodel diagram gaza-2025 --compact -o gaza.pdf
                                            a phase diagram that fits a report column
   dealmodel timeline gaza-2025 -o t.png    draw a scenario's timeline chart
+  dealmodel simulate examples/gaza-2025-montecarlo.yaml --runs 2000 --seed 7
+                                           Monte Carlo under stated assumptions
   dealmodel schema deal > deal.schema.json JSON Schema for editor completion
   dealmodel completion bash > ~/.local/share/bash-completion/completions/dealmodel
 
@@ -81,7 +84,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print()
         tables.print_table(tables.obligations_table(outcome.run))
         if outcome.run.allegations:
-            tables.print_table(tables.allegations_table(outcome.run))
+            tables.print_table(tables.capped(
+                tables.allegations_table(outcome.run), 40,
+                "all of them with dealmodel run SCENARIO --csv allegations"))
         else:
             print("allegations: none")
     refused = outcome.refused
@@ -217,6 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _cli_diagrams.add_commands(sub)
     _cli_whatif.add_commands(sub)
+    _cli_simulate.add_commands(sub)
     _cli_schema.add_commands(sub)
     for name in ("run", "test", "check", "whatif", "diagram", "timeline"):
         add_input_options(sub.choices[name])

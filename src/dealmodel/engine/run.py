@@ -44,7 +44,8 @@ from dealmodel.engine.ledger import (
 from dealmodel.engine.machine import Lifecycle, lifecycle
 from dealmodel.engine.records import AfterEnd, Ended, LogEntry, Record
 from dealmodel.engine.registry import HANDLERS, Handler
-from dealmodel.errors import EventRejected
+from dealmodel.errors import EventRejected, InputError, Problem
+from dealmodel.io.resolve import Source, read_source
 from dealmodel.model.deal import Deal
 from dealmodel.model.events import ClockAdvanced, Event
 
@@ -392,15 +393,25 @@ class Run:
         return persist.load_run(cls, data, deal)
 
     @classmethod
-    def from_json(cls, text: str, deal: Deal | None = None) -> Run:
-        return cls.from_dict(json.loads(text), deal)
+    def from_json(cls, text: str | bytes, deal: Deal | None = None, name: str = "saved run",
+                  ) -> Run:
+        """Restore a run from :meth:`to_json` text; bad JSON is an ``InputError``."""
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
+            why = str(exc) if isinstance(exc, ValueError) else "nested too deeply"
+            raise InputError([Problem("", f"not a saved run: {why}",
+                                      "give a file written by Run.save")], name) from None
+        return cls.from_dict(data, deal)
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(self.to_json(), encoding="utf-8")
 
     @classmethod
     def load(cls, path: str | Path) -> Run:
-        return cls.from_json(Path(path).read_text(encoding="utf-8"))
+        """Restore a run saved by :meth:`save` (a regular file within the size limit)."""
+        source = Source("run", str(path), Path(path))
+        return cls.from_json(read_source(source), name=str(path))
 
     def __repr__(self) -> str:
         return f"<Run {self.deal.id} day {self.day} {self.state}>"

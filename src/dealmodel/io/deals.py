@@ -208,9 +208,7 @@ def _party_references(reader: Reader, m: dict[str, Any], parties: list[Party]) -
         return
     phases = m.get("phases")
     for i, phase in enumerate(phases if isinstance(phases, list) else []):
-        if not isinstance(phase, dict):
-            continue
-        obligations = phase.get("obligations")
+        obligations = phase.get("obligations") if isinstance(phase, dict) else None
         for j, ob in enumerate(obligations if isinstance(obligations, list) else []):
             if not isinstance(ob, dict):
                 continue

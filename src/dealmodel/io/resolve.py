@@ -33,7 +33,7 @@ from dealmodel.io.yaml import decode, parse_yaml
 __all__ = ["AllowPaths", "Kind", "Source", "builtin_names", "load_source", "looks_like_a_path",
            "read_source", "resolve"]
 
-Kind = Literal["deal", "scenario"]
+Kind = Literal["deal", "scenario", "run"]  # "run": a saved run (Run.load)
 AllowPaths = Iterable[str | os.PathLike[str]]
 
 _FOLDERS = {"deal": "deals", "scenario": "scenarios"}

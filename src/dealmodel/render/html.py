@@ -80,18 +80,7 @@ MAX_ROWS = 40
 
 
 def _capped(table: tables.Table, where: str) -> tables.Table:
-    """``table`` with at most :data:`MAX_ROWS` rows: the first and last halves, and a row
-    between them saying how many are left out and where to find them all."""
-    rows = table.rows
-    if len(rows) <= MAX_ROWS:
-        return table
-    half = MAX_ROWS // 2
-    gap = (f"... {len(rows) - 2 * half} more rows: {where}",) + ("",) * (len(table.columns) - 1)
-    kept = [*rows[:half], gap, *rows[-half:]]
-    marked = {i if i < half else i - len(rows) + 2 * half + 1 for i in table.marked
-              if i < half or i >= len(rows) - half}
-    return tables.Table(table.columns, kept, title=table.title, notes=table.notes,
-                        right=table.right, marked=marked)
+    return tables.capped(table, MAX_ROWS, where)
 
 
 def run_html(run: Run) -> str:

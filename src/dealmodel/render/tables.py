@@ -193,6 +193,22 @@ def obligations_table(run: Run, pending: bool = True) -> Table:
                  title=f"Obligations on day {run.day}", right={3, 4})
 
 
+def capped(table: Table, limit: int, where: str) -> Table:
+    """``table`` with at most ``limit`` rows: the first and last halves, and a row between
+    them saying how many are left out and where to find them all."""
+    rows = table.rows
+    if len(rows) <= limit:
+        return table
+    half = limit // 2
+    gap = ("...",) + ("",) * (len(table.columns) - 1)
+    kept = [*rows[:half], gap, *rows[-half:]]
+    marked = {i if i < half else i - len(rows) + 2 * half + 1 for i in table.marked
+              if i < half or i >= len(rows) - half}
+    note = f"{len(rows) - 2 * half} of {len(rows)} rows not shown (at the ...): {where}"
+    return Table(table.columns, kept, title=table.title, notes=(*table.notes, note),
+                 right=table.right, marked=marked)
+
+
 def allegations_table(run: Run) -> Table:
     """The allegations made in the run and their rulings (an allegation is not a finding)."""
     rows = []

@@ -67,7 +67,7 @@ __all__ = [
 ]
 
 _FIELDS = ("deal", "title", "description", "hypothetical", "sources", "events", "variants",
-           "expect", "until")
+           "expect", "until", "assumptions")
 
 
 def _str_tuple(items: Iterable[str]) -> tuple[str, ...]:
@@ -94,6 +94,9 @@ class Scenario:
     expect: Expectation | None = attrs.field(default=None, eq=False, repr=False)
     #: run only up to this day (``until:``), to see the deal as it stood then
     until: int | None = None
+    #: the ``assumptions:`` block for Monte Carlo simulation, as loaded (checked by
+    #: :func:`dealmodel.analysis.montecarlo.assumptions_of`)
+    raw_assumptions: Any = attrs.field(default=None, eq=False, repr=False)
 
     def run(self, until: int | None = None) -> Outcome:
         """Run the scenario (up to day ``until``, or the file's ``until:``, if given)."""
@@ -171,7 +174,7 @@ def scenario_from_dict(data: Any, source: str | None = None, base: Path | None =
     if reader.problems or deal is None:
         raise ScenarioError(reader.problems, source)
     scenario = Scenario(deal, events, title, description, hypothetical, tuple(sources), source,
-                        m.get("variants"), expect, until)
+                        m.get("variants"), expect, until, m.get("assumptions"))
     if scenario.raw_variants is not None:
         scenario.variants()  # check them now: a bad variant is a bad scenario file
     return scenario

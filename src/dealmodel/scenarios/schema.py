@@ -9,7 +9,9 @@
   ``with_deal`` may change (:mod:`dealmodel.scenarios.selectors`), typed from the model;
 * ``expect:``: its sections and counts (:mod:`dealmodel.scenarios.expect`); any other
   field of the run's JSON document may be expected, so it stays open;
-* ``deal:`` a built-in name, a path, or an inline deal (the deal schema's ``$defs``).
+* ``deal:`` a built-in name, a path, or an inline deal (the deal schema's ``$defs``);
+* ``assumptions:`` (Monte Carlo): from the field tables of
+  :mod:`dealmodel.scenarios.assumption_fields`.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from dealmodel.io.schema import (
 from dealmodel.model.events import _FIELD_TYPES, EVENT_TYPES, Event
 from dealmodel.model.obligations import Obligation
 from dealmodel.model.phases import Phase
+from dealmodel.scenarios import assumption_fields as af
 from dealmodel.scenarios import expect, scenario, selectors
 
 __all__ = ["event_schema", "scenario_schema"]
@@ -46,6 +49,8 @@ _DESCRIBE = {
     "variants": "hypothetical variants of this scenario (dealmodel whatif)",
     "expect": "the outcome the author expects (checked by dealmodel test)",
     "until": "run only up to this day (a number or a date): the deal as it stood then",
+    "assumptions": "what a Monte Carlo simulation takes as given (dealmodel simulate); "
+                   "its figures follow from these and are not forecasts",
 }
 
 
@@ -152,6 +157,47 @@ def _expect() -> dict[str, Any]:
             "description": "any top-level field of the run's JSON document, and these"}
 
 
+def _assumptions() -> dict[str, Any]:
+    """The ``assumptions:`` block (names of actors, obligations and phases are checked
+    against the deal by the simulation's parser, not here)."""
+    days: dict[str, Any] = {"type": "integer", "minimum": 1}
+    delay = {"anyOf": [days, {
+        "type": "object", "minProperties": 1, "maxProperties": 1,
+        "additionalProperties": False, "properties": {
+            "fixed": days,
+            "uniform": {"type": "array", "items": days, "minItems": 2, "maxItems": 2},
+            "geometric": {"type": "number", "minimum": 1},
+            "choice": {"type": "object", "minProperties": 1,
+                       "additionalProperties": {"type": "number", "minimum": 0}}}}]}
+    assert set(delay["anyOf"][1]["properties"]) == set(af.DELAY_KINDS)
+
+    def field(name: str) -> dict[str, Any]:
+        if name in af.PROBABILITIES:
+            kind: dict[str, Any] = {"type": "number", "minimum": 0, "maximum": 1}
+        elif name in af.DELAY_FIELDS:
+            kind = delay
+        elif name in af.DAY_FIELDS:
+            kind = days
+        elif name in af.NAME_FIELDS:
+            kind = {"type": "string"}
+        else:  # pragma: no cover - every field has a kind
+            raise TypeError(f"assumption field without a schema: {name}")
+        return {"anyOf": [kind, {"type": "null"}]} if name in af.NULLABLE else kind
+
+    def entry(names: tuple[str, ...]) -> dict[str, Any]:
+        return {"type": "object", "properties": {n: field(n) for n in names},
+                "additionalProperties": False}
+
+    top = {"horizon_days": days, "note": {"type": "string"},
+           "defaults": entry(af.OBLIGATION_FIELDS),
+           "actors": {"type": "object", "additionalProperties": entry(af.ACTOR_FIELDS)},
+           "obligations": {"type": "object",
+                           "additionalProperties": entry(af.OBLIGATION_FIELDS)},
+           "phases": {"type": "object", "additionalProperties": entry(af.PHASE_FIELDS)}}
+    assert tuple(top) == af.TOP_FIELDS
+    return {"type": "object", "properties": top, "additionalProperties": False}
+
+
 def scenario_schema() -> dict[str, Any]:
     """The JSON Schema of a scenario file (what ``dealmodel schema scenario`` prints)."""
     defs = deal_defs()
@@ -167,6 +213,7 @@ def scenario_schema() -> dict[str, Any]:
         "variants": {"type": "array", "items": {"$ref": "#/$defs/variant"}},
         "expect": _expect(),
         "until": {"anyOf": [{"type": "integer"}, {"type": "string", "format": "date"}]},
+        "assumptions": _assumptions(),
     }
     missing = set(scenario._FIELDS) ^ set(props)
     if missing:
