@@ -50,13 +50,19 @@ def test_cli_run_csv_tables(table: str, capsys: pytest.CaptureFixture[str]) -> N
     rows = read_csv(capsys.readouterr().out)
     if table == "events":
         assert len(rows) == 40 and rows[0]["accepted"] == "true"
-        assert all(r["hypothetical"] == "false" for r in rows)
+        assert all(r["hypothetical"] == "false" for r in rows)  # the public record
         assert rows[-1]["state_after"] == "collapsed"
+        suspension = next(r for r in rows if r["type"] == "suspend")
+        assert suspension["detail"] == ("reason: Israel halted the entry of all goods and "
+                                        "aid into Gaza")
+        assert suspension["reason"] == "" and suspension["code"] == ""  # not refused
+        assert suspension["source"].startswith("https://www.thenationalnews.com/")
     else:
         assert len(rows) == 7
         assert rows[4] == {"id": "A5", "day": "43", "by": "qatar", "against": "israel",
                            "obligation": "p1_aid", "evidence": rows[4]["evidence"],
-                           "status": "open", "ruled_by": "", "ruled_day": ""}
+                           "status": "open", "ruled_by": "", "ruled_day": "",
+                           "refers_to": ""}
 
 
 def test_cli_run_csv_bad_table_and_json_together() -> None:
@@ -77,7 +83,7 @@ def test_refused_event_in_events_csv() -> None:
     assert [r["accepted"] for r in rows] == [False, True]
     assert rows[0]["reason"].startswith(
         "only 'hamas' can perform 'p1_hostages'; party was 'israel'")
-    with pytest.raises(DealModelError, match="tables: ledger, events, allegations"):
+    with pytest.raises(DealModelError, match="tables: ledger, events, on_record, allegations"):
         scenario.run().records("ledgers")
 
 

@@ -79,7 +79,8 @@ def complete(words: list[str]) -> list[str]:
 @pytest.mark.parametrize(("words", "expected"), [
     (["dealmodel", "wh"], ["whatif"]),
     (["dealmodel", "run", "--c"], ["--csv"]),
-    (["dealmodel", "run", "gaza-2025", "--csv", ""], ["ledger", "events", "allegations"]),
+    (["dealmodel", "run", "gaza-2025", "--csv", ""], ["ledger", "events", "on_record",
+                                                        "allegations"]),
     (["dealmodel", "schema", ""], ["deal", "scenario"]),
     (["dealmodel", "run", "gaza-2025-w"], ["gaza-2025-whatif"]),
     (["dealmodel", "run", "examples/gaza-2025-r"], ["examples/gaza-2025-record.yaml"]),

@@ -197,7 +197,7 @@ def test_roles_who_rule_report_and_owe() -> None:
     run.apply(Ruling(3, by="mon", allegation="A2", upheld=True))
     assert run.ledger["nf"].status.value == "violated"
     assert refused(run, Reported(4, by="nobody")) == "unknown-party"
-    with pytest.raises(DealDefinitionError, match="'x' is a non_signatory, not a party"):
+    with pytest.raises(DealDefinitionError, match="'x' is a non signatory, not a party"):
         deal({"id": "o", "obligor": "x"})
 
 

@@ -46,7 +46,7 @@ def test_inline_deal_and_refusals_are_recorded() -> None:
         {"kind": "state", "day": 1, "state": "pause", "trigger": "enter_force"}]
     assert doc["events"][1]["records"] == [
         {"kind": "performance", "day": 2, "obligation": "captives", "quantity": 5,
-         "progress": 5, "target": 50, "by": None, "part": None}]
+         "progress": 5, "target": 50, "by": None, "part": None, "cumulative": False}]
     assert doc["obligations"][0]["progress"] == 5
 
 

@@ -89,6 +89,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 "all of them with dealmodel run SCENARIO --csv allegations"))
         else:
             print("allegations: none")
+        record = outcome.record_lines()
+        if record:
+            print("\n".join(record))
     refused = outcome.refused
     if refused and not args.json:
         print(f"\n{len(refused)} event(s) refused; see the reasons above.", file=sys.stderr)
@@ -166,7 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
                "  dealmodel run gaza-2025 --json | python -m json.tool\n"
                "  dealmodel run gaza-2025 --csv > ledger.csv  the ledger over time\n"
                "  dealmodel run gaza-2025 --csv events        every event and its fate\n"
-               "  dealmodel run gaza-2025 --csv allegations\n\n"
+               "  dealmodel run gaza-2025 --csv allegations\n"
+               "  dealmodel run my-scenario.yaml --csv on_record   reports, incidents, ...\n\n"
                "Tables fit the terminal; no colour when piped or with NO_COLOR set.\n"
                f"docs: {docs('how-to/export/')}",
         formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -175,8 +179,9 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--json", action="store_true", help="print one JSON object instead")
     out.add_argument("--csv", nargs="?", const="ledger", choices=TABLES, metavar="TABLE",
                      help="print a table as CSV instead: ledger (the default: one row per "
-                          "obligation per day it changed), events or allegations (give it "
-                          "after SCENARIO)")
+                          "obligation per day it changed), events, on_record (reports, "
+                          "statements, incidents, findings) or allegations (give it after "
+                          "SCENARIO)")
     run.add_argument("--strict", action="store_true", help="exit 1 if any event was refused")
     run.add_argument("-q", "--quiet", action="store_true", help="summary only, no timeline")
     run.add_argument("--report", choices=("score",), help="score: each obligation's "

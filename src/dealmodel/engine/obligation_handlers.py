@@ -1,6 +1,6 @@
 """Handlers of the events that act on single obligations: performing (by an obligor, or by
 another actor on its behalf; in parts; beyond what is owed), withholding and releasing a
-performance, reports, and ending an open-ended phase.
+performance, ending a standing duty early, and ending an open-ended phase.
 
 Each is a (check, commit) pair registered with :func:`~dealmodel.engine.registry.register`
 (see :mod:`dealmodel.engine.handlers` for the others).
@@ -10,24 +10,35 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dealmodel.engine.clock import conclude_if_settled, expire
-from dealmodel.engine.duties import current, performed, record
-from dealmodel.engine.duty_records import ReportMade, Withholding, WithholdingReleased
+from dealmodel.engine.clock import expire
+from dealmodel.engine.duties import current, end_duty, performed, record
 from dealmodel.engine.guards import in_force, live, obligation, party, refuse
 from dealmodel.engine.ledger import PENDING, SUSPENDED, TERMINAL, WITHHELD
-from dealmodel.engine.records import Performance, Record
+from dealmodel.engine.power_handlers import authorised
+from dealmodel.engine.records import (
+    DutyEnd,
+    Performance,
+    Record,
+    Withholding,
+    WithholdingReleased,
+)
 from dealmodel.engine.registry import register
-from dealmodel.model.events import Performed, PhaseEnded, Released, Reported, Withheld
-from dealmodel.model.obligations import ObligationKind, ObligationStatus
+from dealmodel.model.events import (
+    DutyEnded,
+    Performed,
+    PhaseEnded,
+    Released,
+    Withheld,
+    actors,
+)
+from dealmodel.model.obligations import ObligationKind
+from dealmodel.model.powers import PowerKind
 
 if TYPE_CHECKING:
     from dealmodel.engine.ledger import LedgerEntry
     from dealmodel.engine.run import Run
 
 __all__: list[str] = []
-
-_PERFORMABLE = frozenset(s for s in ObligationStatus if s.performable)
-_ACT = ObligationKind.ACT
 
 
 def _obligor(event: Performed | Withheld | Released, entry: LedgerEntry) -> None:
@@ -41,20 +52,44 @@ def _obligor(event: Performed | Withheld | Released, entry: LedgerEntry) -> None
 
 
 # -- performing ---------------------------------------------------------------------------
+def performed_quantity(entry: LedgerEntry, event: Performed) -> int:
+    """What ``event`` performs: its ``quantity``, or for a ``cumulative`` running total the
+    difference from what is recorded (of its part, if it names one)."""
+    if event.cumulative is None:
+        return event.quantity
+    base = entry.parts_done.get(event.part, 0) if event.part else entry.progress
+    return event.cumulative - base
+
+
+def _check_cumulative(event: Performed, entry: LedgerEntry) -> None:
+    if event.cumulative is None:
+        return
+    if event.quantity != 1:
+        raise refuse(event, "bad-quantity", "give quantity (this time) or cumulative (the "
+                     "running total so far), not both")
+    base = event.cumulative - performed_quantity(entry, event)
+    about = f"part {event.part!r} of {entry.id!r}" if event.part else repr(entry.id)
+    if event.cumulative < base:
+        raise refuse(event, "total-decreased", f"the running total of {about} cannot go "
+                     f"down: {event.cumulative:,} given, {base:,} recorded already")
+    if event.cumulative == base:
+        raise refuse(event, "bad-quantity", f"the total of {about} is {base:,} already: a "
+                     "performance must add to it (record a restated total with a report)")
+
+
 def _check_perform(run: Run, event: Performed) -> None:
     entry = run.ledger.get(event.obligation)
     if entry is None:
         entry = obligation(run, event, event.obligation)  # raises the refusal
     ob = entry.obligation
-    if event.party not in ob.obligors:
-        _obligor(event, entry)  # raises the refusal
+    _obligor(event, entry)
     if event.by is not None:
         party(run, event, event.by, "by")
     if run.state in TERMINAL:
         live(run, event)
     status = entry.status
     kind = ob.kind
-    if status not in _PERFORMABLE:
+    if not status.performable:
         if status is PENDING:
             phase = run.deal.phases[run.deal.obligation_phase(ob.id)].id
             raise refuse(event, "phase-not-begun", f"{ob.id!r} cannot be performed: its "
@@ -68,16 +103,16 @@ def _check_perform(run: Run, event: Performed) -> None:
         if not (status.fulfilled and kind is ObligationKind.QUANTITY):
             raise refuse(event, "obligation-settled", f"{ob.id!r} cannot be performed: it "
                          f"is {status.value}")
-    quantity = event.quantity
+    _check_cumulative(event, entry)
+    quantity = performed_quantity(entry, event)
     if quantity < 1:
         raise refuse(event, "bad-quantity", f"quantity must be at least 1, got {quantity}")
     if kind is ObligationKind.PROHIBITION:
         raise refuse(event, "prohibition", f"{ob.id!r} is a prohibition: it is kept by not "
                      "acting; report an act against it with an 'allege' event")
-    if ob.parts or event.part is not None:
-        _check_part(event, entry)
-    elif kind is _ACT and quantity != 1:
+    if kind is ObligationKind.ACT and not ob.parts and quantity != 1:
         raise refuse(event, "bad-quantity", f"an act is done once; quantity was {quantity}")
+    _check_part(event, entry)
     if not ob.strict:
         return  # more than is owed is accepted, and shown as surplus
     cap = entry.target
@@ -106,31 +141,25 @@ def _check_part(event: Performed, entry: LedgerEntry) -> None:
         raise refuse(event, "unknown-part", f"{ob.id!r} has no part {part!r} (parts: "
                      f"{', '.join(ob.parts)})")
     if ob.kind is ObligationKind.ACT:
-        if event.quantity != 1:
+        if performed_quantity(entry, event) != 1:
             raise refuse(event, "bad-quantity", f"a part of an act is done once; quantity "
-                         f"was {event.quantity}")
+                         f"was {performed_quantity(entry, event)}")
         if entry.parts_done.get(part):
             raise refuse(event, "part-done", f"part {part!r} of {ob.id!r} is done already")
 
 
 def _commit_perform(run: Run, event: Performed, out: list[Record]) -> None:
     entry = run._writable(run.ledger[event.obligation])
-    quantity = event.quantity
+    quantity = performed_quantity(entry, event)
     entry.progress += quantity
-    # the per-actor and per-part tallies are replaced, never changed in place, so that
-    # forks and undo snapshots can share them
     actor = event.by or event.party
-    done = entry.performed_by
-    entry.performed_by = {**done, actor: done.get(actor, 0) + quantity}
+    entry.performed_by[actor] = entry.performed_by.get(actor, 0) + quantity
     if event.part is not None:
-        parts = entry.parts_done
-        entry.parts_done = {**parts, event.part: parts.get(event.part, 0) + quantity}
+        entry.parts_done[event.part] = entry.parts_done.get(event.part, 0) + quantity
     record(entry, Performance(event.day, entry.obligation.id, quantity, entry.progress,
-                              entry.target, event.by, event.part), out)
-    before = entry.status
+                              entry.target, event.by, event.part,
+                              event.cumulative is not None), out)
     performed(run, entry, event.day, out)
-    if entry.status is not before and run.phase_end is None:
-        conclude_if_settled(run, out)
 
 
 # -- withholding ------------------------------------------------------------------------
@@ -180,15 +209,29 @@ def _commit_release(run: Run, event: Released, out: list[Record]) -> None:
                                       entry.status), out)
 
 
-# -- reports ----------------------------------------------------------------------------
-def _check_report(run: Run, event: Reported) -> None:
-    party(run, event, event.by, "by")
-    if event.obligation is not None:
-        obligation(run, event, event.obligation)
+# -- ending a standing duty early ------------------------------------------------------
+def _check_end_duty(run: Run, event: DutyEnded) -> None:
+    in_force(run, event)
+    entry = obligation(run, event, event.obligation)
+    ob = entry.obligation
+    by = actors(event.by)
+    for actor in by:
+        party(run, event, actor, "by")
+    if not ob.standing:
+        raise refuse(event, "not-standing", f"{ob.id!r} is {ob.kind.value}: only a standing "
+                     "duty (ongoing, prohibition) ends early; amend a one-off duty instead")
+    if not (set(by) <= set(ob.obligors)):  # not a withdrawal: the power to amend ends it
+        phase_id = run.deal.phases[run.deal.obligation_phase(ob.id)].id
+        authorised(run, event, PowerKind.AMEND, by, phase_id)
+    status = entry.status
+    if status is PENDING or status.settled or status.breached:
+        raise refuse(event, "obligation-settled", f"{ob.id!r} is {status.value}; only a "
+                     "duty in force (active, suspended or withheld) can be ended")
 
 
-def _commit_report(run: Run, event: Reported, out: list[Record]) -> None:
-    out.append(ReportMade(event.day, event.by, event.obligation))
+def _commit_end_duty(run: Run, event: DutyEnded, out: list[Record]) -> None:
+    end_duty(run, run.ledger[event.obligation], event.day,
+             DutyEnd(event.day, event.obligation, actors(event.by), event.reason, True), out)
 
 
 # -- ending a phase by an event ---------------------------------------------------------
@@ -219,5 +262,5 @@ def _commit_end_phase(run: Run, event: PhaseEnded, out: list[Record]) -> None:
 register(Performed, _check_perform, _commit_perform)
 register(Withheld, _check_withhold, _commit_withhold)
 register(Released, _check_release, _commit_release)
-register(Reported, _check_report, _commit_report)
 register(PhaseEnded, _check_end_phase, _commit_end_phase)
+register(DutyEnded, _check_end_duty, _commit_end_duty)

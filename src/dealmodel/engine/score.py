@@ -22,8 +22,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dealmodel.engine.duty_records import Withholding, WithholdingReleased
-from dealmodel.engine.records import Performance, StatusChanged, TargetChanged, Violated
+from dealmodel.engine.records import (
+    Performance,
+    StatusChanged,
+    TargetChanged,
+    Violated,
+    Withholding,
+    WithholdingReleased,
+)
 from dealmodel.model.obligations import ObligationKind, ObligationStatus
 
 if TYPE_CHECKING:

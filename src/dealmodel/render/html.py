@@ -120,7 +120,7 @@ def comparison_html(comparison: Comparison) -> str:
 
 def deal_html(deal: Deal) -> str:
     """A deal: title, parties and phases, then obligations and the compact diagram folded."""
-    parties = ", ".join(f"{p.name} ({p.role.value})" for p in deal.parties)
+    parties = ", ".join(f"{p.name} ({p.role_text})" for p in deal.parties)
     hyp = " (hypothetical deal)" if deal.hypothetical else ""
     head = (f"<p><b>{esc(deal.title)}</b>{esc(hyp)}<br>id: {esc(deal.id)}"
             + (f", in force {esc(deal.in_force)}" if deal.in_force else "")

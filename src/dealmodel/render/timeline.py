@@ -18,8 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dealmodel._optional import require
-from dealmodel.engine.duty_records import Withholding, WithholdingReleased
-from dealmodel.engine.records import AllegationStatus, StatusChanged, Violated
+from dealmodel.engine.records import (
+    AllegationStatus,
+    StatusChanged,
+    Violated,
+    Withholding,
+    WithholdingReleased,
+)
 from dealmodel.engine.score import implementation_rate
 from dealmodel.model.events import Performed
 from dealmodel.model.obligations import ObligationKind, ObligationStatus

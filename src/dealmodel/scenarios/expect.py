@@ -26,7 +26,7 @@ from dealmodel.errors import Problem
 __all__ = ["Expectation", "Mismatch", "check_expectations", "expectation_from_dict"]
 
 _SECTIONS = ("phases", "obligations", "counts")
-_COUNTS = ("refused", "accepted", "events", "allegations", "hypothetical")
+_COUNTS = ("refused", "accepted", "events", "allegations", "hypothetical", "on_record")
 
 
 @attrs.frozen
@@ -112,6 +112,7 @@ def _counts(doc: Mapping[str, Any]) -> dict[str, int]:
         "refused": sum(1 for e in events if not e.get("accepted")),
         "hypothetical": sum(1 for e in events if e.get("hypothetical")),
         "allegations": len(doc.get("allegations", [])),
+        "on_record": len(doc.get("on_record", [])),
     }
 
 

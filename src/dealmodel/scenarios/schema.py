@@ -37,7 +37,7 @@ from dealmodel.scenarios import expect, scenario, selectors
 __all__ = ["event_schema", "scenario_schema"]
 
 _JSON = {int: "integer", str: "string", bool: "boolean", float: "number", list: "array",
-         tuple: "array"}
+         tuple: "array", dict: "object"}
 _DESCRIBE = {
     "deal": "a built-in deal name (e.g. gaza-2025), a path to a deal file (relative to "
             "this file), or the deal itself",
@@ -66,6 +66,8 @@ def _field_type(types: tuple[type, ...], nullable: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"type": kinds[0] if len(kinds) == 1 else kinds}
     if "array" in kinds:
         out["items"] = {"type": "string"}  # a list of actors (a joint act)
+    if "object" in kinds:
+        out["additionalProperties"] = {"type": "number"}  # figures: {name: number}
     return out
 
 
@@ -110,7 +112,7 @@ def _selector(extra: dict[str, Any] | None = None) -> dict[str, Any]:
 
 
 def _with_deal() -> dict[str, Any]:
-    refs = {cls: name for name, cls in MODELS.items()}
+    refs = {cls: name for name, cls in MODELS.items() if cls is not None}
     forms = {**FILE_FORMS,
              ("with_deal", "quantity"): {"type": "integer", "description": "the new amount"},
              ("with_deal", "ratio"): {"type": "integer",
