@@ -133,6 +133,8 @@ def _check_part(event: Performed, entry: LedgerEntry) -> None:
                          f"{part!r}")
         return
     if part is None:
+        if ob.kind is ObligationKind.QUANTITY:
+            return  # counted in the total only; naming the part counts it there too
         raise refuse(event, "part-required", f"{ob.id!r} is performed part by part: name "
                      f"one of {', '.join(ob.parts)}")
     if part not in ob.parts:

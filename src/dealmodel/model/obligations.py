@@ -31,8 +31,9 @@ its term is fulfilled; an ``end_duty`` event ends one early.
 Duties may be owed jointly (``obligors``; ``obligor`` is the one-party shorthand) and
 owed to several beneficiaries. An act may have named ``parts`` (done part by part); a
 quantity may name the ``parts`` its units fall into (living hostages, remains), counted
-separately. Delivering more than is owed is accepted and shown as surplus, unless the
-obligation's cap is ``strict``. A quantity may start at zero and grow by extension terms.
+separately when a performance names its part. Delivering more than is owed is accepted
+and shown as surplus, unless the obligation's cap is ``strict``. A quantity may start at
+zero and grow by extension terms.
 """
 
 from __future__ import annotations
