@@ -65,6 +65,12 @@ def test_every_obligation_has_the_new_fields(doc: dict[str, Any]) -> None:
             assert field in ob, (ob["id"], field)
 
 
+def test_every_unit_is_text(doc: dict[str, Any]) -> None:
+    """A standing duty with no quantity has no unit: "" (so filters on units never fail)."""
+    assert all(isinstance(ob["unit"], str) for ob in doc["obligations"])
+    assert obligation(doc, "p1_ceasefire_israel")["unit"] == ""
+
+
 def test_prisoners_and_detainees_sum_to_1777_and_hostages_to_33(doc: dict[str, Any]) -> None:
     def total(*words: str) -> int:
         return sum(o["progress"] for o in doc["obligations"]
