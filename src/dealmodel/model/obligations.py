@@ -110,11 +110,13 @@ class ObligationStatus(enum.Enum):
     @property
     def performable(self) -> bool:
         """Performance is accepted (a breached duty persists)."""
-        return self is ObligationStatus.ACTIVE or self.breached
+        return self in _PERFORMABLE
 
 
 _SETTLED = frozenset({ObligationStatus.FULFILLED, ObligationStatus.FULFILLED_LATE,
                       ObligationStatus.DISCHARGED})
+_PERFORMABLE = frozenset({ObligationStatus.ACTIVE, ObligationStatus.VIOLATED,
+                          ObligationStatus.PARTIALLY_FULFILLED})
 
 
 
