@@ -20,15 +20,18 @@ from typing import TYPE_CHECKING, Any
 from dealmodel._optional import require
 from dealmodel.engine.records import (
     AllegationStatus,
-    StatusChanged,
     Violated,
-    Withholding,
-    WithholdingReleased,
 )
-from dealmodel.engine.score import implementation_rate
 from dealmodel.model.events import Performed
 from dealmodel.model.obligations import ObligationKind, ObligationStatus
 from dealmodel.model.phases import ExpiryRule
+from dealmodel.render.timeline_spans import (
+    _WITHHELD,
+    _draw_rate,
+    _history_days,
+    _suspensions,
+    _withheld_spans,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -47,8 +50,6 @@ _BAND = {"limbo": "#fdd870", "suspended": "#f4a582", "extended": "#a1d99b",
 _END_COLOR = {"collapsed": "#b2182b", "lapsed": "#6a51a3", "concluded": "#1a9850"}
 _DUE, _DELIVERED, _OK, _BAD, _ALLEGE = "#333333", "#2171b5", "#1a9850", "#b2182b", "#d6604d"
 _QTY_COLORS = ["#2171b5", "#e6550d", "#31a354", "#756bb1", "#636363", "#8c6d31"]
-_RATE = "#111111"
-_WITHHELD = "#dadaeb"
 
 
 def _date(run: Run, day: int) -> str | None:
@@ -68,43 +69,6 @@ def _deliveries(run: Run) -> dict[str, list[tuple[int, int]]]:
         if isinstance(event, Performed):
             out.setdefault(event.obligation, []).append((event.day, event.quantity))
     return out
-
-
-def _history_days(entry: LedgerEntry, *statuses: ObligationStatus) -> list[int]:
-    """The days ``entry`` entered one of ``statuses``."""
-    return [r.day for r in entry.history
-            if isinstance(r, StatusChanged) and r.status in statuses]
-
-
-def _suspensions(entry: LedgerEntry, end: float) -> list[tuple[float, float]]:
-    spans: list[tuple[float, float]] = []
-    start: int | None = None
-    for r in entry.history:
-        if not isinstance(r, StatusChanged):
-            continue
-        if r.status is ObligationStatus.SUSPENDED and start is None:
-            start = r.day
-        elif start is not None and r.status is not ObligationStatus.SUSPENDED:
-            spans.append((start - 0.5, r.day - 0.5))
-            start = None
-    if start is not None:
-        spans.append((start - 0.5, end))
-    return spans
-
-
-def _withheld_spans(entry: LedgerEntry, end: float) -> list[tuple[float, float]]:
-    spans: list[tuple[float, float]] = []
-    start: int | None = None
-    for r in entry.history:
-        if isinstance(r, Withholding):
-            start = r.day
-        elif start is not None and (isinstance(r, WithholdingReleased) or (
-                isinstance(r, StatusChanged) and r.status is ObligationStatus.DISCHARGED)):
-            spans.append((start - 0.5, r.day - 0.5))
-            start = None
-    if start is not None:
-        spans.append((start - 0.5, end))
-    return spans
 
 
 def _state_kind(state: str) -> str:
@@ -203,23 +167,6 @@ def _draw_quantity(ax: Axes, run: Run, entry: LedgerEntry, color: str,
     ax.set_yticklabels(["0", f"{owed:,}"], fontsize=8.5)
     ax.grid(axis="y", color="#dddddd", lw=0.8)
     ax.legend(loc="upper left", fontsize=8.5, frameon=True, framealpha=0.95, ncol=2)
-
-
-def _draw_rate(ax: Axes, run: Run, end: float) -> None:
-    """The deal's implementation rate (mean PAM score / 3), in % of full, on its own
-    panel (see :mod:`dealmodel.engine.score` for the scoring rule)."""
-    series = implementation_rate(run)
-    if series:
-        xs = [day - 0.5 for day, _ in series] + [end]
-        ys = [100 * rate for _, rate in series] + [100 * series[-1][1]]
-        ax.step(xs, ys, where="post", color=_RATE, lw=2.2, zorder=4,
-                label="implementation rate (mean PAM score / 3), % of full")
-        ax.legend(loc="upper left", fontsize=8.5, frameon=True, framealpha=0.95)
-    ax.set_ylim(-6, 112)
-    ax.set_yticks([0, 50, 100])
-    ax.set_yticklabels(["0%", "50%", "100%"], fontsize=8.5)
-    ax.set_ylabel("implemented", fontsize=10)
-    ax.grid(axis="y", color="#dddddd", lw=0.8)
 
 
 def _row_label(run: Run, entry: LedgerEntry) -> str:

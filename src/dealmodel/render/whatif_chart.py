@@ -24,10 +24,10 @@ from dealmodel.render.timeline import (
     _PHASES,
     _date,
     _state_kind,
-    _suspensions,
     day_ticks,
     save_figure,
 )
+from dealmodel.render.timeline_spans import _suspensions
 from dealmodel.scenarios.selectors import HYPOTHETICAL_NOTE
 
 if TYPE_CHECKING:
