@@ -70,7 +70,10 @@ def outcome_html(outcome: Outcome) -> str:
             + (f"<br>violated: {esc(', '.join(violated))}" if violated else "") + "</p>")
     events = _capped(tables.events_table(outcome), "outcome.to_dataframe('events')")
     hyp = sum(1 for e in outcome.events if e.event.hypothetical)
-    return _wrap(head, *_run_parts(run), _details(
+    noted = _capped(tables.on_record_table(outcome), "outcome.to_dataframe('on_record')")
+    record = ([_details(f"On record ({len(noted.rows)}; recorded, not judged)",
+                        tables.to_html(noted, caption=False))] if noted.rows else [])
+    return _wrap(head, *_run_parts(run), *record, _details(
         f"Events ({len(outcome.events)}, {hyp} marked hypothetical)",
         tables.to_html(events, caption=False)))
 
