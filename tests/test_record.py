@@ -265,3 +265,15 @@ def test_diagrams_and_tables_carry_the_record(gaza_file: Path) -> None:
     noted = tables.on_record_table(outcome)
     assert [r[0] for r in noted.rows] == ["R1", "S1", "rafah-shots", "F1"]
     assert "On record (4; recorded, not judged)" in outcome._repr_html_()
+
+
+@pytest.mark.parametrize("figures", ["[{injured: 3}]", "{injured: many}", "{injured: .nan}",
+                                     "{injured: true}", "3"])
+def test_bad_figures_are_named_at_load_time(tmp_path: Path, figures: str) -> None:
+    from dealmodel.errors import ScenarioError
+
+    path = tmp_path / "bad.yaml"
+    path.write_text(f"deal: gaza-2025\nevents:\n  - {{day: 2, type: incident, figures: "
+                    f"{figures}}}\n", "utf-8")
+    with pytest.raises(ScenarioError, match=r"events\[0\]\.figures: must"):
+        load_scenario(path)
