@@ -239,3 +239,41 @@ def test_every_event_type_has_json_fields(gaza_file: Path,
         "obligation": "p1_ceasefire_hamas", "id": "rafah-shots"}
     statement = doc["events"][3]
     assert statement["by"] == ["israel", "us"] and statement["text"] == "talks will continue"
+
+
+def test_diagrams_and_tables_carry_the_record(gaza_file: Path) -> None:
+    from dealmodel.render import tables
+    from dealmodel.render.diagram_model import diagram_model
+    from dealmodel.render.dot import to_dot
+
+    outcome = load_scenario(gaza_file).run()
+    model = diagram_model(outcome.run.deal, outcome.run)
+    recorded = [n for n in model.notes if n.kind == "recorded"]
+    assert [n.text.split(":")[0] for n in recorded] == [
+        "R1 day 8", "S1 day 9", "rafah-shots day 10", "F1 day 11"]
+    assert recorded[2].detail == ("summary: shots fired; location: Rafah; note: denied by "
+                                  "hamas; source: https://example.org/incident")
+    suspended = next(n for n in model.notes if n.kind == "suspended")
+    assert suspended.detail.startswith("reason: a reason of its own")
+    dot = to_dot(model)
+    assert "◆ On record (as reported, not judged):" in dot
+    assert "day 10: summary: shots fired; location: Rafah; note: denied by hamas" in dot
+    events = tables.events_table(outcome)
+    assert events.columns[-1] == "note, source, reason"
+    assert events.rows[7][-1] == ("reason: a reason of its own; source: "
+                                  "https://example.org/suspension")
+    noted = tables.on_record_table(outcome)
+    assert [r[0] for r in noted.rows] == ["R1", "S1", "rafah-shots", "F1"]
+    assert "On record (4; recorded, not judged)" in outcome._repr_html_()
+
+
+@pytest.mark.parametrize("figures", ["[{injured: 3}]", "{injured: many}", "{injured: .nan}",
+                                     "{injured: true}", "3"])
+def test_bad_figures_are_named_at_load_time(tmp_path: Path, figures: str) -> None:
+    from dealmodel.errors import ScenarioError
+
+    path = tmp_path / "bad.yaml"
+    path.write_text(f"deal: gaza-2025\nevents:\n  - {{day: 2, type: incident, figures: "
+                    f"{figures}}}\n", "utf-8")
+    with pytest.raises(ScenarioError, match=r"events\[0\]\.figures: must"):
+        load_scenario(path)

@@ -35,7 +35,7 @@ def test_every_event_type_has_a_handler() -> None:
 
 
 def test_semantics_examples_pass_dealmodel_test(capsys: pytest.CaptureFixture[str]) -> None:
-    assert len(SEMANTICS) >= 7
+    assert len(SEMANTICS) >= 16
     assert main(["test", *map(str, SEMANTICS)]) == 0
     out = capsys.readouterr().out
     assert out.count("ok ") == len(SEMANTICS)

@@ -109,7 +109,8 @@ def _check_figures(run: Run, event: Reported) -> None:
             about = event.obligation or event.indicator
             raise refuse(event, "total-decreased", f"the running total of {about!r} cannot "
                          f"go down: {event.cumulative:,} reported, {last:,} recorded before "
-                         "(a correction is a new figure with disputed: saying so)")
+                         "(if a source corrects an earlier total, change that event and say "
+                         "so in its disputed:)")
 
 
 def _commit(run: Run, event: _Noted, out: list[Record]) -> None:

@@ -314,6 +314,7 @@ class RenewalObjected(Event):
     TYPE: ClassVar[str] = "object_renewal"
     by: str | tuple[str, ...] = attrs.field(converter=_actors)
     obligation: str | None = None
+    reason: str = ""
 
     def describe(self) -> str:
         what = f"the term of {self.obligation}" if self.obligation else "the term"

@@ -39,8 +39,12 @@ def figures(value: Mapping[str, int | float] | Iterable[Figure] | None) -> tuple
     """``{name: number}`` (or pairs) as a tuple of ``(name, number)`` pairs."""
     if value is None:
         return ()
-    items = value.items() if isinstance(value, Mapping) else value
-    return tuple((str(k), v) for k, v in items)
+    if isinstance(value, Mapping):
+        return tuple((str(k), v) for k, v in value.items())
+    if isinstance(value, list | tuple) and all(
+            isinstance(p, list | tuple) and len(p) == 2 for p in value):
+        return tuple((str(k), v) for k, v in value)
+    return value  # type: ignore[return-value]  # not figures: refused after conversion
 
 
 def _figures_text(items: tuple[Figure, ...]) -> str:

@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING
 import attrs
 
 from dealmodel.engine.machine import lifecycle
-from dealmodel.engine.records import StatusChanged
+from dealmodel.engine.records import OnRecord, StatusChanged
 from dealmodel.model.deal import Deal
+from dealmodel.model.events import Event, Suspended, ViolationAlleged
 from dealmodel.model.obligations import Obligation, ObligationKind, ObligationStatus
 from dealmodel.model.phases import TERMINAL_STATES, ExpiryRule, Phase
 
@@ -88,12 +89,15 @@ class ObligationRow:
 
 @attrs.frozen
 class RunNote:
-    """Something the overlaid run did, shown beside its phase: a suspension or an allegation."""
+    """Something the overlaid run did, shown beside its phase: a suspension, an allegation,
+    or a report, statement, incident or finding on record. ``detail`` is what the event
+    behind it said (its reason or evidence, note and source), for tooltips."""
 
-    kind: str  # suspended | alleged
+    kind: str  # suspended | alleged | recorded
     phase: str  # the phase it belongs to
     day: int
     text: str
+    detail: str = ""
 
 
 @attrs.frozen
@@ -293,11 +297,24 @@ def _phase_on(run: Run, day: int) -> str:
     return phase
 
 
+def _detail(event: Event | None) -> str:
+    """What an event said, in one line: its own words, note and source."""
+    if event is None:
+        return ""
+    parts = [f"{k}: {v}" for k, v in event.texts()]
+    parts += [f"{k}: {v}" for k, v in (("note", event.note), ("source", event.source)) if v]
+    return "; ".join(parts)
+
+
 def run_notes(run: Run) -> tuple[RunNote, ...]:
-    """The run's suspensions of obligations and its allegations, as notes by phase."""
+    """The run's suspensions of obligations, its allegations and what it put on record,
+    as notes by phase (each with what the event behind it said)."""
     deal = run.deal
     name = {p.id: p.name for p in deal.parties}
     notes = []
+    suspensions = {(e.event.day, getattr(e.event, "obligation", None)): e.event
+                   for e in run.log if isinstance(e.event, Suspended)}
+    allegations = [e.event for e in run.log if isinstance(e.event, ViolationAlleged)]
     for entry in run.ledger.values():
         phase = deal.phases[deal.obligation_phase(entry.id)].id
         start: tuple[int, str] | None = None
@@ -309,21 +326,34 @@ def run_notes(run: Run) -> tuple[RunNote, ...]:
             elif start is not None:
                 notes.append(RunNote("suspended", phase, start[0],
                                      f"{entry.id} suspended by {name.get(start[1], start[1])}, "
-                                     f"days {start[0]}-{r.day}"))
+                                     f"days {start[0]}-{r.day}",
+                                     _detail(suspensions.get((start[0], entry.id))
+                                             or suspensions.get((start[0], None)))))
                 start = None
         if start is not None:
             notes.append(RunNote("suspended", phase, start[0],
                                  f"{entry.id} suspended by {name.get(start[1], start[1])} "
-                                 f"from day {start[0]}"))
+                                 f"from day {start[0]}",
+                                 _detail(suspensions.get((start[0], entry.id))
+                                         or suspensions.get((start[0], None)))))
     for a in run.allegations:
         phase = (deal.phases[deal.obligation_phase(a.obligation)].id if a.obligation
                  else _phase_on(run, a.day))
         ruling = (f"{a.status.value} by {name.get(a.ruled_by, a.ruled_by)} day {a.ruled_day}"
                   if a.ruled_by else "no ruling")
+        index = int(a.id[1:]) - 1
         notes.append(RunNote("alleged", phase, a.day,
                              f"{a.id} day {a.day}: {name.get(a.by, a.by)} alleges "
                              f"{name.get(a.against, a.against)} violated "
-                             f"{a.obligation or 'the deal'} ({ruling})"))
+                             f"{a.obligation or 'the deal'} ({ruling})",
+                             _detail(allegations[index] if index < len(allegations)
+                                     else None)))
+    for logged in run.log:
+        for r in logged.records:
+            if isinstance(r, OnRecord):
+                notes.append(RunNote("recorded", _phase_on(run, r.day), r.day,
+                                     f"{r.id} day {r.day}: {logged.event.describe()}",
+                                     _detail(logged.event)))
     return tuple(sorted(notes, key=lambda n: n.day))
 
 

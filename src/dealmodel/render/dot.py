@@ -104,7 +104,18 @@ def run_note_lines(model: DiagramModel, s: DiagramState) -> list[str]:
     if alleged:
         lines.append("▼ Alleged (an allegation is not a finding):")
         lines += [f"  {text}" for text in alleged]
+    recorded = [n.text for n in notes if n.kind == "recorded"]
+    if recorded:
+        lines.append("◆ On record (as reported, not judged):")
+        lines += [f"  {text}" for text in recorded]
     return lines
+
+
+def run_note_tooltip(model: DiagramModel, s: DiagramState) -> str:
+    """What the events behind the notes said (reasons, notes, sources), for a tooltip:
+    one line each, escaped for DOT."""
+    return "\\n".join(_q(f"day {n.day}: {n.detail}") for n in model.notes_of(s.id)
+                      if n.detail)
 
 
 def to_graph(model: DiagramModel) -> graphviz.Digraph:
@@ -175,7 +186,8 @@ def to_graph(model: DiagramModel) -> graphviz.Digraph:
                        fillcolor="#fde8e8" if main.violated else "#f7f4ea",
                        color=_RED if main.violated else "#8c7b4f",
                        fontcolor=_RED if main.violated else "#333333", fontsize="11",
-                       penwidth="1.5", **{"class": "violated" if main.violated else "run"})
+                       penwidth="1.5", tooltip=run_note_tooltip(model, main) or "run notes",
+                       **{"class": "violated" if main.violated else "run"})
                 beside.append(vid)
             if beside:
                 with c.subgraph() as same:  # notes beside their phase

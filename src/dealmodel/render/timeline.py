@@ -18,10 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dealmodel._optional import require
-from dealmodel.engine.records import (
-    AllegationStatus,
-    Violated,
-)
+from dealmodel.engine.record_handlers import on_record
+from dealmodel.engine.records import AllegationStatus, Violated
 from dealmodel.model.events import Performed
 from dealmodel.model.obligations import ObligationKind, ObligationStatus
 from dealmodel.model.phases import ExpiryRule
@@ -49,6 +47,7 @@ _BAND = {"limbo": "#fdd870", "suspended": "#f4a582", "extended": "#a1d99b",
          "pending": "#eeeeee"}
 _END_COLOR = {"collapsed": "#b2182b", "lapsed": "#6a51a3", "concluded": "#1a9850"}
 _DUE, _DELIVERED, _OK, _BAD, _ALLEGE = "#333333", "#2171b5", "#1a9850", "#b2182b", "#d6604d"
+_RECORD = "#7b6a3a"  # what is on record: neutral
 _QTY_COLORS = ["#2171b5", "#e6550d", "#31a354", "#756bb1", "#636363", "#8c6d31"]
 
 
@@ -264,6 +263,9 @@ def _mark_events(axes: list[Axes], run: Run, end: float) -> None:
         if a.ruled_day is not None:
             for ax in axes[1:]:
                 ax.axvline(a.ruled_day, color="#4d4d4d", ls="-.", lw=1, zorder=0)
+    for r in on_record(run):  # recorded, not judged: a mark on the phase band, no more
+        top.plot([r.day], [0.12], marker="D", ms=6, color=_RECORD, mec="white", ls="none",
+                 zorder=8)
     for state, day in run.history:
         if state in _END_COLOR:
             for ax in axes:
@@ -292,8 +294,11 @@ def _legend(fig: Figure, run: Run) -> None:
         Patch(facecolor=_BAND["limbo"], label="limbo (time up, truce holds)"),
         Patch(facecolor=_BAND["suspended"], label="deal suspended"),
     ]
-    fig.legend(handles=handles, loc="lower center", ncol=5, fontsize=9, frameon=False,
-               bbox_to_anchor=(0.5, 0.035))
+    if on_record(run):
+        handles.insert(7, Line2D([], [], ls="none", marker="D", ms=6, color=_RECORD,
+                                 label="on record (not judged)"))
+    fig.legend(handles=handles, loc="lower center", ncol=(len(handles) + 1) // 2, fontsize=9,
+               frameon=False, bbox_to_anchor=(0.5, 0.035))
 
 
 def timeline_figure(outcome: Outcome) -> Figure:

@@ -11,7 +11,11 @@ document (``dealmodel run --json``), so every field that document has can be exp
       phases: {phase1: 1, "phase1:limbo": 43, phase2: null}   # entered on (null: never)
       obligations:
         p1_netzarim: {status: fulfilled, fulfilled_day: 22}  # any per-obligation field
-      counts: {refused: 0, allegations: 1}
+      terms:
+        phase1: {end_day: 44, extended_days: 2}   # any field of the phase's term
+      on_record:
+        I1: {event: incident, by: [hamas]}        # any field of what is on record
+      counts: {refused: 0, allegations: 1, on_record: 2}
 """
 
 from __future__ import annotations
@@ -25,7 +29,11 @@ from dealmodel.errors import Problem
 
 __all__ = ["Expectation", "Mismatch", "check_expectations", "expectation_from_dict"]
 
-_SECTIONS = ("phases", "obligations", "counts")
+_SECTIONS = ("phases", "obligations", "terms", "on_record", "counts")
+#: The keyed sections: expected fields of each item of a list in the run's JSON document,
+#: by its id (section -> the document's list, and what an item is called in messages).
+_KEYED = {"obligations": ("obligations", "obligation"), "terms": ("phases", "phase"),
+          "on_record": ("on_record", "record")}
 _COUNTS = ("refused", "accepted", "events", "allegations", "hypothetical", "on_record")
 
 
@@ -49,9 +57,17 @@ class Expectation:
     phases: Mapping[str, int | None] = attrs.field(factory=dict)
     obligations: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
     counts: Mapping[str, int] = attrs.field(factory=dict)
+    #: a phase's term (the JSON ``phases`` entries) and what is on record, by id
+    terms: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
+    on_record: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(self.fields or self.phases or self.obligations or self.counts)
+        return bool(self.fields or self.phases or self.obligations or self.counts
+                    or self.terms or self.on_record)
+
+    def keyed(self, section: str) -> Mapping[str, Mapping[str, Any]]:
+        out: Mapping[str, Mapping[str, Any]] = getattr(self, section)
+        return out
 
 
 def expectation_from_dict(data: Any, path: str = "expect") -> tuple[Expectation | None,
@@ -63,7 +79,7 @@ def expectation_from_dict(data: Any, path: str = "expect") -> tuple[Expectation 
     problems: list[Problem] = []
     fields = {str(k): v for k, v in data.items() if k not in _SECTIONS}
     phases: dict[str, int | None] = {}
-    obligations: dict[str, dict[str, Any]] = {}
+    keyed: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in _KEYED}
     counts: dict[str, int] = {}
     raw = data.get("phases", {})
     if not isinstance(raw, dict):
@@ -76,17 +92,18 @@ def expectation_from_dict(data: Any, path: str = "expect") -> tuple[Expectation 
                                         f"null (never entered), got {day!r:.40}", ""))
             else:
                 phases[str(state)] = day
-    raw = data.get("obligations", {})
-    if not isinstance(raw, dict):
-        problems.append(Problem(f"{path}.obligations", "must map obligation ids to fields",
-                                "e.g. obligations: {p1_netzarim: {status: fulfilled}}"))
-    else:
+    for section, (_, what) in _KEYED.items():
+        raw = data.get(section, {})
+        if not isinstance(raw, dict):
+            problems.append(Problem(f"{path}.{section}", f"must map {what} ids to fields",
+                                    "e.g. obligations: {p1_netzarim: {status: fulfilled}}"))
+            continue
         for oid, want in raw.items():
             if not isinstance(want, dict):
-                problems.append(Problem(f"{path}.obligations.{oid}", "must be a mapping of "
+                problems.append(Problem(f"{path}.{section}.{oid}", "must be a mapping of "
                                         "fields", "e.g. {status: fulfilled, progress: 33}"))
             else:
-                obligations[str(oid)] = {str(k): v for k, v in want.items()}
+                keyed[section][str(oid)] = {str(k): v for k, v in want.items()}
     raw = data.get("counts", {})
     if not isinstance(raw, dict):
         problems.append(Problem(f"{path}.counts", "must be a mapping",
@@ -101,7 +118,8 @@ def expectation_from_dict(data: Any, path: str = "expect") -> tuple[Expectation 
                                         f"got {n!r:.40}", ""))
             else:
                 counts[str(name)] = n
-    return Expectation(fields, phases, obligations, counts), problems
+    return Expectation(fields, phases, keyed["obligations"], counts, keyed["terms"],
+                       keyed["on_record"]), problems
 
 
 def _counts(doc: Mapping[str, Any]) -> dict[str, int]:
@@ -132,16 +150,17 @@ def check_expectations(expectation: Expectation, doc: Mapping[str, Any]) -> list
         if got_day != want_day:
             out.append(Mismatch(f"phases.{state}", want_day,
                                 "never entered" if got_day is None else got_day))
-    by_id = {o["id"]: o for o in doc.get("obligations", [])}
-    for oid, want_fields in expectation.obligations.items():
-        got_ob = by_id.get(oid)
-        if got_ob is None:
-            out.append(Mismatch(f"obligations.{oid}", want_fields, "no such obligation"))
-            continue
-        for name, want in want_fields.items():
-            got = got_ob.get(name, missing)
-            if got != want:
-                out.append(Mismatch(f"obligations.{oid}.{name}", want, got))
+    for section, (listed, what) in _KEYED.items():
+        by_id = {o["id"]: o for o in doc.get(listed, [])}
+        for oid, want_fields in expectation.keyed(section).items():
+            got_item = by_id.get(oid)
+            if got_item is None:
+                out.append(Mismatch(f"{section}.{oid}", want_fields, f"no such {what}"))
+                continue
+            for name, want in want_fields.items():
+                got = got_item.get(name, missing)
+                if got != want:
+                    out.append(Mismatch(f"{section}.{oid}.{name}", want, got))
     counts = _counts(doc)
     for name, want_n in expectation.counts.items():
         if counts[name] != want_n:

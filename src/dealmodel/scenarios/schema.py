@@ -151,6 +151,12 @@ def _expect() -> dict[str, Any]:
                    "description": "the day each state was entered (null: never)"},
         "obligations": {"type": "object", "additionalProperties": {"type": "object"},
                         "description": "fields of each obligation in the run's JSON"},
+        "terms": {"type": "object", "additionalProperties": {"type": "object"},
+                  "description": "fields of each phase's term in the run's JSON (entered_day, "
+                                 "end_day, left_day, extended_days, renewals, ...)"},
+        "on_record": {"type": "object", "additionalProperties": {"type": "object"},
+                      "description": "fields of each report, statement, incident or finding "
+                                     "on record, by id"},
         "counts": {"type": "object", "additionalProperties": False,
                    "properties": {n: {"type": "integer"} for n in expect._COUNTS}},
     }
