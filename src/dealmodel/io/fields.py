@@ -8,7 +8,7 @@ __all__ = ["END_OF_PHASE", "FIELDS"]
 #: the JSON Schema (:mod:`dealmodel.io.schema`) is generated from this table.
 FIELDS: dict[str, tuple[str, ...]] = {
     "deal": ("id", "title", "description", "in_force", "hypothetical", "parties",
-             "mediators", "actors", "clauses", "phases", "powers"),
+             "mediators", "actors", "clauses", "phases", "powers", "invariants"),
     "party": ("id", "name", "role"),
     "clause": ("id", "summary", "sources", "disputed", "dispute_note"),
     "power": ("power", "holders", "jointly", "phases", "notice_days", "max_days", "clause"),
