@@ -21,7 +21,14 @@ from dealmodel.analysis.verify_invariants import (
     state_violations,
     step_violations,
 )
-from dealmodel.analysis.verify_space import Plan, actions, event_kinds, state_key, unexplorable
+from dealmodel.analysis.verify_space import (
+    Plan,
+    actions,
+    event_kinds,
+    handed_over,
+    state_key,
+    unexplorable,
+)
 from dealmodel.engine import Run, start
 from dealmodel.errors import EventRejected
 from dealmodel.model.deal import Deal
@@ -117,7 +124,7 @@ class _Graph:
         self.succ.append([])
         self.terminal.append(run.terminal)
         self.ending.append(run.terminal and run.state != "collapsed")
-        self.expanded.append(False)
+        self.expanded.append(run.terminal)  # nothing follows an ending: fully known
         self.state.append(run.state)
         return len(self.parent) - 1
 
@@ -147,7 +154,7 @@ class _Graph:
         return [n for n in range(len(self.parent)) if not good[n] and not self.terminal[n]]
 
 
-def explore(deal: Deal, plan: Plan, depth: int, max_states: int = 4_000) -> Exploration:
+def explore(deal: Deal, plan: Plan, depth: int, max_states: int = 1_500) -> Exploration:
     """Explore one slice breadth first to ``depth`` events (or until nothing new is found)."""
     result = Exploration()
     kinds = []
@@ -164,11 +171,16 @@ def explore(deal: Deal, plan: Plan, depth: int, max_states: int = 4_000) -> Expl
     _check_state(result, root, ())
     frontier: list[tuple[int, Run]] = [(0, root)]
     level = 0
-    while frontier and level < depth and len(seen) < max_states:
+    live = 1  # the budget counts live states: a terminal one is never expanded
+    while frontier and level < depth and live < max_states:
         level += 1
         following: list[tuple[int, Run]] = []
-        for node, run in frontier:
-            graph.expanded[node] = True
+        for index, (node, run) in enumerate(frontier):
+            if live >= max_states:  # out of budget: the rest stays unexpanded
+                following.extend(frontier[index:])
+                break
+            # a handed-over state is only partly expanded: its future is the core's
+            graph.expanded[node] = not handed_over(run, plan)
             if run.terminal:
                 continue  # what is recorded after the end is not explored
             path = graph.trace(node)
@@ -195,10 +207,14 @@ def explore(deal: Deal, plan: Plan, depth: int, max_states: int = 4_000) -> Expl
                 if target is None:
                     target = seen[key] = graph.add(node, event, child)
                     _check_state(result, child, (*path, event))
-                    following.append((target, child))
+                    if not child.terminal:
+                        live += 1
+                        following.append((target, child))
                 graph.succ[node].append(target)
         frontier = following
         result.depth = level
+    if live >= max_states and frontier:
+        result.depth -= 1  # the last level was not finished
     result.exhausted = not frontier
     result.states = len(seen)
     trapped: set[str] = set()

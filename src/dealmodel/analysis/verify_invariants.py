@@ -14,7 +14,8 @@ from collections.abc import Iterator
 import attrs
 
 from dealmodel.engine import Run
-from dealmodel.model.events import Event, Performed
+from dealmodel.engine.records import Performance
+from dealmodel.model.events import Event
 from dealmodel.model.obligations import ObligationStatus
 
 __all__ = ["BUILTIN", "Property", "deal_invariant_violations", "property_named",
@@ -86,10 +87,10 @@ def _family(state: str) -> str:
 def state_violations(run: Run) -> Iterator[tuple[str, str]]:
     """Built-in properties of one state."""
     performed: dict[str, int] = {}
-    for logged in run.log:
-        event = logged.event
-        if isinstance(event, Performed):
-            performed[event.obligation] = performed.get(event.obligation, 0) + event.quantity
+    for logged in run.log:  # what the engine took in: its Performance records (a fact
+        for rec in logged.records:  # reported after the end is only an AfterEnd record)
+            if isinstance(rec, Performance):
+                performed[rec.obligation] = performed.get(rec.obligation, 0) + rec.quantity
     units: dict[str, int] = {}
     for oid, entry in run.ledger.items():
         total = performed.get(oid, 0)
@@ -166,8 +167,9 @@ def step_violations(before: Run, event: Event, after: Run) -> Iterator[tuple[str
             yield ("upheld-stays", f"{event.describe()} turned upheld allegation "
                    f"{allegation.id} into {later.status if later else 'nothing'}")
         if allegation.obligation is not None and event.TYPE not in REJUDGING:
-            now = after.ledger[allegation.obligation]
-            if now.status in (_PENDING, _ACTIVE) or now.violated_day is None:
+            was, now = before.ledger[allegation.obligation], after.ledger[allegation.obligation]
+            reset = now.status in (_PENDING, _ACTIVE) and was.status not in (_PENDING, _ACTIVE)
+            if reset or now.violated_day is None:
                 yield ("upheld-stays", f"{event.describe()} reset {allegation.obligation} to "
                        f"{now.status.value} although allegation {allegation.id} against it "
                        "was upheld")

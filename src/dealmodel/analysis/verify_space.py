@@ -43,12 +43,17 @@ from dealmodel.model.deal import Deal
 from dealmodel.model.events import EVENT_TYPES, Event
 from dealmodel.model.obligations import ObligationKind, ObligationStatus
 
-__all__ = ["Plan", "actions", "event_kinds", "plans", "state_key"]
+__all__ = ["Plan", "actions", "event_kinds", "handed_over", "plans", "state_key"]
 
 _ACTOR_FIELDS = ("party", "by", "against")
-_PROVENANCE = ("day", "note", "source", "hypothetical")
-_LIVE = (ObligationStatus.ACTIVE, ObligationStatus.SUSPENDED)
+#: the fields every event has (its day and provenance): never branched on
+_PROVENANCE = tuple(f.name for f in attrs.fields(Event))
+_LIVE = (ObligationStatus.ACTIVE, ObligationStatus.SUSPENDED, ObligationStatus.WITHHELD)
 _INT = re.compile(r"\b\d+\b")
+#: Kinds that only add a record (no field of the run changes, so the state stays the same):
+#: one representative per state is tried (that it is accepted and breaks nothing), not
+#: every actor and obligation.
+RECORD_ONLY = frozenset({"report"})
 
 
 @attrs.frozen
@@ -63,6 +68,10 @@ class Plan:
     day_marks: tuple[int, ...]
     phase_day_marks: tuple[int, ...]
     quantity_marks: dict[str, tuple[int, ...]] = attrs.field(eq=False)
+    #: in the slice of a duty outside the core: the last phase of its duties. Once the
+    #: run is past it and nothing about them is open, only events naming them are tried
+    #: (the rest of the run is the core's, explored in the core's slices)
+    focus_phase: int = -1
 
 
 def event_kinds() -> tuple[tuple[type[Event], tuple[str, ...]], ...]:
@@ -132,19 +141,23 @@ def plans(deal: Deal) -> list[Plan]:
     core = frozenset(_per_closure(deal, read | open_ended))
     cap = 1 + max((n for expr in _conditions(deal) for n in map(int, _INT.findall(expr.source))
                    if counts_allegations), default=0)
-    common = dict(allegation_cap=min(cap, 4), day_marks=tuple(sorted(day_marks)),
-                  phase_day_marks=tuple(sorted(phase_day_marks)),
-                  quantity_marks={k: tuple(sorted(v)) for k, v in marks.items()})
-    out = [Plan("core", core, frozenset(), counts_allegations, **common)]  # type: ignore[arg-type]
+    base = Plan("core", core, frozenset(), counts_allegations, min(cap, 4),
+                tuple(sorted(day_marks)), tuple(sorted(phase_day_marks)),
+                {k: tuple(sorted(v)) for k, v in marks.items()})
+    out = [base]
     for oid in sorted(core):  # each core duty's allegations and suspensions, one at a time
-        out.append(Plan(oid, core, frozenset({oid}), False, **common))  # type: ignore[arg-type]
+        out.append(attrs.evolve(base, name=oid, allege=frozenset({oid}),
+                                general_allegations=False))
     clusters = [frozenset(_per_closure(deal, {oid}) - core) for oid in ids if oid not in core]
     maximal = [c for c in dict.fromkeys(clusters) if not any(c < other for other in clusters)]
     for cluster in maximal:  # each duty of a cluster in focus in turn
+        last = max(i for i, p in enumerate(deal.phases) for o in p.obligations
+                   if o.id in cluster)
         for oid in sorted(cluster):
             name = oid if len(cluster) == 1 else f"{oid}(+{'+'.join(sorted(cluster - {oid}))})"
-            out.append(Plan(name, core | cluster, frozenset({oid}), False,
-                            **common))  # type: ignore[arg-type]
+            out.append(attrs.evolve(base, name=name, drive=core | cluster,
+                                    allege=frozenset({oid}), general_allegations=False,
+                                    focus_phase=last))
     return out
 
 
@@ -165,7 +178,13 @@ def _public_slots(cls: type, skip: set[str]) -> tuple[str, ...]:
 _MUTABLE = (set, list, dict)
 _JUDGED = (ObligationKind.QUANTITY, ObligationKind.ACT)
 #: Fields whose value does not change what can happen next, only whether it is set.
-_ONLY_IF_SET = {"violated_day", "ruled_day"}
+_ONLY_IF_SET = {"violated_day", "ruled_day", "fulfilled_day", "withheld_from"}
+#: Fields read through a projection: who performed (not how much: amounts are abstracted
+#: by the progress region), how the deal ended (not on which day: nothing follows).
+_PROJECTED: dict[str, Any] = {
+    "performed_by": lambda value: frozenset(value),
+    "end": lambda value: None if value is None else (value.state, value.cause, value.by),
+}
 
 
 def _freeze(value: Any) -> Any:
@@ -181,6 +200,9 @@ def _freeze(value: Any) -> Any:
 def _getter(field: str) -> Any:
     if field in _ONLY_IF_SET:
         return lambda obj: getattr(obj, field) is not None
+    project = _PROJECTED.get(field)
+    if project is not None:
+        return lambda obj: project(getattr(obj, field))
 
     def get(obj: Any) -> Any:
         value = getattr(obj, field)
@@ -198,6 +220,8 @@ def _progress_region(run: Run, entry: LedgerEntry, marks: tuple[int, ...]) -> tu
     the target, numbers conditions compare it with, and (reciprocal) what is owed now."""
     ob = entry.obligation
     progress = entry.progress
+    if entry.status.settled:  # done with: more (surplus) changes nothing but the totals
+        return (sum(1 for mark in marks if progress >= mark),)
     day = run.day
     ahead = {c for d, c in entry.milestones if d >= day} if entry.milestones else {
         m.cumulative for m in ob.schedule}
@@ -323,6 +347,15 @@ def _next_day(run: Run, plan: Plan) -> int | None:
     return min(candidates) if candidates else None
 
 
+def handed_over(run: Run, plan: Plan) -> bool:
+    """Whether the run is past the focus duties' phase with nothing about them open (see
+    :attr:`Plan.focus_phase`): from here only events naming them are tried."""
+    if plan.focus_phase < 0 or run.phase_index <= plan.focus_phase:
+        return False
+    return not any(a.obligation in plan.allege and a.status.value == "open"
+                   for a in run.allegations)
+
+
 def actions(run: Run, plan: Plan, kinds: tuple[tuple[type[Event], tuple[str, ...]], ...]
             ) -> Iterator[Event]:
     """Every event to try in ``run`` (the engine decides which apply).
@@ -332,6 +365,10 @@ def actions(run: Run, plan: Plan, kinds: tuple[tuple[type[Event], tuple[str, ...
     (who accuses changes nothing but the record).
     """
     day = run.day
+    restricted = handed_over(run, plan)
+    if restricted:
+        kinds = tuple((cls, fields) for cls, fields in kinds
+                      if "obligation" in fields or "allegation" in fields)
     for cls, fields in kinds:
         if not fields:
             following = _next_day(run, plan)
@@ -343,6 +380,8 @@ def actions(run: Run, plan: Plan, kinds: tuple[tuple[type[Event], tuple[str, ...
         for combo in itertools.product(*(_values(run, plan, cls, f) for f in simple)):
             kwargs = dict(zip(simple, combo, strict=True))
             oid = kwargs.get("obligation")
+            if restricted and "obligation" in kwargs and oid not in plan.allege:
+                continue
             if oid is not None and "party" in kwargs and kwargs["party"] != _obligor(run, oid):
                 continue
             if cls.TYPE == "allege":
@@ -350,6 +389,9 @@ def actions(run: Run, plan: Plan, kinds: tuple[tuple[type[Event], tuple[str, ...
                 if what in accusers or not _may_allege(run, plan, kwargs):
                     continue
                 accusers.add(what)
+            if cls.TYPE in RECORD_ONLY:
+                yield cls(day, **kwargs)
+                break
             if "quantity" in fields:
                 if oid is None or oid not in run.ledger:
                     continue

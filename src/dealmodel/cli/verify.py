@@ -46,7 +46,7 @@ def add_commands(sub: Any) -> None:
                         help="a built-in deal or scenario name, a deal file or a scenario file")
     parser.add_argument("--depth", type=int, default=DEFAULT_DEPTH, metavar="N",
                         help=f"explore runs of up to N events (default {DEFAULT_DEPTH})")
-    parser.add_argument("--max-states", type=int, default=4_000, metavar="K",
+    parser.add_argument("--max-states", type=int, default=1_500, metavar="K",
                         help="state budget per slice (default 4000)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--out", metavar="DIR", default="counterexamples",

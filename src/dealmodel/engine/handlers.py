@@ -196,7 +196,8 @@ def _commit_resume(run: Run, event: Resumed, out: list[Record]) -> None:
             close_phase(run, run.phase_index, out)
             enter(run, nxt, out)
         elif (phases[run.phase_index].on_expiry is ExpiryRule.CONTINUE_WHILE_NEGOTIATING
-              and phases[nxt].id not in run.negotiating):
+              and phases[nxt].id not in run.negotiating
+              and phases[nxt].id not in run.agreed):  # agreed, waiting on its condition
             # talks ended while the deal was suspended in limbo: nothing holds it now
             end_deal(run, "lapse", EndCause.TALKS_ENDED, (), out)
     elif run.phase_end is None:

@@ -138,6 +138,20 @@ class DealStateMachine(RuleBasedStateMachine):
         if event is not None:
             self._apply(event)
 
+    @rule(data=st.data(), kind=st.sampled_from(
+        ["terminate", "amend", "renew", "object_renewal", "declare", "end_phase"]))
+    def power(self, data: st.DataObject, kind: str) -> None:
+        """The powers a deal grants, and ending an (open-ended) phase."""
+        event = self._one(data, kind)
+        if event is not None:
+            self._apply(event)
+
+    @rule(data=st.data(), kind=st.sampled_from(["withhold", "release", "report"]))
+    def withholding(self, data: st.DataObject, kind: str) -> None:
+        event = self._one(data, kind)
+        if event is not None:
+            self._apply(event)
+
     @rule(data=st.data())
     def extend(self, data: st.DataObject) -> None:
         event = self._one(data, "extend")
@@ -147,8 +161,9 @@ class DealStateMachine(RuleBasedStateMachine):
     @rule(target=allegations, data=st.data())
     def allege(self, data: st.DataObject) -> str:
         event = self._one(data, "allege")
-        if event is not None and self._apply(event):
-            return self.run.allegations[-1].id
+        count = len(self.run.allegations)
+        if event is not None and self._apply(event) and len(self.run.allegations) > count:
+            return self.run.allegations[-1].id  # (after the end it is only recorded)
         return "none"
 
     @rule(allegation=allegations, upheld=st.booleans(), data=st.data())
