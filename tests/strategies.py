@@ -20,9 +20,21 @@ from dealmodel import (
     ViolationAlleged,
     deal_from_dict,
 )
-from dealmodel.model.events import PhaseEnded, Released, Reported, Withheld
+from dealmodel.model.events import (
+    DutyEnded,
+    FindingIssued,
+    IncidentReported,
+    PhaseEnded,
+    Released,
+    RenewalObjected,
+    Renewed,
+    Reported,
+    Stated,
+    Withheld,
+)
 
 PARTIES = ["a", "b"]
+INDICATOR = "tonnes"
 MEDIATOR = "m"
 MONITOR = "mon"
 OUTSIDER = "x"
@@ -60,6 +72,21 @@ def obligations(draw: st.DrawFn, prefix: str, duration: int) -> list[dict[str, A
             if draw(st.integers(0, 3)) == 0:
                 ob["parts"] = list(PART_NAMES)
             _deadline(draw, ob, duration, out)
+        else:  # standing duties: sometimes a term of their own, renewed, or a due day
+            term = draw(st.sampled_from(["none", "none", "term", "renewing", "day", "deal"]))
+            if term in ("term", "renewing"):
+                ob["term_days"] = draw(st.integers(1, duration + 3))
+            if term == "renewing":
+                ob["renewal"] = {"term_days": draw(st.integers(1, 5)),
+                                 "automatic": draw(st.booleans()),
+                                 "notice_days": draw(st.integers(0, 2)),
+                                 "max_renewals": draw(st.sampled_from([None, 1, 2]))}
+            elif term == "day":
+                ob["due_day"] = draw(st.integers(1, duration + 5))
+            elif term == "deal":
+                ob["due"] = {"day": draw(st.integers(1, 40))}
+            if kind == "ongoing" and draw(st.integers(0, 3)) == 0:
+                ob["quantity"] = {"unit": "t"}  # a running total
         out.append(ob)
     return out
 
@@ -75,6 +102,8 @@ def _deadline(draw: st.DrawFn, ob: dict[str, Any], duration: int,
     elif choice == "after":
         anchors = [o["id"] for o in before] + ["event:report"]
         ob["due"] = {"after": draw(st.sampled_from(anchors)), "days": draw(st.integers(0, 4))}
+    elif draw(st.integers(0, 3)) == 0:  # an absolute deal day
+        ob["due"] = {"day": draw(st.integers(1, 40))}
 
 
 @st.composite
@@ -106,7 +135,11 @@ def deals(draw: st.DrawFn) -> Deal:
     return deal_from_dict({
         "id": "generated", "title": "Generated (hypothetical)", "hypothetical": True,
         "parties": [{"id": p, "name": p.upper()} for p in PARTIES],
-        "mediators": [{"id": MEDIATOR, "name": "M"}],
+        "mediators": [{"id": MEDIATOR, "name": "M",
+                       "roles": draw(st.sampled_from([["mediator"], ["mediator", "obligor"]]))}],
+        "indicators": [{"id": INDICATOR, "unit": "t"}],
+        "powers": draw(st.sampled_from([[], [{"power": "amend", "holders": [MEDIATOR]},
+                                              {"power": "renew", "holders": [MEDIATOR]}]])),
         "actors": [{"id": MONITOR, "name": "Monitor", "role": "monitor"},
                    {"id": OUTSIDER, "name": "Outsider", "role": "non_signatory"}],
         "phases": phases,
@@ -126,7 +159,7 @@ def events_for(draw: st.DrawFn, deal: Deal, day: int) -> Event:
     kind = draw(st.sampled_from(
         ["advance", "perform", "perform", "perform", "open", "end", "agree", "agree",
          "suspend", "resume", "extend", "allege", "rule", "hostilities", "withhold",
-         "release", "report", "end_phase"]))
+         "release", "report", "end_phase", "record", "end_duty", "renew_duty"]))
     if kind in ("perform", "withhold", "release") and ob != "unknown_ob" \
             and draw(st.integers(0, 4)):
         party = draw(st.sampled_from(deal.obligation(ob).obligors))
@@ -134,7 +167,34 @@ def events_for(draw: st.DrawFn, deal: Deal, day: int) -> Event:
         by = draw(st.sampled_from([None, None, None, *parties]))
         part = draw(st.sampled_from([None, *PART_NAMES]))
         quantity = 1 if draw(st.booleans()) else draw(st.integers(-1, 25))
+        if draw(st.integers(0, 3)) == 0:  # a running total instead
+            return Performed(when, party=party, obligation=ob, by=by, part=part,
+                             cumulative=draw(st.integers(-1, 30)))
         return Performed(when, party=party, obligation=ob, quantity=quantity, by=by, part=part)
+    if kind == "record":
+        which = draw(st.sampled_from(["report", "statement", "incident", "finding"]))
+        ident = draw(st.sampled_from([None, None, "I1", "r-1"]))
+        if which == "report":
+            amount = draw(st.sampled_from([None, 0, 5, 40]))
+            return Reported(when, by=draw(st.sampled_from([MONITOR, party])), id=ident,
+                            indicator=draw(st.sampled_from([None, INDICATOR])),
+                            obligation=draw(st.sampled_from([None, ob])),
+                            **({"cumulative": amount} if draw(st.booleans())
+                               else {"quantity": amount}))
+        if which == "statement":
+            return Stated(when, by=party, text="as stated", id=ident)
+        if which == "incident":
+            return IncidentReported(when, by=draw(st.sampled_from([None, party])), id=ident,
+                                    location="somewhere",
+                                    obligation=draw(st.sampled_from([None, ob])))
+        return FindingIssued(when, body="A court", concerning=draw(st.sampled_from(
+            [None, party])), id=ident)
+    if kind == "end_duty":
+        return DutyEnded(when, by=draw(st.sampled_from([party, MEDIATOR])), obligation=ob)
+    if kind == "renew_duty":
+        if draw(st.booleans()):
+            return Renewed(when, by=draw(st.sampled_from([party, MEDIATOR])), obligation=ob)
+        return RenewalObjected(when, by=party, obligation=ob)
     if kind == "withhold":
         return Withheld(when, party=party, obligation=ob, condition="the other side's part",
                         quantity=draw(st.sampled_from([None, 0, 3])))
@@ -163,7 +223,8 @@ def events_for(draw: st.DrawFn, deal: Deal, day: int) -> Event:
     if kind == "allege":
         return ViolationAlleged(when, by=party,
                                 against=draw(st.sampled_from([*parties, OUTSIDER])),
-                                obligation=draw(st.sampled_from([None, ob])))
+                                obligation=draw(st.sampled_from([None, ob])),
+                                refers_to=draw(st.sampled_from([None, None, "I1", "r-1"])))
     if kind == "rule":
         return Ruling(when, by=draw(st.sampled_from([MEDIATOR, MONITOR, "qatar", party])),
                       allegation=draw(st.sampled_from(["A1", "A2", "A3"])),

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import event as note_event
 from hypothesis import strategies as st
 
 from dealmodel import (
@@ -108,8 +109,8 @@ def test_any_exception_at_any_step_leaves_the_run_unchanged(deal: Deal,
         assert snapshot(run) == snapshot(trial)
 
 
-def test_fault_while_a_phase_expires_leaves_no_trace(gaza: Deal) -> None:
-    run = start(gaza)
+def test_fault_while_a_phase_expires_leaves_no_trace(gaza_talks: Deal) -> None:
+    run = start(gaza_talks)
     run.apply(Performed(1, party="hamas", obligation="p1_hostages", quantity=3))
     before = snapshot(run)
     with fault_at(10**9) as calls:
@@ -178,9 +179,9 @@ def test_upheld_ruling_on_a_later_phase_survives_that_phase_starting(gaza: Deal)
     assert run.allegations[0].status.value == "upheld"
 
 
-def test_limbo_suspended_then_talks_end_lapses_on_resumption(gaza: Deal) -> None:
+def test_limbo_suspended_then_talks_end_lapses_on_resumption(gaza_talks: Deal) -> None:
     """Regression: suspended in limbo, talks end, resumed -> it stayed in limbo forever."""
-    run = start(gaza)
+    run = start(gaza_talks)
     run.apply(NegotiationsOpened(16, phase="phase2"))
     run.advance_to(43)
     assert run.state == "phase1:limbo"
@@ -209,3 +210,19 @@ def test_generated_deals_pickle(deal: Deal) -> None:
     again = pickle.loads(pickle.dumps(deal))
     assert again == deal
     assert again.phases == deal.phases
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(deal=deals(), data=st.data())
+def test_no_obligation_of_a_finished_deal_is_left_open(deal: Deal, data: st.DataObject) -> None:
+    """Whatever ends a deal, every obligation is settled: none stays active or suspended."""
+    run = start(deal)
+    for _ in range(data.draw(st.integers(0, 25))):
+        with suppress(EventRejected):
+            run.apply(data.draw(events_for(deal, run.day)))
+    run.advance_to(run.day + 400)  # long enough for any phase of a generated deal to end
+    note_event(f"final: {run.state.split(':')[-1] if ':' in run.state else run.state}")
+    if run.state in ("concluded", "expired", "lapsed", "terminated", "collapsed"):
+        open_ = {k: e.status.value for k, e in run.ledger.items()
+                 if e.status.value in ("active", "suspended", "withheld")}
+        assert not open_, f"{run.state} on day {run.end.day if run.end else '?'}: {open_}"

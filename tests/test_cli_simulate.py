@@ -163,3 +163,19 @@ def test_builtin_copy_of_the_example(capsys: pytest.CaptureFixture[str]) -> None
     for doc in (builtin, example):
         doc.pop("timing"), doc.pop("source")
     assert builtin == example
+
+
+@pytest.mark.parametrize(("module", "extra_args"), [
+    ("numpy", []),
+    ("matplotlib", ["--plot", "{tmp}/chart.png"]),
+    ("distributed", ["--scheduler", "tcp://127.0.0.1:9"]),
+])
+def test_missing_extra_names_it(module: str, extra_args: list[str], tmp_path: Path,
+                                monkeypatch: pytest.MonkeyPatch,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setitem(sys.modules, module, None)
+    args = [a.format(tmp=tmp_path) for a in extra_args]
+    assert main(["simulate", str(EXAMPLE), "--runs", "5", *args]) == 1
+    err = capsys.readouterr().err
+    assert "pip install 'dealmodel[" in err and f"needs {module}" in err
+    assert not list(tmp_path.iterdir())

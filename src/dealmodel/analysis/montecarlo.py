@@ -32,6 +32,7 @@ from typing import Any
 
 import attrs
 
+from dealmodel._optional import require
 from dealmodel.analysis.montecarlo_assumptions import Assumptions, parse_assumptions
 from dealmodel.analysis.montecarlo_results import SimulationResult, Tally
 from dealmodel.analysis.montecarlo_sampler import Plan, make_plan, simulate_run
@@ -94,10 +95,11 @@ def _plan(spec: SimSpec) -> Plan:
 
 def run_chunk(spec: SimSpec, start: int, stop: int) -> Tally:
     """Play runs ``start`` .. ``stop - 1`` of ``spec``; each from its own random stream."""
-    from numpy.random import PCG64, Generator, SeedSequence
+    random = require("numpy.random", "a Monte Carlo simulation")
+    PCG64, Generator, SeedSequence = random.PCG64, random.Generator, random.SeedSequence
 
     plan = _plan(spec)
-    tally = Tally(len(plan.cd.phase_ids))
+    tally = Tally(len(plan.cd.phase_ids), len(plan.cd.ob_ids))
     seed = spec.seed
     for i in range(start, stop):
         tally.add(simulate_run(plan, Generator(PCG64(SeedSequence(seed, spawn_key=(i,))))))
@@ -150,13 +152,9 @@ def _dask(spec: SimSpec, parts: list[tuple[int, int]], client: Any) -> Iterator[
 
 def connect(scheduler: str) -> Any:
     """A ``distributed.Client`` connected to the scheduler at ``scheduler``."""
+    client_class = require("distributed", "a Dask scheduler (--scheduler)").Client
     try:
-        from distributed import Client
-    except ImportError:  # pragma: no cover - distributed is in the simulate extra
-        raise DealModelError("a Dask scheduler needs the 'distributed' package: "
-                             "pip install 'dealmodel[simulate]'") from None
-    try:
-        return Client(scheduler, timeout=CONNECT_TIMEOUT)  # type: ignore[no-untyped-call]
+        return client_class(scheduler, timeout=CONNECT_TIMEOUT)
     except OSError as exc:
         raise DealModelError(f"cannot reach the Dask scheduler at {scheduler!r}: {exc}"
                              " (start one with `dask scheduler`, or leave --scheduler out "
@@ -197,7 +195,7 @@ def simulate(scenario: Scenario, runs: int, seed: int = 0, *, workers: int = 1,
         raise DealModelError(f"chunk size must be >= 1, got {size}")
     parts = chunks(runs, size)
     plan = _plan(spec)
-    total = Tally(len(plan.cd.phase_ids))
+    total = Tally(len(plan.cd.phase_ids), len(plan.cd.ob_ids))
     began = time.perf_counter()
     try:
         results = (_dask(spec, parts, client) if client is not None

@@ -161,6 +161,8 @@ class LeanRun:
             self.day = due + 1
             if kind == _MILESTONE:
                 self._judge(ref, due)
+                if self.phase_end is None:
+                    self._conclude_if_settled()
             elif kind == _EXPIRY:
                 if self.phase_end == due and self.phase_index == ref:
                     self._expire()
@@ -329,7 +331,8 @@ class LeanRun:
         if index < 0 or cd.table[self.state][CONCLUDE] == NO_STATE:
             return
         status = self.status
-        if all(status[ob] in SETTLED for ob in cd.settling[index]):
+        settling = cd.settling[index]
+        if settling and all(status[ob] in SETTLED for ob in settling):
             self._close_phase(index)
             self._end(CONCLUDE)
 
@@ -409,6 +412,8 @@ class LeanRun:
               and self.cd.rules[self.phase_index] is _CWN
               and self.phase_index + 1 not in self.negotiating):
             self._end(LAPSE)  # talks ended while the limbo was suspended
+        elif self.phase_end is None:  # an open-ended last phase settled while suspended
+            self._conclude_if_settled()
 
     def allege(self, day: int, against: str, ob: int = -1) -> int:
         """Record an allegation; returns its index (the engine's id is ``A{index + 1}``)."""

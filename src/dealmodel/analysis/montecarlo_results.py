@@ -56,30 +56,23 @@ def wilson(successes: int, n: int, z: float = _Z95) -> tuple[float, float]:
 class Tally:
     """Counts over a set of runs of one plan (see the module docstring).
 
-    Each run's obligation outcomes (final status and the day it was fulfilled, per
-    obligation) are counted as one key, and spread per obligation when reported: a run
-    then costs a few dictionary updates, however many obligations the deal has.
+    Its size does not grow with the number of runs: counts by phase, ending and day, path
+    (few distinct ones), obligation and status, obligation and fulfilment day.
     """
 
-    __slots__ = (
-        "alleged",
-        "ending_days",
-        "endings",
-        "obligations",
-        "paths",
-        "phase_reached",
-        "runs",
-        "upheld",
-    )
+    __slots__ = ("alleged", "ending_days", "endings", "fulfilled", "paths", "phase_reached",
+                 "runs", "status", "upheld")
 
-    def __init__(self, phases: int) -> None:
+    def __init__(self, phases: int, obligations: int) -> None:
         self.runs = 0
         self.phase_reached = [0] * phases
         self.endings: Counter[str] = Counter()
         self.ending_days: dict[str, Counter[int]] = {}
         self.paths: Counter[tuple[int, ...]] = Counter()
-        #: (statuses, fulfilled days) -> runs
-        self.obligations: Counter[tuple[tuple[int | None, ...], ...]] = Counter()
+        #: runs by (obligation, final status), flat: index ob * len(STATUS_NAMES) + status
+        self.status = [0] * (obligations * len(STATUS_NAMES))
+        #: per obligation: the days it was fulfilled (on time or late) -> runs
+        self.fulfilled: list[Counter[int]] = [Counter() for _ in range(obligations)]
         self.alleged: Counter[str] = Counter()
         self.upheld: Counter[str] = Counter()
 
@@ -101,7 +94,13 @@ class Tally:
             ending = IN_FORCE
         self.endings[ending] += 1
         self.paths[tuple([s for s, _ in history[1:]])] += 1
-        self.obligations[(tuple(lean.status), tuple(lean.fulfilled_day))] += 1
+        status, fulfilled, width = self.status, self.fulfilled, len(STATUS_NAMES)
+        base = 0
+        for ob, day in enumerate(lean.fulfilled_day):
+            status[base + lean.status[ob]] += 1
+            base += width
+            if day is not None:
+                fulfilled[ob][day] += 1
         for against, _, verdict in lean.allegations:
             self.alleged[str(against)] += 1
             if verdict == UPHELD:
@@ -116,22 +115,18 @@ class Tally:
         for ending, days in other.ending_days.items():
             self.ending_days.setdefault(ending, Counter()).update(days)
         self.paths.update(other.paths)
-        self.obligations.update(other.obligations)
+        self.status = [a + b for a, b in zip(self.status, other.status, strict=True)]
+        for mine, theirs in zip(self.fulfilled, other.fulfilled, strict=True):
+            mine.update(theirs)
         self.alleged.update(other.alleged)
         self.upheld.update(other.upheld)
         return self
 
     def per_obligation(self, count: int) -> tuple[list[list[int]], list[Counter[int]]]:
         """Per obligation: runs by final status, and the days it was fulfilled."""
-        status = [[0] * len(STATUS_NAMES) for _ in range(count)]
-        fulfilled: list[Counter[int]] = [Counter() for _ in range(count)]
-        for (statuses, days), runs in self.obligations.items():
-            for ob in range(count):
-                status[ob][statuses[ob]] += runs  # type: ignore[index]
-                day = days[ob]
-                if day is not None:
-                    fulfilled[ob][day] += runs
-        return status, fulfilled
+        width = len(STATUS_NAMES)
+        return ([self.status[ob * width:(ob + 1) * width] for ob in range(count)],
+                self.fulfilled)
 
 
 def _share(count: int, n: int) -> dict[str, float | int]:

@@ -25,19 +25,26 @@ import heapq
 import math
 from typing import TYPE_CHECKING, Any
 
+from dealmodel.analysis.montecarlo_agenda import (
+    AGREE,
+    ALLEGE,
+    BREAK,
+    NEVER,
+    PERFORM,
+    SUSPEND_DEAL,
+    SUSPEND_OB,
+    TALKS,
+    handle_rare,
+)
 from dealmodel.analysis.montecarlo_core import LeanRun
 from dealmodel.analysis.montecarlo_plan import Plan, make_plan
 from dealmodel.analysis.montecarlo_table import (
     ACTIVE,
     BREACHED,
     LIMBO_STATE,
-    NO_STATE,
     ONGOING,
     PARTIAL,
-    PENDING_STATE,
-    SUSPEND,
     SUSPENDED,
-    SUSPENDED_STATE,
     TERMINAL_STATE,
     VIOLATED,
 )
@@ -49,10 +56,6 @@ from dealmodel.model.events import (
     NegotiationsEnded,
     NegotiationsOpened,
     Performed,
-    Resumed,
-    Ruling,
-    Suspended,
-    ViolationAlleged,
 )
 
 if TYPE_CHECKING:
@@ -60,16 +63,10 @@ if TYPE_CHECKING:
 
 __all__ = ["Plan", "make_plan", "simulate_run"]  # Plan and make_plan: re-exported
 
-# agenda kinds, valued by their order within a day; hostilities resume last in a day
-# (their day is kept apart, in ``collapse_day``: it is drawn again whenever the hazard
-# changes)
-PERFORM, RESUME_DEAL, RESUME_OB, TALKS, AGREE, BREAK, ALLEGE, RULE, SUSPEND_OB, \
-    SUSPEND_DEAL = range(10)
-_NEVER = 1 << 30
 _BLOCK = 128  # uniforms drawn from the generator at a time
 
 
-class _Sim(LeanRun):
+class Simulation(LeanRun):
     """A lean run that draws its own events: the agenda, the draws, the hazards."""
 
     __slots__ = ("agenda", "aseq", "buf", "carry", "col_hazard", "collapse_day", "deferred",
@@ -92,7 +89,7 @@ class _Sim(LeanRun):
         count = len(plan.cd.ob_ids)
         self.carry = [0] * count
         self.deferred: dict[int, list[int]] = {}
-        self.collapse_day = _NEVER
+        self.collapse_day = NEVER
         self.col_hazard = -1.0
         self.talks_gen = 0
         self.ob_gen = [0] * count
@@ -125,7 +122,7 @@ class _Sim(LeanRun):
             pos = 0
         self.pos = pos + 1
         if p <= 0.0:
-            return _NEVER
+            return NEVER
         if p >= 1.0:
             return 1
         return 1 + int(math.log1p(-buf[pos]) / math.log1p(-p))
@@ -146,7 +143,7 @@ class _Sim(LeanRun):
         self.after()
         while kind_of[self.state] != TERMINAL_STATE:
             deadlines = self.deadlines
-            top = agenda[0][0] if agenda else _NEVER
+            top = agenda[0][0] if agenda else NEVER
             collapse = self.collapse_day
             upto = top if top <= collapse else collapse
             if deadlines and deadlines[0][0] < upto:  # a deadline passes first
@@ -325,92 +322,7 @@ class _Sim(LeanRun):
                 if trace is not None:
                     trace.append(NegotiationsEnded(day, phase=cd.phase_ids[phase]))
         else:
-            self.handle_rare(day, kind, arg)
-
-    def handle_rare(self, day: int, kind: int, arg: Any) -> None:
-        """Suspensions, resumptions, allegations and rulings."""
-        plan, trace = self.plan, self.trace
-        cd = plan.cd
-        state_kind = cd.kind_of[self.state]
-        in_force = state_kind != TERMINAL_STATE and state_kind != PENDING_STATE
-        if kind == SUSPEND_OB:
-            ob, gen = arg
-            if gen != self.ob_gen[ob]:
-                return
-            status = self.status[ob]
-            if status == ACTIVE and in_force:
-                party = cd.ob_obligor[ob]
-                self.suspend(day, party, ob)
-                if trace is not None:
-                    trace.append(Suspended(day, party=party, obligation=cd.ob_ids[ob]))
-                self.push(day + plan.suspend_days[ob].sample(self.u()), RESUME_OB, ob)
-            elif status == SUSPENDED:  # suspended with all its obligor's duties: wait
-                self.push(day + self.wait(plan.suspend_daily[ob]), SUSPEND_OB, arg)
-        elif kind == RESUME_OB:
-            ob = arg
-            party = cd.ob_obligor[ob]
-            if self.status[ob] == SUSPENDED and self.ob_suspended_by[ob] == party:
-                self.resume(day, party, ob)
-                if trace is not None:
-                    trace.append(Resumed(day, party=party, obligation=cd.ob_ids[ob]))
-                self.redeliver(day)
-            if self.status[ob] == ACTIVE:
-                self.ob_gen[ob] += 1
-                self.push(day + self.wait(plan.suspend_daily[ob]), SUSPEND_OB,
-                          (ob, self.ob_gen[ob]))
-        elif kind == SUSPEND_DEAL:
-            p, gen = arg
-            if gen != self.party_gen[p]:
-                return
-            party = plan.parties[p]
-            if cd.table[self.state][SUSPEND] != NO_STATE:
-                self.suspend(day, party)
-                if trace is not None:
-                    trace.append(Suspended(day, party=party))
-                self.push(day + plan.suspend_deal_days[p].sample(self.u()), RESUME_DEAL, p)
-            else:
-                self.push(day + self.wait(plan.suspend_deal_daily[p]), SUSPEND_DEAL, arg)
-        elif kind == RESUME_DEAL:
-            p = arg
-            party = plan.parties[p]
-            if state_kind == SUSPENDED_STATE and self.suspended_by == party:
-                self.resume(day, party)
-                if trace is not None:
-                    trace.append(Resumed(day, party=party))
-                self.redeliver(day)
-                self.party_gen[p] += 1
-                self.push(day + self.wait(plan.suspend_deal_daily[p]), SUSPEND_DEAL,
-                          (p, self.party_gen[p]))
-        elif kind == ALLEGE:
-            ob = arg
-            status = self.status[ob]
-            if not in_force or (status != ACTIVE and status != SUSPENDED):
-                return
-            against = cd.ob_obligor[ob]
-            index = self.allege(day, against, ob)
-            if trace is not None:
-                trace.append(ViolationAlleged(day, by=plan.alleged_by[ob], against=against,
-                                              obligation=cd.ob_ids[ob]))
-            upheld, wait_u = self.u(), self.u()
-            chance = plan.upheld[ob]
-            if chance is not None:
-                self.push(day + plan.ruling_days[ob].sample(wait_u), RULE,
-                          (index, upheld < chance, ob))
-            self.push(day + self.wait(plan.allegation_daily[ob]), ALLEGE, ob)
-        else:  # RULE
-            index, upheld, ob = arg
-            self.rule(day, index, upheld)
-            if trace is not None:
-                trace.append(Ruling(day, by=plan.ruled_by[ob], allegation=f"A{index + 1}",
-                                    upheld=upheld))
-
-    def redeliver(self, day: int) -> None:
-        """Performances held up by a suspension go ahead on the day it ends."""
-        status = self.status
-        for ob in sorted(self.deferred):
-            if status[ob] == ACTIVE or status[ob] in BREACHED:
-                for quantity in self.deferred.pop(ob):
-                    self.push(day, PERFORM, (ob, quantity))
+            handle_rare(self, day, kind, arg)
 
 
 def simulate_run(plan: Plan, rng: np.random.Generator,
@@ -420,6 +332,6 @@ def simulate_run(plan: Plan, rng: np.random.Generator,
     With ``trace`` (a list), every event applied is appended to it, clock advances
     included, so that replaying ``trace`` on the engine gives the same run.
     """
-    run = _Sim(plan, rng, trace)
+    run = Simulation(plan, rng, trace)
     run.play()
     return run

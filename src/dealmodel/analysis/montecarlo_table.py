@@ -15,8 +15,9 @@ to be ready (agreed if required, entry condition true), ``limbo`` (under
 
 Simulation covers deals whose obligations have fixed deadlines (a due day, a schedule,
 the end of the phase, or none) and whose phases do not renew:
-:func:`simulation_problems` names what a deal uses beyond that (relative deadlines,
-named parts, renewal clauses), so that ``simulate`` can refuse it plainly.
+:func:`simulation_problems` names what a deal uses beyond that (relative or absolute
+deadlines, named parts, renewal clauses, standing duties with terms of their own), so
+that ``simulate`` can refuse it plainly.
 
 The tests prove the compiled lifecycle equivalent to the engine's machine by running the
 same event streams through both and comparing every state and ledger entry
@@ -98,7 +99,7 @@ class CompiledDeal:
     ob_obligor: tuple[str, ...]  # the first obligor
     ob_obligors: tuple[tuple[str, ...], ...]
     ob_at_end: tuple[bool, ...]  # due by the end of its phase
-    ob_unit: tuple[str, ...]
+    ob_unit: tuple[str | None, ...]
     ob_target: tuple[int | None, ...]
     ob_due_day: tuple[int | None, ...]  # phase day, or None
     ob_schedule: tuple[tuple[tuple[int, int], ...], ...]  # (phase day, cumulative)
@@ -134,10 +135,21 @@ def simulation_problems(deal: Deal) -> list[Problem]:
                 problems.append(Problem(f"{where}.due", f"{ob.id!r} is due {ob.due}: "
                                         "simulation does not model relative deadlines yet",
                                         "give it a due_day, or due: end_of_phase"))
-            if ob.parts:
+            # a quantity's parts only break its total down by category; an act's parts
+            # are what it is judged on
+            if ob.parts and ob.kind is ObligationKind.ACT:
                 problems.append(Problem(f"{where}.parts", f"{ob.id!r} is performed in named "
-                                        "parts: simulation does not model parts yet",
-                                        "simulate a copy without parts"))
+                                        "parts: simulation does not model parts of an act "
+                                        "yet", "simulate a copy without parts"))
+            if ob.due_deal_day is not None:
+                problems.append(Problem(f"{where}.due", f"{ob.id!r} is due on deal day "
+                                        f"{ob.due_deal_day}: simulation does not model "
+                                        "absolute deadlines yet", "give it a due_day"))
+            if ob.standing and (ob.term_days is not None or ob.due_day is not None
+                                or ob.renewal is not None):
+                problems.append(Problem(f"{where}.term_days", f"{ob.id!r} has a term of its "
+                                        "own: simulation does not model duties' terms yet",
+                                        "simulate a copy without the term"))
     return problems
 
 
@@ -235,7 +247,9 @@ def compile_deal(deal: Deal) -> CompiledDeal:
         due_at_end.append(tuple(ob_index[o.id] for o in obs
                                 if o.kind not in standing_kinds and o.due_at_phase_end))
         standing.append(tuple(ob_index[o.id] for o in obs if o.kind in standing_kinds))
-        settling.append(tuple(ob_index[o.id] for o in obs if o.kind not in standing_kinds))
+        # every duty, standing ones too: an open-ended last phase concludes when all are
+        # settled (a standing duty only by its own term or an event: never, simulated)
+        settling.append(tuple(ob_index[o.id] for o in obs))
     return CompiledDeal(
         deal=deal,
         states=states,

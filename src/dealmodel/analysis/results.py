@@ -9,7 +9,8 @@ from typing import Any
 import attrs
 
 from dealmodel.engine import Run
-from dealmodel.engine.records import StatusChanged, record_to_dict
+from dealmodel.engine.record_data import record_to_dict
+from dealmodel.engine.records import StatusChanged
 from dealmodel.io.events import event_to_dict
 from dealmodel.model.obligations import ObligationStatus
 from dealmodel.scenarios.outcome import EventOutcome, Outcome

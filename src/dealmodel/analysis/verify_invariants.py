@@ -98,7 +98,8 @@ def state_violations(run: Run) -> Iterator[tuple[str, str]]:
             yield ("totals-sum", f"{oid} shows progress {entry.progress} but the accepted "
                    f"performances add up to {total}")
         unit = entry.obligation.unit
-        units[unit] = units.get(unit, 0) + total
+        if unit is not None:
+            units[unit] = units.get(unit, 0) + total
     for unit, total in units.items():
         for function in ("delivered", "released"):
             seen = run.call(function, (unit,))

@@ -116,7 +116,8 @@ def plans(deal: Deal) -> list[Plan]:
     ids = [o.id for o in deal.obligations()]
     by_unit: dict[str, set[str]] = {}
     for o in deal.obligations():
-        by_unit.setdefault(o.unit, set()).add(o.id)
+        if o.unit is not None:
+            by_unit.setdefault(o.unit, set()).add(o.id)
     read: set[str] = set()
     counts_allegations = False
     day_marks: set[int] = set()

@@ -23,6 +23,7 @@ from dealmodel.cli._inputs import add_input_options, input_options
 from dealmodel.errors import DealModelError, MissingExtraError, Problem, ScenarioError
 from dealmodel.io.deals import builtin_deal, builtin_deals
 from dealmodel.model.deal import Deal
+from dealmodel.render.score_text import score_report
 from dealmodel.scenarios.export import TABLES
 from dealmodel.scenarios.scenario import Scenario, day_or_date, load_deal_or_scenario, load_scenario
 
@@ -73,6 +74,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return 1 if (args.strict and outcome.refused) else 0
     if args.json:
         print(json.dumps(outcome.to_dict(), indent=2))
+    elif args.report == "score":
+        print(score_report(outcome))
     else:
         from dealmodel.render import tables
 
@@ -88,6 +91,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 "all of them with dealmodel run SCENARIO --csv allegations"))
         else:
             print("allegations: none")
+        record = outcome.record_lines()
+        if record:
+            print("\n".join(record))
     refused = outcome.refused
     if refused and not args.json:
         print(f"\n{len(refused)} event(s) refused; see the reasons above.", file=sys.stderr)
@@ -170,7 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
                "  dealmodel run gaza-2025 --json | python -m json.tool\n"
                "  dealmodel run gaza-2025 --csv > ledger.csv  the ledger over time\n"
                "  dealmodel run gaza-2025 --csv events        every event and its fate\n"
-               "  dealmodel run gaza-2025 --csv allegations\n\n"
+               "  dealmodel run gaza-2025 --csv allegations\n"
+               "  dealmodel run my-scenario.yaml --csv on_record   reports, incidents, ...\n\n"
                "Tables fit the terminal; no colour when piped or with NO_COLOR set.\n"
                f"docs: {docs('how-to/export/')}",
         formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -179,10 +186,13 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--json", action="store_true", help="print one JSON object instead")
     out.add_argument("--csv", nargs="?", const="ledger", choices=TABLES, metavar="TABLE",
                      help="print a table as CSV instead: ledger (the default: one row per "
-                          "obligation per day it changed), events or allegations (give it "
-                          "after SCENARIO)")
+                          "obligation per day it changed), events, on_record (reports, "
+                          "statements, incidents, findings) or allegations (give it after "
+                          "SCENARIO)")
     run.add_argument("--strict", action="store_true", help="exit 1 if any event was refused")
     run.add_argument("-q", "--quiet", action="store_true", help="summary only, no timeline")
+    run.add_argument("--report", choices=("score",), help="score: each obligation's "
+                     "implementation score (0-3) and the deal's implementation rate over time")
     run.add_argument("--until", metavar="DAY|DATE", help="stop on this day (a number, or a "
                      "date such as 2025-03-13): the deal as it stood then")
     run.set_defaults(func=_cmd_run)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from dealmodel._optional import require
 from dealmodel.cli._help import docs
 from dealmodel.errors import DealModelError
 
@@ -77,10 +78,7 @@ def _progress_bar(total: int, quiet: bool) -> Any:
 
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
-    try:
-        import numpy  # noqa: F401
-    except ImportError:  # pragma: no cover - numpy is in the simulate extra
-        raise DealModelError("simulate needs numpy: pip install 'dealmodel[simulate]'") from None
+    require("numpy", "dealmodel simulate")
     from dealmodel.analysis.montecarlo import connect, simulate
     from dealmodel.analysis.simulate_sweep import parse_sweep, run_sweep
     from dealmodel.scenarios.scenario import load_scenario
@@ -97,6 +95,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         from dealmodel.render.simulate_plot import SUFFIXES
 
         check_suffix(Path(args.plot), SUFFIXES)
+        require("matplotlib", "a simulation chart (--plot)")
     scenario = load_scenario(args.scenario)
     sweep = parse_sweep(args.sweep) if args.sweep else None
     total = args.runs * (len(sweep.values) if sweep else 1)

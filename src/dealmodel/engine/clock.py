@@ -44,7 +44,7 @@ from dealmodel.model.phases import LIMBO_RULES, ExpiryRule
 if TYPE_CHECKING:
     from dealmodel.engine.run import Run
 
-__all__ = ["advance", "end_deal", "enter", "expire", "push", "record"]
+__all__ = ["advance", "conclude_if_settled", "end_deal", "enter", "expire", "push", "record"]
 
 _OPEN = (ACTIVE, SUSPENDED, WITHHELD)  # what the end of a deal discharges
 
@@ -63,6 +63,8 @@ def advance(run: Run, day: int, out: list[Record]) -> None:
         run.day = due + 1
         if kind == _MILESTONE:
             judge(run, run.ledger[ref], due, out)
+            if run.phase_end is None:
+                conclude_if_settled(run, out)
         elif kind == _EXPIRY:
             if run.phase_end == due and run.phase_id == ref:
                 expire(run, out)
@@ -111,6 +113,12 @@ def enter(run: Run, index: int, out: list[Record]) -> None:
             entry.due_day = entry.milestones[-1][0]
         elif ob.due_day is not None:
             entry.due_day = start + ob.due_day
+            push(run, entry.due_day, _MILESTONE, ob.id)
+        elif ob.due_deal_day is not None:  # an absolute day; never before it is in force
+            entry.due_day = max(ob.due_deal_day, run.day)
+            push(run, entry.due_day, _MILESTONE, ob.id)
+        elif ob.term_days is not None:  # a standing duty's own term, from today
+            entry.due_day = run.day + ob.term_days - 1
             push(run, entry.due_day, _MILESTONE, ob.id)
         elif ob.due_at_phase_end:
             entry.due_day = run.phase_end  # checked when the phase expires
@@ -195,11 +203,12 @@ def end_deal(run: Run, trigger: str, cause: EndCause, by: tuple[str, ...],
 
 
 def close_phase(run: Run, index: int, out: list[Record]) -> None:
-    """A phase hands over: its standing duties (ongoing, prohibitions) are complete."""
+    """A phase hands over: its standing duties (ongoing, prohibitions) are complete,
+    except those with a term of their own (a due day or ``term_days``), which run on."""
     ledger = run.ledger
     for oid in run._machine.standing[index]:
         entry = ledger[oid]
-        if entry.status not in _OPEN:
+        if entry.status not in _OPEN or entry.due_day is not None:
             continue
         if entry.status is ACTIVE:
             fulfil(run, entry, run.day, Cause.PHASE_ENDED, out)
@@ -228,12 +237,16 @@ def discharge(run: Run, out: list[Record]) -> None:
 
 
 def conclude_if_settled(run: Run, out: list[Record]) -> None:
-    """An open-ended last phase concludes once all its obligations are settled."""
+    """An open-ended last phase concludes once it has obligations and all of them are
+    settled. A standing duty (ongoing, prohibition) settles only when its own term ends
+    or an event ends it, so while one is in force the phase stays in force; a phase with
+    no obligations concludes only by an event (``end_phase``)."""
     index = run.phase_index
-    if index < 0 or not run._machine.can("conclude", run.state):
+    if index < 0 or run.phase_end is not None or not run._machine.can("conclude", run.state):
         return
     ledger = run.ledger
-    if all(ledger[oid].status.settled for oid in run._machine.settling[index]):
+    ids = run._machine.settling[index]
+    if ids and all(ledger[oid].status.settled for oid in ids):
         close_phase(run, index, out)
         end_deal(run, "conclude", EndCause.LAST_PHASE_DONE, (), out)
 

@@ -11,6 +11,10 @@ The rules (docs/explanation/lifecycle.md states them for users):
   kept either way.
 * A relative deadline (``due: {after, days}``) is set when its anchor happens: another
   obligation fulfilled, a phase entered, an event type first accepted.
+* A standing duty (ongoing, prohibition) with a term (``term_days``, or a due day) ends
+  when it runs out, at the end of its last day: it renews if its renewal clause says so
+  and no obligor objected in time; otherwise it was kept (``fulfilled``) if active, is
+  ``discharged`` if suspended or withheld, and a breach stays a breach.
 
 Functions of a :class:`~dealmodel.engine.run.Run`; the clock and the handlers call them.
 """
@@ -23,6 +27,7 @@ from typing import TYPE_CHECKING
 from dealmodel.engine.ledger import (
     _MILESTONE,
     ACTIVE,
+    DISCHARGED,
     FULFILLED,
     FULFILLED_LATE,
     PARTIAL,
@@ -31,14 +36,22 @@ from dealmodel.engine.ledger import (
     VIOLATED,
     WITHHELD,
 )
-from dealmodel.engine.records import Cause, DueSet, Record, StatusChanged, Violated
+from dealmodel.engine.records import (
+    Cause,
+    DueSet,
+    DutyEnd,
+    DutyRenewed,
+    Record,
+    StatusChanged,
+    Violated,
+)
 from dealmodel.model.obligations import ObligationKind, ObligationStatus
 
 if TYPE_CHECKING:
     from dealmodel.engine.ledger import LedgerEntry
     from dealmodel.engine.run import Run
 
-__all__ = ["anchor_reached", "fulfil", "judge", "push", "record", "violate"]
+__all__ = ["anchor_reached", "end_duty", "fulfil", "judge", "push", "record", "violate"]
 
 _HELD = (SUSPENDED, WITHHELD)
 _ACT = ObligationKind.ACT
@@ -109,6 +122,11 @@ def needed_on(run: Run, entry: LedgerEntry, due: int) -> int | None:
 
 def judge(run: Run, entry: LedgerEntry, due: int, out: list[Record]) -> None:
     """Deadline ``due`` has passed (at the end of that day): judge the entry."""
+    if entry.obligation.standing:
+        if due == entry.due_day and (entry.status in _HELD or entry.status is ACTIVE
+                                     or entry.status.breached):
+            term_ran_out(run, entry, due, out)
+        return
     standing = current(entry)
     if standing is not ACTIVE and not standing.breached:
         return  # pending, settled, or its deadline was moved: a stale deadline
@@ -144,6 +162,48 @@ def performed(run: Run, entry: LedgerEntry, day: int, out: list[Record]) -> None
     status = entry.status
     if status is ACTIVE or status.breached:
         fulfil(run, entry, day, Cause.PERFORMED, out)
+
+
+# -- terms of standing duties ------------------------------------------------------
+
+def term_ran_out(run: Run, entry: LedgerEntry, due: int, out: list[Record]) -> None:
+    """A standing duty's term ran out at the end of day ``due``: renew it, or end it."""
+    ob = entry.obligation
+    renewal = ob.renewal
+    if (renewal is not None and renewal.automatic and not entry.renewal_objected
+            and (renewal.max_renewals is None or entry.renewals < renewal.max_renewals)):
+        entry = run._writable(entry)
+        entry.renewals += 1
+        entry.due_day = due + renewal.term_days
+        push(run, entry.due_day, _MILESTONE, ob.id)
+        record(entry, DutyRenewed(due, ob.id, entry.due_day), out)
+        return
+    end_duty(run, entry, due, DutyEnd(due, ob.id), out)
+
+
+def end_duty(run: Run, entry: LedgerEntry, day: int, item: DutyEnd, out: list[Record]) -> None:
+    """A standing duty ends on ``day`` (its term ran out, or ``item.by`` ended it early):
+    kept through its term if active (fulfilled; discharged when ended early), discharged
+    if suspended or withheld; a breach stays a breach."""
+    entry = run._writable(entry)
+    entry.due_day = day
+    record(entry, item, out)
+    actor = item.by[0] if item.by else None
+    if entry.status is ACTIVE and not item.early:
+        entry.fulfilled_day = day
+        entry.status = FULFILLED
+        record(entry, StatusChanged(day, entry.obligation.id, FULFILLED, Cause.TERM_ENDED),
+               out)
+    elif entry.status is ACTIVE or entry.status in _HELD:
+        if entry.status in _HELD and entry.held_status is not None \
+                and entry.held_status.breached:
+            entry.status = entry.held_status  # the breach found meanwhile stands
+        else:
+            entry.status = DISCHARGED
+        entry.held_status = None
+        entry.suspended_by = None
+        cause = Cause.ENDED_EARLY if item.early else Cause.TERM_ENDED
+        record(entry, StatusChanged(day, entry.obligation.id, entry.status, cause, actor), out)
 
 
 # -- relative deadlines --------------------------------------------------------------

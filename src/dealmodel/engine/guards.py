@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from dealmodel.engine.ledger import TERMINAL, LedgerEntry
 from dealmodel.errors import EventRejected
-from dealmodel.model.actors import Role
 from dealmodel.model.events import Event
 
 if TYPE_CHECKING:
@@ -62,6 +61,14 @@ CODES: dict[str, str] = {
     "self-allegation": "an actor cannot allege a violation against itself",
     "wrong-obligor": "the obligation is owed by someone else",
     "party-cannot-rule": "a party cannot rule on an allegation",
+    "own-case": "an actor cannot rule on an allegation made against it",
+    "unknown-record": "no report, statement, incident or finding with that id on record",
+    "duplicate-id": "that id is on record already",
+    "bad-id": "an id must use only letters, digits, '_' and '-'",
+    "unknown-indicator": "no indicator with that id in the deal",
+    "total-decreased": "a running total lower than the last one recorded",
+    "not-standing": "only a standing duty (ongoing, prohibition) can end early or renew",
+    "no-term": "the duty has no term to renew or object to",
     "already-ruled": "the allegation was ruled on already",
     "already-terminating": "a termination on notice is already under way",
     "no-renewal-clause": "the phase has no renewal clause",
@@ -91,15 +98,19 @@ def in_force(run: Run, event: Event) -> None:
                      "'pending'); it takes effect on day 1")
 
 
-def party(run: Run, event: Event, actor: str, field: str, parties_only: bool = False) -> None:
+def party(run: Run, event: Event, actor: str, field: str, parties_only: bool = False,
+          owing: bool = False) -> None:
+    """``actor`` is an actor of the deal; with ``parties_only`` a signatory party, with
+    ``owing`` one that can owe (a party or an obligor)."""
     deal = run.deal
     if not deal.has_party(actor):
         known = ", ".join(p.id for p in deal.parties)
         raise refuse(event, "unknown-party", f"{field} {actor!r} is not a party or mediator "
                      f"of {deal.id} (known: {known})")
-    if parties_only and deal.party(actor).role is not Role.PARTY:
-        raise refuse(event, "not-a-party", f"{field} {actor!r} is a "
-                     f"{deal.party(actor).role.value}, not a party")
+    found = deal.party(actor)
+    if (parties_only and not found.is_party) or (owing and not found.owes):
+        raise refuse(event, "not-a-party", f"{field} {actor!r} is a {found.role_text}, "
+                     "not a party")
 
 
 def obligation(run: Run, event: Event, obligation_id: str) -> LedgerEntry:

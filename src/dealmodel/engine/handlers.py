@@ -28,6 +28,7 @@ from dealmodel.engine.ledger import (
     WITHHELD,
     Allegation,
 )
+from dealmodel.engine.record_handlers import on_record
 from dealmodel.engine.records import (
     AllegationOpened,
     AllegationRuled,
@@ -122,7 +123,7 @@ def _commit_agreed(run: Run, event: AgreementReached, out: list[Record]) -> None
 # -- suspension --------------------------------------------------------------------------
 def _check_suspend(run: Run, event: Suspended | Resumed) -> None:
     in_force(run, event)
-    party(run, event, event.party, "party", parties_only=True)
+    party(run, event, event.party, "party", owing=True)
     suspend = isinstance(event, Suspended)
     if event.obligation is not None:
         entry = obligation(run, event, event.obligation)
@@ -275,6 +276,10 @@ def _check_allege(run: Run, event: ViolationAlleged) -> None:
         if event.against not in entry.obligation.obligors:
             raise refuse(event, "wrong-obligor", f"{entry.obligation.id!r} is owed by "
                          f"{_names(entry.obligation.obligors)}, not {event.against!r}")
+    if event.refers_to is not None and event.refers_to not in {r.id for r in on_record(run)}:
+        known = ", ".join(r.id for r in on_record(run)[:10]) or "none yet"
+        raise refuse(event, "unknown-record", f"nothing on record with id "
+                     f"{event.refers_to!r} (on record: {known})")
 
 
 def _commit_allege(run: Run, event: ViolationAlleged, out: list[Record]) -> None:
@@ -285,23 +290,29 @@ def _commit_allege(run: Run, event: ViolationAlleged, out: list[Record]) -> None
             withheld_from = next(r.day for r in reversed(entry.history)
                                  if isinstance(r, Withholding))
     allegation = Allegation(f"A{len(run.allegations) + 1}", event.day, event.by, event.against,
-                            event.obligation, event.evidence, withheld_from=withheld_from)
+                            event.obligation, event.evidence, withheld_from=withheld_from,
+                            refers_to=event.refers_to)
     run.allegations.append(allegation)
     out.append(AllegationOpened(event.day, allegation.id))
 
 
 def _check_rule(run: Run, event: Ruling) -> None:
     party(run, event, event.by, "by")
-    role = run.deal.party(event.by).role
-    if not role.rules:
-        raise refuse(event, "party-cannot-rule", f"{event.by!r} is a {role.value}; only a "
-                     "mediator, guarantor, monitor or joint body can rule on an allegation")
+    actor = run.deal.party(event.by)
+    if not actor.rules:
+        raise refuse(event, "party-cannot-rule", f"{event.by!r} is a {actor.role_text}; "
+                     "only a mediator, guarantor, monitor or joint body can rule on an "
+                     "allegation")
     found = run.allegation(event.allegation)
     if found is None:
         known = ", ".join(a.id for a in run.allegations[:10]) or "none yet"
         more = ", ..." if len(run.allegations) > 10 else ""
         raise refuse(event, "unknown-allegation", f"unknown allegation {event.allegation!r} "
                      f"(allegations: {known}{more})")
+    if found.against == event.by:
+        raise refuse(event, "own-case", f"{event.by!r} cannot rule on allegation "
+                     f"{event.allegation!r}: it is made against {event.by!r} (an actor "
+                     "holding several roles rules only on others' cases)")
     if found.status is not AllegationStatus.OPEN:
         raise refuse(event, "already-ruled", f"allegation {event.allegation!r} was already "
                      f"{found.status.value} on day {found.ruled_day}")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from dealmodel.engine.records import AllegationStatus, Record, record_from_dict, record_to_dict
+from dealmodel.engine.record_data import record_from_dict, record_to_dict
+from dealmodel.engine.records import AllegationStatus, Record
 from dealmodel.model.obligations import Obligation, ObligationKind, ObligationStatus
 from dealmodel.model.phases import TERMINAL_STATES
 
@@ -47,6 +48,8 @@ class LedgerEntry:
         "parts_done",
         "performed_by",
         "progress",
+        "renewal_objected",
+        "renewals",
         "status",
         "suspended_by",
         "target",
@@ -70,6 +73,9 @@ class LedgerEntry:
         self.parts_done: dict[str, int] = {}
         #: what happened to this obligation, in order (typed records)
         self.history: list[Record] = []
+        #: a standing duty's term: times renewed, and who objected to the next renewal
+        self.renewals = 0
+        self.renewal_objected: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -87,21 +93,25 @@ class LedgerEntry:
         new.fulfilled_day = self.fulfilled_day
         new.suspended_by = self.suspended_by
         new.held_status = self.held_status
-        new.performed_by = self.performed_by.copy()
-        new.parts_done = self.parts_done.copy()
+        new.performed_by = self.performed_by  # replaced, never changed in place: shared
+        new.parts_done = self.parts_done
         new.history = self.history.copy()
+        new.renewals = self.renewals
+        new.renewal_objected = self.renewal_objected
         return new
 
     def snapshot(self) -> tuple[Any, ...]:
         """Everything an event can change here (see :meth:`restore`)."""
         return (self.status, self.progress, self.target, self.due_day, self.milestones,
                 self.violated_day, self.fulfilled_day, self.suspended_by, self.held_status,
-                self.performed_by.copy(), self.parts_done.copy(), len(self.history))
+                self.performed_by, self.parts_done, len(self.history),
+                self.renewals, self.renewal_objected)
 
     def restore(self, saved: tuple[Any, ...]) -> None:
         (self.status, self.progress, self.target, self.due_day, self.milestones,
          self.violated_day, self.fulfilled_day, self.suspended_by, self.held_status,
-         self.performed_by, self.parts_done, length) = saved
+         self.performed_by, self.parts_done, length, self.renewals,
+         self.renewal_objected) = saved
         del self.history[length:]
 
     def to_dict(self) -> dict[str, Any]:
@@ -114,6 +124,7 @@ class LedgerEntry:
             "held_status": None if self.held_status is None else self.held_status.value,
             "performed_by": dict(self.performed_by), "parts_done": dict(self.parts_done),
             "history": [record_to_dict(h) for h in self.history],
+            "renewals": self.renewals, "renewal_objected": list(self.renewal_objected),
         }
 
     def load(self, data: dict[str, Any]) -> None:
@@ -130,6 +141,8 @@ class LedgerEntry:
         self.performed_by = dict(data.get("performed_by", {}))
         self.parts_done = dict(data.get("parts_done", {}))
         self.history = [record_from_dict(h) for h in data["history"]]
+        self.renewals = data.get("renewals", 0)
+        self.renewal_objected = tuple(data.get("renewal_objected", ()))
 
 
 class Allegation:
@@ -142,6 +155,7 @@ class Allegation:
         "evidence",
         "id",
         "obligation",
+        "refers_to",
         "ruled_by",
         "ruled_day",
         "status",
@@ -151,7 +165,8 @@ class Allegation:
     def __init__(self, id: str, day: int, by: str, against: str, obligation: str | None,
                  evidence: str, status: AllegationStatus = AllegationStatus.OPEN,
                  ruled_by: str | None = None,
-                 ruled_day: int | None = None, withheld_from: int | None = None) -> None:
+                 ruled_day: int | None = None, withheld_from: int | None = None,
+                 refers_to: str | None = None) -> None:
         self.id = id
         self.day = day
         self.by = by
@@ -163,11 +178,13 @@ class Allegation:
         self.ruled_day = ruled_day
         #: when the obligation alleged about was withheld by the accused: since which day
         self.withheld_from = withheld_from
+        #: the id of the report, statement, incident or finding on record it refers to
+        self.refers_to = refers_to
 
     def copy(self) -> Allegation:
         return Allegation(self.id, self.day, self.by, self.against, self.obligation,
                           self.evidence, self.status, self.ruled_by, self.ruled_day,
-                          self.withheld_from)
+                          self.withheld_from, self.refers_to)
 
     def restore(self, saved: Allegation) -> None:
         self.status, self.ruled_by, self.ruled_day = saved.status, saved.ruled_by, saved.ruled_day
@@ -181,5 +198,5 @@ class Allegation:
     def from_dict(cls, data: dict[str, Any]) -> Allegation:
         return cls(data["id"], data["day"], data["by"], data["against"], data["obligation"],
                    data["evidence"], AllegationStatus(data["status"]), data["ruled_by"],
-                   data["ruled_day"], data.get("withheld_from"))
+                   data["ruled_day"], data.get("withheld_from"), data.get("refers_to"))
 

@@ -56,8 +56,7 @@ class Lifecycle:
         self._pristine: dict[str, LedgerEntry] | None = None
         standing_kinds = (ObligationKind.ONGOING, ObligationKind.PROHIBITION)
         #: per phase, the ids of its obligations; of those due "by the end of the phase"
-        #: (``due: end_of_phase``); of its standing duties (ongoing, prohibitions); and of
-        #: the rest, which settle one by one
+        #: (``due: end_of_phase``); of its standing duties (ongoing, prohibitions)
         self.obligations = [tuple(o.id for o in p.obligations) for p in deal.phases]
         self.due_at_end = [tuple(o.id for o in p.obligations
                                  if o.kind not in standing_kinds and o.due_at_phase_end)
@@ -72,8 +71,9 @@ class Lifecycle:
                                        if a.startswith("event:"))
         self.standing = [tuple(o.id for o in p.obligations if o.kind in standing_kinds)
                          for p in deal.phases]
-        self.settling = [tuple(o.id for o in p.obligations if o.kind not in standing_kinds)
-                         for p in deal.phases]
+        #: every obligation of the phase: an open-ended last phase concludes when all are
+        #: settled (a standing duty settles only when its term ends or an event ends it)
+        self.settling = [tuple(o.id for o in p.obligations) for p in deal.phases]
         self.edges: list[Edge] = []
         specs: list[dict[str, Any]] = []
 

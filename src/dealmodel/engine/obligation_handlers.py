@@ -1,6 +1,6 @@
 """Handlers of the events that act on single obligations: performing (by an obligor, or by
 another actor on its behalf; in parts; beyond what is owed), withholding and releasing a
-performance, reports, and ending an open-ended phase.
+performance, ending a standing duty early, and ending an open-ended phase.
 
 Each is a (check, commit) pair registered with :func:`~dealmodel.engine.registry.register`
 (see :mod:`dealmodel.engine.handlers` for the others).
@@ -10,20 +10,29 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dealmodel.engine.clock import conclude_if_settled, expire
-from dealmodel.engine.duties import current, performed, record
+from dealmodel.engine.clock import expire
+from dealmodel.engine.duties import current, end_duty, performed, record
 from dealmodel.engine.guards import in_force, live, obligation, party, refuse
 from dealmodel.engine.ledger import PENDING, SUSPENDED, TERMINAL, WITHHELD
+from dealmodel.engine.power_handlers import authorised
 from dealmodel.engine.records import (
+    DutyEnd,
     Performance,
     Record,
-    ReportMade,
     Withholding,
     WithholdingReleased,
 )
 from dealmodel.engine.registry import register
-from dealmodel.model.events import Performed, PhaseEnded, Released, Reported, Withheld
-from dealmodel.model.obligations import ObligationKind
+from dealmodel.model.events import (
+    DutyEnded,
+    Performed,
+    PhaseEnded,
+    Released,
+    Withheld,
+    actors,
+)
+from dealmodel.model.obligations import ObligationKind, ObligationStatus
+from dealmodel.model.powers import PowerKind
 
 if TYPE_CHECKING:
     from dealmodel.engine.ledger import LedgerEntry
@@ -43,11 +52,51 @@ def _obligor(event: Performed | Withheld | Released, entry: LedgerEntry) -> None
 
 
 # -- performing ---------------------------------------------------------------------------
+def performed_quantity(entry: LedgerEntry, event: Performed) -> int:
+    """What ``event`` performs: its ``quantity``, or for a ``cumulative`` running total the
+    difference from what is recorded (of its part, if it names one)."""
+    if event.cumulative is None:
+        return event.quantity
+    base = entry.parts_done.get(event.part, 0) if event.part else entry.progress
+    return event.cumulative - base
+
+
+def _check_cumulative(event: Performed, entry: LedgerEntry) -> None:
+    if event.cumulative is None:
+        return
+    if event.quantity != 1:
+        raise refuse(event, "bad-quantity", "give quantity (this time) or cumulative (the "
+                     "running total so far), not both")
+    base = event.cumulative - performed_quantity(entry, event)
+    about = f"part {event.part!r} of {entry.id!r}" if event.part else repr(entry.id)
+    if event.cumulative < base:
+        raise refuse(event, "total-decreased", f"the running total of {about} cannot go "
+                     f"down: {event.cumulative:,} given, {base:,} recorded already")
+    if event.cumulative == base:
+        raise refuse(event, "bad-quantity", f"the total of {about} is {base:,} already: a "
+                     "performance must add to it (record a restated total with a report)")
+
+
+_QUANTITY, _ONGOING = ObligationKind.QUANTITY, ObligationKind.ONGOING
+_OPEN = (ObligationStatus.ACTIVE, ObligationStatus.VIOLATED,
+         ObligationStatus.PARTIALLY_FULFILLED)
+
+
 def _check_perform(run: Run, event: Performed) -> None:
     entry = run.ledger.get(event.obligation)
     if entry is None:
         entry = obligation(run, event, event.obligation)  # raises the refusal
     ob = entry.obligation
+    # the common case, decided at once: the sole obligor delivers a plain quantity of an
+    # open, uncapped duty with no parts while the deal is in force
+    status = entry.status
+    if (event.cumulative is None and event.by is None and event.part is None
+            and event.quantity >= 1 and (status is _OPEN[0] or status is _OPEN[1]
+                                         or status is _OPEN[2])
+            and (ob.kind is _QUANTITY or ob.kind is _ONGOING) and not ob.parts
+            and not ob.strict and ob.obligors == (event.party,)
+            and run.state not in TERMINAL):
+        return
     _obligor(event, entry)
     if event.by is not None:
         party(run, event, event.by, "by")
@@ -69,7 +118,8 @@ def _check_perform(run: Run, event: Performed) -> None:
         if not (status.fulfilled and kind is ObligationKind.QUANTITY):
             raise refuse(event, "obligation-settled", f"{ob.id!r} cannot be performed: it "
                          f"is {status.value}")
-    quantity = event.quantity
+    _check_cumulative(event, entry)
+    quantity = performed_quantity(entry, event)
     if quantity < 1:
         raise refuse(event, "bad-quantity", f"quantity must be at least 1, got {quantity}")
     if kind is ObligationKind.PROHIBITION:
@@ -98,33 +148,36 @@ def _check_part(event: Performed, entry: LedgerEntry) -> None:
                          f"{part!r}")
         return
     if part is None:
+        if ob.kind is ObligationKind.QUANTITY:
+            return  # counted in the total only; naming the part counts it there too
         raise refuse(event, "part-required", f"{ob.id!r} is performed part by part: name "
                      f"one of {', '.join(ob.parts)}")
     if part not in ob.parts:
         raise refuse(event, "unknown-part", f"{ob.id!r} has no part {part!r} (parts: "
                      f"{', '.join(ob.parts)})")
     if ob.kind is ObligationKind.ACT:
-        if event.quantity != 1:
+        if performed_quantity(entry, event) != 1:
             raise refuse(event, "bad-quantity", f"a part of an act is done once; quantity "
-                         f"was {event.quantity}")
+                         f"was {performed_quantity(entry, event)}")
         if entry.parts_done.get(part):
             raise refuse(event, "part-done", f"part {part!r} of {ob.id!r} is done already")
 
 
 def _commit_perform(run: Run, event: Performed, out: list[Record]) -> None:
     entry = run._writable(run.ledger[event.obligation])
-    quantity = event.quantity
+    quantity = event.quantity if event.cumulative is None else performed_quantity(entry, event)
     entry.progress += quantity
     actor = event.by or event.party
-    entry.performed_by[actor] = entry.performed_by.get(actor, 0) + quantity
+    # the tallies are replaced, never changed in place: copies and undo snapshots share them
+    tally = entry.performed_by
+    entry.performed_by = {**tally, actor: tally.get(actor, 0) + quantity}
     if event.part is not None:
-        entry.parts_done[event.part] = entry.parts_done.get(event.part, 0) + quantity
+        done = entry.parts_done
+        entry.parts_done = {**done, event.part: done.get(event.part, 0) + quantity}
     record(entry, Performance(event.day, entry.obligation.id, quantity, entry.progress,
-                              entry.target, event.by, event.part), out)
-    before = entry.status
+                              entry.target, event.by, event.part,
+                              event.cumulative is not None), out)
     performed(run, entry, event.day, out)
-    if entry.status is not before and run.phase_end is None:
-        conclude_if_settled(run, out)
 
 
 # -- withholding ------------------------------------------------------------------------
@@ -174,15 +227,29 @@ def _commit_release(run: Run, event: Released, out: list[Record]) -> None:
                                       entry.status), out)
 
 
-# -- reports ----------------------------------------------------------------------------
-def _check_report(run: Run, event: Reported) -> None:
-    party(run, event, event.by, "by")
-    if event.obligation is not None:
-        obligation(run, event, event.obligation)
+# -- ending a standing duty early ------------------------------------------------------
+def _check_end_duty(run: Run, event: DutyEnded) -> None:
+    in_force(run, event)
+    entry = obligation(run, event, event.obligation)
+    ob = entry.obligation
+    by = actors(event.by)
+    for actor in by:
+        party(run, event, actor, "by")
+    if not ob.standing:
+        raise refuse(event, "not-standing", f"{ob.id!r} is {ob.kind.value}: only a standing "
+                     "duty (ongoing, prohibition) ends early; amend a one-off duty instead")
+    if not (set(by) <= set(ob.obligors)):  # not a withdrawal: the power to amend ends it
+        phase_id = run.deal.phases[run.deal.obligation_phase(ob.id)].id
+        authorised(run, event, PowerKind.AMEND, by, phase_id)
+    status = entry.status
+    if status is PENDING or status.settled or status.breached:
+        raise refuse(event, "obligation-settled", f"{ob.id!r} is {status.value}; only a "
+                     "duty in force (active, suspended or withheld) can be ended")
 
 
-def _commit_report(run: Run, event: Reported, out: list[Record]) -> None:
-    out.append(ReportMade(event.day, event.by, event.obligation))
+def _commit_end_duty(run: Run, event: DutyEnded, out: list[Record]) -> None:
+    end_duty(run, run.ledger[event.obligation], event.day,
+             DutyEnd(event.day, event.obligation, actors(event.by), event.reason, True), out)
 
 
 # -- ending a phase by an event ---------------------------------------------------------
@@ -213,5 +280,5 @@ def _commit_end_phase(run: Run, event: PhaseEnded, out: list[Record]) -> None:
 register(Performed, _check_perform, _commit_perform)
 register(Withheld, _check_withhold, _commit_withhold)
 register(Released, _check_release, _commit_release)
-register(Reported, _check_report, _commit_report)
 register(PhaseEnded, _check_end_phase, _commit_end_phase)
+register(DutyEnded, _check_end_duty, _commit_end_duty)

@@ -12,7 +12,8 @@ import heapq
 from typing import TYPE_CHECKING, Any
 
 from dealmodel.engine.ledger import Allegation
-from dealmodel.engine.records import LogEntry, record_from_dict, record_to_dict
+from dealmodel.engine.record_data import record_from_dict, record_to_dict
+from dealmodel.engine.records import LogEntry
 from dealmodel.errors import DealDefinitionError, InputError, Problem, short
 from dealmodel.io.deals import deal_from_dict, deal_to_dict
 from dealmodel.io.events import event_from_dict, event_to_dict

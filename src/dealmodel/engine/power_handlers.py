@@ -11,18 +11,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dealmodel.engine.clock import close_phase, end_deal, enter
-from dealmodel.engine.duties import fulfil, judge, push, record
+from dealmodel.engine.duties import current, fulfil, judge, push, record
 from dealmodel.engine.guards import in_force, obligation, party, refuse
 from dealmodel.engine.ledger import (
     _EXPIRY,
     _MILESTONE,
     _TERMINATION,
     ACTIVE,
+    PENDING,
 )
 from dealmodel.engine.records import (
     Amendment,
     Cause,
     Declaration,
+    DutyRenewed,
     EndCause,
     Record,
     RenewalObjection,
@@ -143,7 +145,8 @@ def _commit_amend(run: Run, event: Amended, out: list[Record]) -> None:
                                         actors(event.by)[0]), out)
     elif entry.status is ACTIVE and met and entry.obligation.kind is not ObligationKind.ONGOING:
         fulfil(run, entry, event.day, Cause.PERFORMED, out)
-    if entry.status is ACTIVE and entry.due_day is not None:
+    # a suspended or withheld duty's new deadline still runs (it records a breach)
+    if current(entry) is ACTIVE and entry.due_day is not None:
         if entry.due_day < run.day:  # the new deadline has passed as well: judge it now
             judge(run, entry, entry.due_day, out)
         else:
@@ -153,6 +156,9 @@ def _commit_amend(run: Run, event: Amended, out: list[Record]) -> None:
 # -- renewal ----------------------------------------------------------------------------
 def _check_renewal(run: Run, event: Renewed | RenewalObjected) -> None:
     in_force(run, event)
+    if event.obligation is not None:
+        _check_duty_renewal(run, event, event.obligation)
+        return
     phase = run.deal.phases[run.phase_index]
     renewal = phase.renewal
     if renewal is None or run.phase_end is None:
@@ -179,7 +185,52 @@ def _check_renewal(run: Run, event: Renewed | RenewalObjected) -> None:
                      f"time(s), the most the clause allows")
 
 
+def _check_duty_renewal(run: Run, event: Renewed | RenewalObjected, oid: str) -> None:
+    """Renewing a standing duty's own term, or objecting to its automatic renewal."""
+    entry = obligation(run, event, oid)
+    ob = entry.obligation
+    renewal = ob.renewal
+    if not ob.standing:
+        raise refuse(event, "not-standing", f"{oid!r} is {ob.kind.value}: only a standing "
+                     "duty (ongoing, prohibition) has a term to renew")
+    if renewal is None or entry.due_day is None:
+        raise refuse(event, "no-term", f"{oid!r} has no renewal clause (renewal: under the "
+                     "obligation)")
+    status = entry.status
+    if status is PENDING or status.settled or status.breached:
+        raise refuse(event, "obligation-settled", f"{oid!r} is {status.value}; only a duty in "
+                     "force has a term to renew")
+    by = actors(event.by)
+    phase_id = run.deal.phases[run.deal.obligation_phase(oid)].id
+    if isinstance(event, RenewalObjected):
+        if run.deal.powers_of(PowerKind.OBJECT_RENEWAL, phase_id):
+            authorised(run, event, PowerKind.OBJECT_RENEWAL, by, phase_id)
+        elif not set(by) <= set(ob.obligors):  # "renews unless an obligor objects"
+            raise refuse(event, "no-power", f"only {' or '.join(ob.obligors)} (who owe "
+                         f"{oid!r}) may object to its renewal, unless a power says who")
+        last = entry.due_day - renewal.notice_days
+        if event.day > last:
+            raise refuse(event, "late-objection", f"an objection to renewing {oid!r} must "
+                         f"come by day {last} ({renewal.notice_days} days' notice before its "
+                         f"term ends on day {entry.due_day})")
+        return
+    authorised(run, event, PowerKind.RENEW, by, phase_id)
+    if renewal.max_renewals is not None and entry.renewals >= renewal.max_renewals:
+        raise refuse(event, "over-maximum", f"{oid!r} has been renewed {entry.renewals} "
+                     "time(s), the most its clause allows")
+
+
 def _commit_renew(run: Run, event: Renewed, out: list[Record]) -> None:
+    if event.obligation is not None:
+        entry = run._writable(run.ledger[event.obligation])
+        renewal = entry.obligation.renewal
+        assert renewal is not None and entry.due_day is not None
+        entry.renewals += 1
+        entry.renewal_objected = ()
+        entry.due_day += renewal.term_days
+        push(run, entry.due_day, _MILESTONE, entry.id)
+        record(entry, DutyRenewed(event.day, entry.id, entry.due_day, actors(event.by)), out)
+        return
     phase = run.deal.phases[run.phase_index]
     assert phase.renewal is not None and run.phase_end is not None
     run.renewals += 1
@@ -190,6 +241,12 @@ def _commit_renew(run: Run, event: Renewed, out: list[Record]) -> None:
 
 
 def _commit_object(run: Run, event: RenewalObjected, out: list[Record]) -> None:
+    if event.obligation is not None:
+        entry = run._writable(run.ledger[event.obligation])
+        entry.renewal_objected = actors(event.by)
+        phase_id = run.deal.phases[run.deal.obligation_phase(entry.id)].id
+        record(entry, RenewalObjection(event.day, phase_id, actors(event.by), entry.id), out)
+        return
     run.renewal_objected = actors(event.by)
     out.append(RenewalObjection(event.day, run.deal.phases[run.phase_index].id,
                                 actors(event.by)))

@@ -6,16 +6,34 @@ ruling, ...). The engine appends records; outputs turn them into text at the edg
 (``str(record)`` gives the standard wording) and never parse text back. Every record
 has the ``day`` it happened on, and ``kind``, a stable name used in JSON.
 
-:class:`LogEntry` is one accepted event with the records it caused, in order.
+:class:`LogEntry` is one accepted event with the records it caused, in order. The
+records of the deal as a whole (endings, powers, duties' terms, what is put on record)
+are defined in :mod:`dealmodel.engine.records_deal` and re-exported here; records as
+JSON-ready data: :mod:`dealmodel.engine.record_data`.
 """
 
 from __future__ import annotations
 
 import enum
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import attrs
 
+from dealmodel.engine._record_base import Record
+from dealmodel.engine.records_deal import (
+    AfterEnd,
+    Amendment,
+    Declaration,
+    DutyEnd,
+    DutyRenewed,
+    EndCause,
+    Ended,
+    OnRecord,
+    PhaseExtended,
+    RenewalObjection,
+    TerminationNotice,
+    TermRenewed,
+)
 from dealmodel.model.events import Event
 from dealmodel.model.obligations import ObligationStatus
 
@@ -28,15 +46,17 @@ __all__ = [
     "Cause",
     "Declaration",
     "DueSet",
+    "DutyEnd",
+    "DutyRenewed",
     "EndCause",
     "Ended",
     "ExpiryDeferred",
     "LogEntry",
+    "OnRecord",
     "Performance",
     "PhaseExtended",
     "Record",
     "RenewalObjection",
-    "ReportMade",
     "StateChanged",
     "StatusChanged",
     "TalksChanged",
@@ -47,8 +67,6 @@ __all__ = [
     "Violated",
     "Withholding",
     "WithholdingReleased",
-    "record_from_dict",
-    "record_to_dict",
 ]
 
 
@@ -79,14 +97,8 @@ class Cause(enum.Enum):
     RESUMED = "resumed"
     EXTENDED = "extended"
     AMENDED = "amended"
-
-
-@attrs.frozen(slots=True)
-class Record:
-    """Something that happened in a run, on ``day``."""
-
-    kind: ClassVar[str] = "record"
-    day: int
+    TERM_ENDED = "term ended"  # a standing duty's own term ran out (or its due day passed)
+    ENDED_EARLY = "ended early"  # a standing duty withdrawn or ended by power
 
 
 @attrs.frozen(slots=True)
@@ -112,11 +124,13 @@ class Performance(Record):
     target: int | None
     by: str | None = None  # the actor who performed, when not an obligor
     part: str | None = None  # the named part performed
+    cumulative: bool = False  # given as a running total: ``quantity`` is the difference
 
     def __str__(self) -> str:
         target = "-" if self.target is None else f"{self.target}"
         extra = "".join(f" ({x})" for x in (self.part, self.by and f"by {self.by}") if x)
-        return f"{self.obligation} {self.progress}/{target}{extra}"
+        total = f" (+{self.quantity:,} to the reported total)" if self.cumulative else ""
+        return f"{self.obligation} {self.progress}/{target}{extra}{total}"
 
 
 @attrs.frozen(slots=True)
@@ -202,18 +216,6 @@ class WithholdingReleased(Record):
 
 
 @attrs.frozen(slots=True)
-class ReportMade(Record):
-    """``by`` made a report (about ``obligation``, if named)."""
-
-    kind: ClassVar[str] = "report"
-    by: str
-    obligation: str | None = None
-
-    def __str__(self) -> str:
-        return f"report by {self.by}" + (f" on {self.obligation}" if self.obligation else "")
-
-
-@attrs.frozen(slots=True)
 class TargetChanged(Record):
     """``obligation`` now owes ``target`` (an extension's terms added to it)."""
 
@@ -270,167 +272,6 @@ class AllegationRuled(Record):
 
     def __str__(self) -> str:
         return f"allegation {self.allegation} {self.status.value}"
-
-
-class EndCause(enum.Enum):
-    """How a deal ended."""
-
-    LAST_PHASE_DONE = "last phase completed"
-    TERM_RAN_OUT = "term ran out"
-    RENEWAL_OBJECTED = "renewal objected to"
-    TALKS_ENDED = "talks ended in limbo"
-    NO_TALKS = "time ran out with no agreement and no talks"
-    LAPSE_RULE = "time ran out (lapse rule)"
-    NOT_READY = "time ran out and the next phase could not begin"
-    TERMINATED = "terminated by declaration"
-    HOSTILITIES = "hostilities resumed"
-
-
-@attrs.frozen(slots=True)
-class Ended(Record):
-    """The deal ended on ``day`` in terminal ``state`` because of ``cause`` (by ``by``)."""
-
-    kind: ClassVar[str] = "ended"
-    state: str
-    cause: EndCause
-    by: tuple[str, ...] = ()
-
-    def __str__(self) -> str:
-        who = f" by {' and '.join(self.by)}" if self.by else ""
-        return f"deal {self.state}: {self.cause.value}{who}"
-
-
-@attrs.frozen(slots=True)
-class PhaseExtended(Record):
-    kind: ClassVar[str] = "extended"
-    phase: str
-    days: int
-    end_day: int
-    by: tuple[str, ...]
-
-    def __str__(self) -> str:
-        return f"{self.phase} extended by {self.days} day(s) to day {self.end_day}"
-
-
-@attrs.frozen(slots=True)
-class TermRenewed(Record):
-    kind: ClassVar[str] = "renewed"
-    phase: str
-    end_day: int
-    by: tuple[str, ...] = ()  # empty: renewed automatically
-
-    def __str__(self) -> str:
-        how = f"by {' and '.join(self.by)}" if self.by else "automatically"
-        return f"{self.phase} renewed {how} to day {self.end_day}"
-
-
-@attrs.frozen(slots=True)
-class RenewalObjection(Record):
-    kind: ClassVar[str] = "renewal_objected"
-    phase: str
-    by: tuple[str, ...]
-
-    def __str__(self) -> str:
-        return f"{' and '.join(self.by)} objected to renewing {self.phase}"
-
-
-@attrs.frozen(slots=True)
-class Amendment(Record):
-    """``obligation``'s deadline or quantity moved; earlier violations stay in history."""
-
-    kind: ClassVar[str] = "amended"
-    obligation: str
-    by: tuple[str, ...]
-    old_due: int | None
-    new_due: int | None
-    old_target: int | None
-    new_target: int | None
-
-    def __str__(self) -> str:
-        parts = []
-        if self.new_due != self.old_due:
-            parts.append(f"due day {self.old_due} -> {self.new_due}")
-        if self.new_target != self.old_target:
-            parts.append(f"target {self.old_target} -> {self.new_target}")
-        return f"{self.obligation} amended: {', '.join(parts) or 'unchanged'}"
-
-
-@attrs.frozen(slots=True)
-class TerminationNotice(Record):
-    kind: ClassVar[str] = "termination_notice"
-    by: tuple[str, ...]
-    effective_day: int
-
-    def __str__(self) -> str:
-        return f"termination by {' and '.join(self.by)} takes effect on day {self.effective_day}"
-
-
-@attrs.frozen(slots=True)
-class Declaration(Record):
-    kind: ClassVar[str] = "declaration"
-    by: tuple[str, ...]
-    statement: str
-    phase: str | None = None
-
-    def __str__(self) -> str:
-        what = f"{self.phase} has begun" if self.phase else self.statement
-        return f"declared by {' and '.join(self.by)}: {what}"
-
-
-@attrs.frozen(slots=True)
-class AfterEnd(Record):
-    """A fact reported after the deal ended: recorded, the final state unchanged."""
-
-    kind: ClassVar[str] = "after_end"
-    event: str
-    description: str
-
-    def __str__(self) -> str:
-        return f"after the end: {self.description}"
-
-
-RECORD_TYPES: dict[str, type[Record]] = {
-    cls.kind: cls
-    for cls in (StateChanged, Performance, StatusChanged, Violated, TargetChanged,
-                TalksChanged, ExpiryDeferred, AllegationOpened, AllegationRuled, Ended,
-                PhaseExtended, TermRenewed, RenewalObjection, Amendment, TerminationNotice,
-                Declaration, AfterEnd, DueSet, Withholding, WithholdingReleased, ReportMade)
-}
-_TUPLES = ("by",)
-
-
-def record_to_dict(record: Record) -> dict[str, Any]:
-    """A record as JSON-ready data: ``{"kind": ..., "day": ..., <fields>}``."""
-    data: dict[str, Any] = {"kind": record.kind}
-    for field in attrs.fields(type(record)):
-        value = getattr(record, field.name)
-        if isinstance(value, enum.Enum):
-            value = value.value
-        elif isinstance(value, tuple):
-            value = list(value)
-        data[field.name] = value
-    return data
-
-
-def record_from_dict(data: dict[str, Any]) -> Record:
-    """The record :func:`record_to_dict` made (raises KeyError/ValueError/TypeError)."""
-    cls = RECORD_TYPES[data["kind"]]
-    fields: dict[str, Any] = {}
-    for field in attrs.fields(cls):
-        if field.name not in data:
-            continue
-        value = data[field.name]
-        if field.name == "status":
-            enum_type: type[enum.Enum] = (AllegationStatus if cls is AllegationRuled
-                                          else TalksStatus if cls is TalksChanged
-                                          else ObligationStatus)
-            value = enum_type(value)
-        elif field.name == "cause":
-            value = EndCause(value) if cls is Ended else Cause(value)
-        elif field.name in _TUPLES and isinstance(value, list):
-            value = tuple(value)
-        fields[field.name] = value
-    return cls(**fields)
 
 
 class LogEntry:

@@ -24,22 +24,26 @@ E = TypeVar("E", bound=Event)
 
 class Handler(Generic[E]):
     """How the engine applies one event class: ``check`` refuses (and changes nothing),
-    ``commit`` changes the run and appends the records of what changed."""
+    ``commit`` changes the run and appends the records of what changed. A ``neutral``
+    event changes no state of the deal (it is put on record): it is applied the same way
+    after the deal has ended."""
 
-    __slots__ = ("check", "commit")
+    __slots__ = ("check", "commit", "neutral")
 
     def __init__(self, check: Callable[[Run, E], None],
-                 commit: Callable[[Run, E, list[Record]], None]) -> None:
+                 commit: Callable[[Run, E, list[Record]], None], neutral: bool = False) -> None:
         self.check = check
         self.commit = commit
+        self.neutral = neutral
 
 
 HANDLERS: dict[type[Event], Handler[Any]] = {}
 
 
 def register(cls: type[E], check: Callable[[Run, E], None],
-             commit: Callable[[Run, E, list[Record]], None]) -> None:
-    """Register the handler of event class ``cls`` (typed: check and commit take ``cls``)."""
-    HANDLERS[cls] = Handler(check, commit)
+             commit: Callable[[Run, E, list[Record]], None], neutral: bool = False) -> None:
+    """Register the handler of event class ``cls`` (typed: check and commit take ``cls``);
+    ``neutral``: the event changes no state (see :class:`Handler`)."""
+    HANDLERS[cls] = Handler(check, commit, neutral)
 
 

@@ -28,12 +28,13 @@ from typing import Any
 from dealmodel import _display
 from dealmodel.engine import (
     handlers,  # noqa: F401  (registers the event handlers)
-    obligation_handlers,  # noqa: F401  (registers performing, withholding, reports)
+    obligation_handlers,  # noqa: F401  (registers performing, withholding, ending duties)
     persist,
     power_handlers,  # noqa: F401  (registers the handlers of powers)
     queries,
+    record_handlers,  # noqa: F401  (registers reports, statements, incidents, findings)
 )
-from dealmodel.engine.clock import advance
+from dealmodel.engine.clock import advance, conclude_if_settled
 from dealmodel.engine.duties import anchor_reached
 from dealmodel.engine.ledger import (
     _ENTRY,
@@ -63,33 +64,10 @@ class Run:
     """One run of a deal. Create with :func:`start` (or ``Run(deal)``); change with apply()."""
 
     __slots__ = (
-        "_deadlines",
-        "_journal",
-        "_machine",
-        "_owned",
-        "_owned_allegations",
-        "_seq",
-        "_shared",
-        "agreed",
-        "allegations",
-        "day",
-        "deal",
-        "end",
-        "expiry_deferred",
-        "extended_days",
-        "history",
-        "ledger",
-        "log",
-        "negotiating",
-        "phase_end",
-        "phase_entered",
-        "phase_index",
-        "renewal_objected",
-        "renewals",
-        "state",
-        "suspended_by",
-        "suspended_from",
-        "termination",
+        "_deadlines", "_journal", "_machine", "_owned", "_owned_allegations", "_seq", "_shared",
+        "agreed", "allegations", "day", "deal", "end", "expiry_deferred", "extended_days",
+        "history", "ledger", "log", "negotiating", "phase_end", "phase_entered", "phase_index",
+        "renewal_objected", "renewals", "state", "suspended_by", "suspended_from", "termination"
     )
 
     def __init__(self, deal: Deal) -> None:
@@ -198,6 +176,8 @@ class Run:
                 handler.commit(self, event, records)
                 if event.TYPE in self._machine.event_anchors:  # deadlines counted from it
                     anchor_reached(self, f"event:{event.TYPE}", event.day, records)
+                if self.phase_end is None and not handler.neutral:
+                    conclude_if_settled(self, records)  # an open-ended last phase, settled
             entry = LogEntry(event, records)
             self.log.append(entry)
         except BaseException:
@@ -211,13 +191,18 @@ class Run:
         """Record a fact reported after the deal ended; the final state does not change.
 
         It is still refused if it is wrong for another reason than the end itself (an
-        unknown party or obligation, say).
+        unknown party or obligation, say). A neutral event (a report, statement, incident
+        or finding) is put on record as before the end, and marked as after it too.
         """
-        try:
+        if handler.neutral:  # put on record as before the end: it changes no state
             handler.check(self, event)
-        except EventRejected as exc:
-            if exc.code not in ("deal-ended", "not-in-force"):
-                raise
+            handler.commit(self, event, records)
+        else:
+            try:
+                handler.check(self, event)
+            except EventRejected as exc:
+                if exc.code not in ("deal-ended", "not-in-force"):
+                    raise
         records.append(AfterEnd(event.day, event.TYPE, event.describe()))
 
     @property

@@ -16,14 +16,14 @@ from typing import Any
 from dealmodel.errors import DealDefinitionError, InputError, Problem
 from dealmodel.io.fields import FIELDS
 from dealmodel.io.limits import Limits
-from dealmodel.io.obligations import enum_value, load_obligation
+from dealmodel.io.obligations import enum_value, load_obligation, load_renewal
 from dealmodel.io.reader import Reader
 from dealmodel.io.resolve import AllowPaths, Source, builtin_names, load_source, resolve
 from dealmodel.io.saving import deal_to_dict
 from dealmodel.io.yaml import LineDict
-from dealmodel.model.actors import Clause, Party, Role
+from dealmodel.model.actors import Clause, Document, Indicator, Party, Role
 from dealmodel.model.deal import Deal
-from dealmodel.model.phases import ExpiryRule, Extension, Phase, Renewal, parse_condition
+from dealmodel.model.phases import ExpiryRule, Extension, Phase, parse_condition
 from dealmodel.model.powers import Power, PowerKind
 
 __all__ = ["FIELDS", "builtin_deal", "builtin_deals", "deal_from_dict", "deal_to_dict",
@@ -46,21 +46,6 @@ def _load_extension(reader: Reader, m: dict[str, Any], path: str) -> Extension |
         return None
     return reader.build(ep, em, lambda: Extension(max_days, tuple(granted), per_day, clause,
                                                   each, jointly))
-
-
-def _load_renewal(reader: Reader, m: dict[str, Any], path: str) -> Renewal | None:
-    rp = f"{path}.renewal"
-    rm = reader.mapping(m["renewal"], rp, FIELDS["renewal"], m, "renewal")
-    if rm is None:
-        return None
-    term = reader.field(rm, "term_days", rp, int)
-    automatic = reader.field(rm, "automatic", rp, bool, True)
-    notice = reader.field(rm, "notice_days", rp, int, 0)
-    most = reader.field(rm, "max_renewals", rp, int, None)
-    clause = reader.field(rm, "clause", rp, str, None)
-    if term is None:
-        return None
-    return reader.build(rp, rm, lambda: Renewal(term, automatic, notice, most, clause))
 
 
 def _load_powers(reader: Reader, m: dict[str, Any]) -> list[Power]:
@@ -86,13 +71,14 @@ def _load_powers(reader: Reader, m: dict[str, Any]) -> list[Power]:
     return powers
 
 
-def _load_phase(reader: Reader, data: Any, path: str, parent: Any) -> Phase | None:
+def _load_phase(reader: Reader, data: Any, path: str, parent: Any,
+                in_force: str | None) -> Phase | None:
     m = reader.mapping(data, path, FIELDS["phase"], parent)
     if m is None:
         return None
     obligations = []
     for j, item in enumerate(reader.items(m, "obligations", path)):
-        ob = load_obligation(reader, item, f"{path}.obligations[{j}]", m)
+        ob = load_obligation(reader, item, f"{path}.obligations[{j}]", m, in_force)
         if ob is not None:
             obligations.append(ob)
     condition = None
@@ -103,7 +89,7 @@ def _load_phase(reader: Reader, data: Any, path: str, parent: Any) -> Phase | No
             line = m.line_of("entry_condition") if isinstance(m, LineDict) else None
             reader.add([problem], line)
     extension = _load_extension(reader, m, path) if m.get("extension") is not None else None
-    renewal = _load_renewal(reader, m, path) if m.get("renewal") is not None else None
+    renewal = load_renewal(reader, m, path) if m.get("renewal") is not None else None
     duration = reader.field(m, "duration_days", path, int, None)
     fields = {
         "id": reader.field(m, "id", path, str),
@@ -131,7 +117,19 @@ def _load_parties(reader: Reader, m: dict[str, Any]) -> list[Party]:
             if pm is None:
                 continue
             pid = reader.field(pm, "id", pp, str)
-            if default_role is None:  # other actors say what they are
+            several = reader.texts(pm, "roles", pp)  # an actor holding several roles
+            if several and "role" in pm:
+                reader.problem(f"{pp}.role", "give role or roles, not both", "", pm, "role")
+                continue
+            if several:
+                bad = [r for r in several if r not in roles]
+                for r in bad:
+                    reader.problem(f"{pp}.roles", f"must be among {', '.join(roles)}, got "
+                                   f"{reader.show(r)}", "", pm, "roles")
+                if bad:
+                    continue
+                role = several[0]
+            elif default_role is None:  # other actors say what they are
                 role = reader.field(pm, "role", pp, str, fix="one of " + ", ".join(roles))
                 if role is None:
                     continue
@@ -143,7 +141,8 @@ def _load_parties(reader: Reader, m: dict[str, Any]) -> list[Party]:
                 continue
             if pid is not None:
                 name = reader.field(pm, "name", pp, str, pid)
-                party = reader.build(pp, pm, lambda: Party(pid, name, role))
+                party = reader.build(pp, pm, lambda: Party(pid, name, role,
+                                                           tuple(several)))
                 if party is not None:
                     parties.append(party)
     return parties
@@ -169,6 +168,43 @@ def _load_clauses(reader: Reader, m: dict[str, Any]) -> list[Clause]:
     return clauses
 
 
+def _load_documents(reader: Reader, m: dict[str, Any]) -> list[Document]:
+    documents: list[Document] = []
+    for i, item in enumerate(reader.items(m, "documents", "")):
+        dp = f"documents[{i}]"
+        dm = reader.mapping(item, dp, FIELDS["document"], m, "documents")
+        if dm is None:
+            continue
+        did = reader.field(dm, "id", dp, str)
+        signed = reader.texts(dm, "signatories", dp, required=True)
+        title = reader.field(dm, "title", dp, str, "")
+        clause = reader.field(dm, "clause", dp, str, None)
+        if did is not None:
+            document = reader.build(dp, dm, lambda: Document(did, tuple(signed), title,
+                                                             clause))
+            if document is not None:
+                documents.append(document)
+    return documents
+
+
+def _load_indicators(reader: Reader, m: dict[str, Any]) -> list[Indicator]:
+    indicators: list[Indicator] = []
+    for i, item in enumerate(reader.items(m, "indicators", "")):
+        ip = f"indicators[{i}]"
+        im = reader.mapping(item, ip, FIELDS["indicator"], m, "indicators")
+        if im is None:
+            continue
+        iid = reader.field(im, "id", ip, str)
+        unit = reader.field(im, "unit", ip, str)
+        text = reader.field(im, "description", ip, str, "")
+        clause = reader.field(im, "clause", ip, str, None)
+        if iid is not None and unit is not None:
+            indicator = reader.build(ip, im, lambda: Indicator(iid, unit, text, clause))
+            if indicator is not None:
+                indicators.append(indicator)
+    return indicators
+
+
 def read_deal(reader: Reader, data: Any, parent: Any = None, key: str | None = None) -> Deal | None:
     """A Deal from plain data, recording every problem in ``reader`` (None if any)."""
     m = reader.mapping(data, "", FIELDS["deal"], parent, key)
@@ -176,9 +212,10 @@ def read_deal(reader: Reader, data: Any, parent: Any = None, key: str | None = N
         return None
     parties = _load_parties(reader, m)
     clauses = _load_clauses(reader, m)
+    in_force = reader.date(m, "in_force", "")
     phases: list[Phase] = []
     for i, item in enumerate(reader.items(m, "phases", "", required=True)):
-        phase = _load_phase(reader, item, f"phases[{i}]", m)
+        phase = _load_phase(reader, item, f"phases[{i}]", m, in_force)
         if phase is not None:
             phases.append(phase)
     powers = _load_powers(reader, m)
@@ -194,9 +231,11 @@ def read_deal(reader: Reader, data: Any, parent: Any = None, key: str | None = N
     fields = {
         "description": reader.field(m, "description", "", str, ""),
         "hypothetical": reader.field(m, "hypothetical", "", bool, False),
-        "in_force": reader.date(m, "in_force", ""),
+        "in_force": in_force,
         "powers": tuple(powers),
         "invariants": tuple(invariants),
+        "documents": tuple(_load_documents(reader, m)),
+        "indicators": tuple(_load_indicators(reader, m)),
     }
     if reader.problems or deal_id is None:
         _party_references(reader, m, parties)  # reported with the field problems

@@ -15,7 +15,7 @@ import attrs
 from dealmodel.errors import EventDefinitionError, Problem, short
 from dealmodel.io.reader import kind_of, suggest
 from dealmodel.io.yaml import LineDict
-from dealmodel.model.events import EVENT_TYPES, Event, field_problems
+from dealmodel.model.events import EVENT_TYPES, Event, field_problems, own_fields
 
 __all__ = ["event_fields", "event_from_dict", "event_to_dict"]
 
@@ -116,8 +116,9 @@ def event_from_dict(data: Any, path: str = "", in_force: str | None = None,
 def event_to_dict(event: Event) -> dict[str, Any]:
     """Plain data for an event; :func:`event_from_dict` reverses it."""
     out: dict[str, Any] = {"type": event.TYPE}
+    plain = own_fields(event)
     for field in event_fields(type(event)):
         value = getattr(event, field.name)
         if field.name == "day" or value != field.default:
-            out[field.name] = list(value) if isinstance(value, tuple) else value
+            out[field.name] = plain.get(field.name, value)
     return out

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from functools import partial
 from typing import Any
 
 from dealmodel.io.fields import END_OF_PHASE, FIELDS
-from dealmodel.io.reader import Reader
+from dealmodel.io.reader import MISSING, Reader
 from dealmodel.model.obligations import (
     Milestone,
     Obligation,
@@ -15,9 +16,10 @@ from dealmodel.model.obligations import (
     Quantity,
     Reciprocity,
     RelativeDue,
+    Renewal,
 )
 
-__all__ = ["enum_value", "load_obligation"]
+__all__ = ["enum_value", "load_obligation", "load_renewal"]
 
 
 def enum_value(reader: Reader, data: dict[str, Any], key: str, path: str,
@@ -32,8 +34,26 @@ def enum_value(reader: Reader, data: dict[str, Any], key: str, path: str,
     return enum_type(raw)
 
 
-def load_obligation(reader: Reader, data: Any, path: str, parent: Any) -> Obligation | None:
-    """An obligation entry of a phase, recording every problem in ``reader``."""
+def load_renewal(reader: Reader, m: dict[str, Any], path: str) -> Renewal | None:
+    """The ``renewal:`` of a phase or of a standing duty."""
+    rp = f"{path}.renewal"
+    rm = reader.mapping(m["renewal"], rp, FIELDS["renewal"], m, "renewal")
+    if rm is None:
+        return None
+    term = reader.field(rm, "term_days", rp, int)
+    automatic = reader.field(rm, "automatic", rp, bool, True)
+    notice = reader.field(rm, "notice_days", rp, int, 0)
+    most = reader.field(rm, "max_renewals", rp, int, None)
+    clause = reader.field(rm, "clause", rp, str, None)
+    if term is None:
+        return None
+    return reader.build(rp, rm, lambda: Renewal(term, automatic, notice, most, clause))
+
+
+def load_obligation(reader: Reader, data: Any, path: str, parent: Any,
+                    in_force: str | None = None) -> Obligation | None:
+    """An obligation entry of a phase, recording every problem in ``reader``
+    (``in_force``: the deal's day-1 date, for a deadline given as a date)."""
     m = reader.mapping(data, path, FIELDS["obligation"], parent)
     if m is None:
         return None
@@ -45,9 +65,11 @@ def load_obligation(reader: Reader, data: Any, path: str, parent: Any) -> Obliga
         q = reader.mapping(m["quantity"], f"{path}.quantity", FIELDS["quantity"], m,
                            "quantity")
         if q is not None:
-            amount = reader.field(q, "amount", f"{path}.quantity", int)
+            # an ongoing duty may give a unit alone: a running total with no target
+            amount = reader.field(q, "amount", f"{path}.quantity", int,
+                                  None if kind is ObligationKind.ONGOING else MISSING)
             unit = reader.field(q, "unit", f"{path}.quantity", str)
-            if amount is not None and unit is not None:
+            if (amount is not None or kind is ObligationKind.ONGOING) and unit is not None:
                 quantity = reader.build(f"{path}.quantity", q, lambda: Quantity(amount, unit))
     schedule = []
     for k, item in enumerate(reader.items(m, "schedule", path)):
@@ -71,7 +93,8 @@ def load_obligation(reader: Reader, data: Any, path: str, parent: Any) -> Obliga
                 built_r = reader.build(rp, rm, partial(Reciprocity, per, ratio))
                 if built_r is not None:
                     reciprocal.append(built_r)
-    due, at_phase_end = _load_due(reader, m, path)
+    due, at_phase_end, due_on = _load_due(reader, m, path, in_force)
+    renewal = load_renewal(reader, m, path) if m.get("renewal") is not None else None
     fields = {
         "id": reader.field(m, "id", path, str),
         "obligor": reader.field(m, "obligor", path, str, None),
@@ -83,6 +106,8 @@ def load_obligation(reader: Reader, data: Any, path: str, parent: Any) -> Obliga
         "parts": tuple(reader.texts(m, "parts", path)),
         "strict": reader.field(m, "strict", path, bool, False),
         "clause": reader.field(m, "clause", path, str, None),
+        "term_days": reader.field(m, "term_days", path, int, None),
+        "document": reader.field(m, "document", path, str, None),
     }
     if fields["obligor"] is None and not fields["obligors"]:
         reader.problem(f"{path}.obligor", "is required", "give obligor: <party>, or "
@@ -92,28 +117,65 @@ def load_obligation(reader: Reader, data: Any, path: str, parent: Any) -> Obliga
         return None  # the missing part is reported already
     return reader.build(path, m, lambda: Obligation(
         kind=kind, quantity=quantity, schedule=schedule, reciprocal=reciprocal, due=due,
-        due_at_phase_end=at_phase_end, **fields))
+        due_at_phase_end=at_phase_end, due_deal_day=due_on, renewal=renewal, **fields))
 
 
-def _load_due(reader: Reader, m: dict[str, Any], path: str) -> tuple[RelativeDue | None, bool]:
-    """``due: end_of_phase`` or ``due: {after: <obligation | phase:<id> | event:<type>>,
-    days: N}``."""
+_Due = tuple[RelativeDue | None, bool, int | None]
+
+
+def _load_due(reader: Reader, m: dict[str, Any], path: str, in_force: str | None) -> _Due:
+    """``due: end_of_phase``; ``due: {after: <obligation | phase:<id> | event:<type>>,
+    days: N}``; or an absolute deadline ``due: {day: N}`` (a deal day, day 1 = in force)
+    or ``due: {date: YYYY-MM-DD}`` (needs the deal's ``in_force``)."""
     raw = m.get("due")
     if raw is None:
-        return None, False
+        return None, False, None
     if raw == END_OF_PHASE:
-        return None, True
+        return None, True, None
     dp = f"{path}.due"
     if not isinstance(raw, dict):
-        reader.problem(dp, f"must be {END_OF_PHASE} or a mapping {{after, days}}, got "
-                       f"{reader.show(raw)}", "e.g. due: {after: p1_hostages, days: 30}", m,
-                       "due")
-        return None, False
+        reader.problem(dp, f"must be {END_OF_PHASE} or a mapping ({{after, days}}, {{day}} "
+                       f"or {{date}}), got {reader.show(raw)}",
+                       "e.g. due: {after: p1_hostages, days: 30}, or due: {day: 60}", m, "due")
+        return None, False, None
+    if "day" in raw or "date" in raw:
+        return None, False, _load_due_on(reader, raw, dp, m, in_force)
     dm = reader.mapping(raw, dp, FIELDS["due"], m, "due")
     if dm is None:
-        return None, False
+        return None, False, None
     after = reader.field(dm, "after", dp, str)
     days = reader.field(dm, "days", dp, int)
     if after is None or days is None:
-        return None, False
-    return reader.build(dp, dm, partial(RelativeDue, after, days)), False
+        return None, False, None
+    return reader.build(dp, dm, partial(RelativeDue, after, days)), False, None
+
+
+def _load_due_on(reader: Reader, raw: dict[str, Any], dp: str, m: dict[str, Any],
+                 in_force: str | None) -> int | None:
+    """The deal day of an absolute deadline: ``{day: N}`` or ``{date: ...}``."""
+    dm = reader.mapping(raw, dp, FIELDS["due_on"], m, "due")
+    if dm is None:
+        return None
+    if "day" in dm and "date" in dm:
+        reader.problem(dp, "give day or date, not both", "", dm, "date")
+        return None
+    if "day" in dm:
+        day: int | None = reader.field(dm, "day", dp, int)
+        if day is not None and day < 1:
+            reader.problem(f"{dp}.day", f"must be >= 1, got {day}", "day 1 is the day the "
+                           "deal takes effect", dm, "day")
+            return None
+        return day
+    date = reader.date(dm, "date", dp)
+    if date is None:
+        return None
+    if in_force is None:
+        reader.problem(f"{dp}.date", "the deal has no in_force date to count days from",
+                       "give in_force, or use due: {day: N}", dm, "date")
+        return None
+    day = (dt.date.fromisoformat(date) - dt.date.fromisoformat(in_force)).days + 1
+    if day < 1:
+        reader.problem(f"{dp}.date", f"{date} is before the deal takes effect ({in_force})",
+                       "", dm, "date")
+        return None
+    return day

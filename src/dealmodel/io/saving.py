@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from dealmodel.io.fields import END_OF_PHASE
+from dealmodel.model.actors import Party
 from dealmodel.model.deal import Deal
-from dealmodel.model.obligations import Obligation
+from dealmodel.model.obligations import Obligation, Renewal
 from dealmodel.model.phases import Phase
 
 __all__ = ["deal_to_dict"]
@@ -37,7 +38,8 @@ def deal_to_dict(deal: Deal) -> dict[str, Any]:
         if o.description:
             out["description"] = o.description
         if o.quantity:
-            out["quantity"] = {"amount": o.quantity.amount, "unit": o.quantity.unit}
+            out["quantity"] = ({"unit": o.quantity.unit} if o.quantity.amount is None
+                               else {"amount": o.quantity.amount, "unit": o.quantity.unit})
         if o.due_day is not None:
             out["due_day"] = o.due_day
         if o.schedule:
@@ -46,7 +48,27 @@ def deal_to_dict(deal: Deal) -> dict[str, Any]:
             out["reciprocal"] = [{"per": r.per, "ratio": r.ratio} for r in o.reciprocal]
         if o.clause:
             out["clause"] = o.clause
+        if o.due_deal_day is not None:
+            out["due"] = {"day": o.due_deal_day}
+        if o.term_days is not None:
+            out["term_days"] = o.term_days
+        if o.renewal is not None:
+            out["renewal"] = renewal(o.renewal)
+        if o.document is not None:
+            out["document"] = o.document
         return out
+
+    def renewal(r: Renewal) -> dict[str, Any]:
+        out: dict[str, Any] = {"term_days": r.term_days, "automatic": r.automatic,
+                               "notice_days": r.notice_days, "max_renewals": r.max_renewals}
+        if r.clause:
+            out["clause"] = r.clause
+        return out
+
+    def party(p: Party) -> dict[str, Any]:
+        if len(p.roles) > 1:
+            return {"id": p.id, "name": p.name, "roles": [r.value for r in p.roles]}
+        return {"id": p.id, "name": p.name, "role": p.role.value}
 
     def phase(p: Phase) -> dict[str, Any]:
         out: dict[str, Any] = {"id": p.id, "duration_days": p.duration_days,
@@ -72,11 +94,7 @@ def deal_to_dict(deal: Deal) -> dict[str, Any]:
             if p.extension.jointly:
                 out["extension"]["jointly"] = True
         if p.renewal is not None:
-            r = p.renewal
-            out["renewal"] = {"term_days": r.term_days, "automatic": r.automatic,
-                              "notice_days": r.notice_days, "max_renewals": r.max_renewals}
-            if r.clause:
-                out["renewal"]["clause"] = r.clause
+            out["renewal"] = renewal(p.renewal)
         out["obligations"] = [obligation(o) for o in p.obligations]
         return out
 
@@ -86,7 +104,7 @@ def deal_to_dict(deal: Deal) -> dict[str, Any]:
         "description": deal.description,
         "in_force": deal.in_force,
         "hypothetical": deal.hypothetical,
-        "parties": [{"id": p.id, "name": p.name, "role": p.role.value} for p in deal.parties],
+        "parties": [party(p) for p in deal.parties],
         "clauses": [{"id": c.id, "summary": c.summary, "sources": list(c.sources),
                      "disputed": c.disputed, "dispute_note": c.dispute_note}
                     for c in deal.clauses],
@@ -95,4 +113,8 @@ def deal_to_dict(deal: Deal) -> dict[str, Any]:
                     "phases": list(w.phases), "notice_days": w.notice_days,
                     "max_days": w.max_days, "clause": w.clause} for w in deal.powers],
         "invariants": [c.source for c in deal.invariants],
+        "documents": [{"id": d.id, "title": d.title, "signatories": list(d.signatories),
+                       "clause": d.clause} for d in deal.documents],
+        "indicators": [{"id": i.id, "unit": i.unit, "description": i.description,
+                        "clause": i.clause} for i in deal.indicators],
     }

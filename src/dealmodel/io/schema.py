@@ -29,7 +29,7 @@ from typing import Any
 import attrs
 
 from dealmodel.io.deals import FIELDS
-from dealmodel.model.actors import Clause, Party
+from dealmodel.model.actors import Clause, Document, Indicator, Party, Role
 from dealmodel.model.deal import Deal
 from dealmodel.model.obligations import (
     Milestone,
@@ -59,11 +59,12 @@ SCHEMA_URL = ("https://raw.githubusercontent.com/dealmodel/dealmodel/main/src/de
               "data/schema/{name}.schema.json")
 
 #: The model class behind each object of a deal file (keys of ``FIELDS``).
-MODELS: dict[str, type] = {
+#: (None: the file form of every field is in FILE_FORMS.)
+MODELS: dict[str, type | None] = {
     "deal": Deal, "party": Party, "clause": Clause, "power": Power, "phase": Phase,
     "extension": Extension, "renewal": Renewal, "obligation": Obligation,
     "quantity": Quantity, "milestone": Milestone, "reciprocity": Reciprocity,
-    "due": RelativeDue,
+    "due": RelativeDue, "document": Document, "indicator": Indicator, "due_on": None,
 }
 
 _SOURCE = {"anyOf": [{"type": "string"},
@@ -85,8 +86,20 @@ FILE_FORMS: dict[tuple[str, str], dict[str, Any]] = {
                          "description": "other actors, each with its role (guarantor, "
                                         "monitor, joint body, non-signatory, ...)"},
     ("obligation", "due"): {
-        "anyOf": [{"const": "end_of_phase"}, {"$ref": "#/$defs/due"}],
-        "description": "end_of_phase, or a deadline relative to an anchor: {after, days}"},
+        "anyOf": [{"const": "end_of_phase"}, {"$ref": "#/$defs/due"},
+                  {"$ref": "#/$defs/due_on"}],
+        "description": "end_of_phase; a deadline relative to an anchor: {after, days}; or "
+                       "an absolute one: {day: N} (a deal day, day 1 = in force) or "
+                       "{date: YYYY-MM-DD}"},
+    ("due_on", "day"): {"type": "integer", "minimum": 1,
+                        "description": "deal day of the deadline (day 1 = the day the deal "
+                                       "takes effect, whatever the phase)"},
+    ("due_on", "date"): {"type": "string", "format": "date",
+                         "description": "calendar date of the deadline (needs in_force)"},
+    ("party", "roles"): {"type": "array", "items": {"enum": [r.value for r in Role]},
+                         "minItems": 1, "uniqueItems": True,
+                         "description": "several roles held at once (e.g. [party, monitor]), "
+                                        "instead of role"},
     ("clause", "sources"): {"type": "array", "items": _SOURCE},
     ("power", "power"): {"enum": [k.value for k in PowerKind],
                          "description": "what the holders may do (default: terminate)"},
@@ -110,7 +123,14 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("deal", "parties"): "the parties, named as in the agreement",
     ("deal", "clauses"): "the clauses the terms come from, with sources",
     ("deal", "phases"): "the phases, in order",
-    ("party", "role"): "party (owes obligations), mediator, guarantor or monitor",
+    ("party", "role"): "party (owes obligations), mediator, guarantor, monitor, joint body, "
+                       "non-signatory, obligor (owes without signing) or court",
+    ("deal", "documents"): "the texts the deal is made of, each with its signatories "
+                           "(mirror documents)",
+    ("deal", "indicators"): "what the record measures without anyone owing it",
+    ("obligation", "term_days"): "a standing duty's own term, from the day it takes effect",
+    ("obligation", "renewal"): "how a standing duty's own term renews",
+    ("obligation", "document"): "the document (of documents:) the duty is in",
     ("clause", "disputed"): "true when sources disagree (then give dispute_note)",
     ("phase", "duration_days"): "length in days; leave out for an open-ended phase",
     ("phase", "requires_agreement"): "the phase begins only once its terms are agreed",
@@ -131,7 +151,7 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
 
 #: Fields without a default in the model that the loader fills in when a file omits them.
 LOADER_DEFAULTS = {("deal", "title"), ("phase", "duration_days"), ("party", "name"),
-                   ("clause", "summary"), ("extension", "max_days")}
+                   ("clause", "summary"), ("extension", "max_days"), ("quantity", "amount")}
 
 _SCALARS: dict[Any, dict[str, Any]] = {
     int: {"type": "integer"}, str: {"type": "string"}, bool: {"type": "boolean"},
@@ -210,11 +230,17 @@ def object_schema(obj: str, names: tuple[str, ...], cls: type | None, refs: dict
 
 def deal_defs() -> dict[str, Any]:
     """``$defs`` of every object in a deal file, keyed by the names of ``FIELDS``."""
-    refs = {cls: name for name, cls in MODELS.items()}
+    refs = {cls: name for name, cls in MODELS.items() if cls is not None}
     defs = {name: object_schema(name, FIELDS[name], MODELS[name], refs, FILE_FORMS,
                                 LOADER_DEFAULTS) for name in FIELDS}
     # who owes a duty: obligor (one party) or obligors (owed jointly), one of the two
     defs["obligation"]["anyOf"] = [{"required": ["obligor"]}, {"required": ["obligors"]}]
+    # only an ongoing duty's quantity may give a unit alone (a running total)
+    defs["obligation"]["if"] = {"properties": {"kind": {"const": "ongoing"}},
+                                "required": ["kind"]}
+    defs["obligation"]["else"] = {"properties": {"quantity": {"required": ["amount"]}}}
+    defs["due_on"]["anyOf"] = [{"required": ["day"]}, {"required": ["date"]}]
+    defs["due_on"]["not"] = {"required": ["day", "date"]}
     return defs
 
 

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from dealmodel.errors import Problem
 from dealmodel.model._checks import check_id
-from dealmodel.model.actors import Role
 from dealmodel.model.obligations import ANCHOR_PREFIXES, ObligationKind, RelativeDue
 from dealmodel.model.phases import TERMINAL_STATES, ExpiryRule
 from dealmodel.model.powers import PARTIES
@@ -46,6 +45,11 @@ def deal_problems(deal: Deal) -> list[Problem]:
         for i, ph in enumerate(deal.phases) for j, o in enumerate(ph.obligations)
     ])
     reserved = {"pending", *TERMINAL_STATES}
+    documents = {d.id: d.signatories for d in deal.documents}
+    _duplicates(problems, "document", [(f"documents[{i}]", d.id)
+                                       for i, d in enumerate(deal.documents)])
+    _duplicates(problems, "indicator", [(f"indicators[{i}]", d.id)
+                                        for i, d in enumerate(deal.indicators)])
     obligations = deal._obligations
 
     def ref(path: str, value: str | None, known: Any, what: str) -> None:
@@ -65,12 +69,23 @@ def deal_problems(deal: Deal) -> list[Problem]:
             for k, obligor in enumerate(ob.obligors):
                 field = f"{opath}.obligors[{k}]" if several else f"{opath}.obligor"
                 ref(field, obligor, parties, "party")
-                if obligor in parties and parties[obligor].role is not Role.PARTY:
+                if obligor in parties and not parties[obligor].owes:
                     problems.append(Problem(field, f"{obligor!r} is a "
-                                            f"{parties[obligor].role.value}, not a party",
-                                            "obligations are owed by parties; mediators, "
-                                            "guarantors, monitors and joint bodies rule and "
-                                            "report, non-signatories owe nothing"))
+                                            f"{parties[obligor].role_text}, not a party",
+                                            "obligations are owed by parties (or actors "
+                                            "with the role obligor: roles: [mediator, "
+                                            "obligor]); mediators, guarantors, monitors and "
+                                            "joint bodies rule and report, non-signatories "
+                                            "owe nothing"))
+            if ob.document is not None:
+                ref(f"{opath}.document", ob.document, documents, "document")
+                signed = documents.get(ob.document, ())
+                for obligor in ob.obligors:
+                    if ob.document in documents and obligor not in signed:
+                        problems.append(Problem(f"{opath}.document", f"{obligor!r} owes it "
+                                                f"but did not sign {ob.document!r} "
+                                                f"(signatories: {', '.join(signed)})",
+                                                "name the document its obligor signed"))
             for k, beneficiary in enumerate(ob.beneficiaries):
                 field = (f"{opath}.beneficiaries[{k}]" if len(ob.beneficiaries) > 1
                          else f"{opath}.beneficiary")
@@ -113,6 +128,15 @@ def deal_problems(deal: Deal) -> list[Problem]:
     for i, invariant in enumerate(deal.invariants):
         for _func, arg, kind, known in condition_names(deal, invariant):
             ref(f"invariants[{i}]", arg, known, kind.replace("-", " "))
+    for i, document in enumerate(deal.documents):
+        for k, actor in enumerate(document.signatories):
+            ref(f"documents[{i}].signatories[{k}]", actor, parties, "actor")
+        ref(f"documents[{i}].clause", document.clause, clauses, "clause")
+    for i, indicator in enumerate(deal.indicators):
+        ref(f"indicators[{i}].clause", indicator.clause, clauses, "clause")
+        if indicator.id in obligations:
+            problems.append(Problem(f"indicators[{i}].id", f"{indicator.id!r} is also an "
+                                    "obligation id", "give the indicator its own id"))
     problems.extend(_reachability(deal))
     return problems
 

@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from dealmodel.model._checks import raise_if, to_tuple
-from dealmodel.model.actors import Clause, Party, Role
+from dealmodel.model.actors import Clause, Document, Indicator, Party
 from dealmodel.model.checks import deal_problems
 from dealmodel.model.conditions import Expression, compile_condition
 from dealmodel.model.obligations import (
@@ -59,6 +59,10 @@ class Deal:
     powers: tuple[Power, ...] = attrs.field(default=(), converter=to_tuple)
     #: Properties that must hold in every state of every run (checked by ``dealmodel verify``).
     invariants: tuple[Expression, ...] = attrs.field(default=(), converter=_to_conditions)
+    #: the texts the deal is made of, when several (mirror documents); empty: one text
+    documents: tuple[Document, ...] = attrs.field(default=(), converter=to_tuple)
+    #: what the record measures without anyone owing it (tonnes shipped, ...)
+    indicators: tuple[Indicator, ...] = attrs.field(default=(), converter=to_tuple)
     _obligations: dict[str, tuple[int, Obligation]] = attrs.field(
         init=False, repr=False, eq=False
     )
@@ -118,6 +122,18 @@ class Deal:
                 return clause
         raise KeyError(clause_id)
 
+    def indicator(self, indicator_id: str) -> Indicator:
+        for indicator in self.indicators:
+            if indicator.id == indicator_id:
+                return indicator
+        raise KeyError(indicator_id)
+
+    def document(self, document_id: str) -> Document:
+        for document in self.documents:
+            if document.id == document_id:
+                return document
+        raise KeyError(document_id)
+
     def units(self) -> set[str]:
         return {o.quantity.unit for o in self.obligations() if o.quantity is not None}
 
@@ -154,7 +170,7 @@ class Deal:
         out: list[str] = []
         for holder in power.holders:
             if holder == PARTIES:
-                out.extend(p.id for p in self.parties if p.role is Role.PARTY)
+                out.extend(p.id for p in self.parties if p.is_party)
             else:
                 out.append(holder)
         return tuple(dict.fromkeys(out))
@@ -174,7 +190,7 @@ class Deal:
     @property
     def mediators(self) -> tuple[Party, ...]:
         """The actors who may rule: mediators, guarantors, monitors, joint bodies."""
-        return tuple(p for p in self.parties if p.role.rules)
+        return tuple(p for p in self.parties if p.rules)
 
     def evolve_phase(self, phase_id: str, **changes: Any) -> Deal:
         """A copy of this deal with one phase changed."""

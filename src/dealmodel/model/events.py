@@ -8,10 +8,13 @@ has a ``TYPE`` string used in scenario files (``type: perform``).
 ==========================  ========================================================
 ``advance``                 the clock moves to ``day`` (deadlines due before it fire)
 ``perform``                 ``party`` performs ``quantity`` of ``obligation`` (or its
-                            ``part``), done ``by`` another actor if one is named
+                            ``part``), done ``by`` another actor if one is named; or
+                            brings it to a ``cumulative`` total (the difference)
 ``withhold`` / ``release``  an obligor holds back / releases its performance of
                             ``obligation``, stating the ``condition``
-``report``                  an actor (a monitor, say) ``by`` reports ``summary``
+``report``, ``statement``,  put on record without judging (see
+``incident``, ``finding``   :mod:`dealmodel.model.reports`)
+``end_duty``                a standing duty ends early (withdrawn, or ended by power)
 ``end_phase``               the current ``phase`` ends now (open-ended phases)
 ``negotiations_opened``     talks on ``phase`` (the next phase) begin
 ``negotiations_ended``      talks on ``phase`` break off
@@ -20,41 +23,55 @@ has a ``TYPE`` string used in scenario files (``type: perform``).
                             (without one) all its performance
 ``extend``                  ``by`` (who holds the power) extends the phase by ``days``
 ``allege``                  ``by`` alleges that ``against`` violated ``obligation``
+                            (``refers_to`` an incident, report, ... on record)
 ``rule``                    mediator ``by`` rules on ``allegation`` (``upheld``)
 ``hostilities_resumed``     fighting resumes; the deal collapses
 ``terminate``               ``by`` declares the deal over (after ``notice_days``)
 ``amend``                   ``by`` moves an obligation's ``due_day`` or ``quantity``
-``renew``                   ``by`` renews the current phase's term
-``object_renewal``          ``by`` objects to the automatic renewal of the term
+``renew``                   ``by`` renews the current phase's term (or a duty's)
+``object_renewal``          ``by`` objects to the automatic renewal of the term (or a
+                            duty's)
 ``declare``                 ``by`` declares a fact; with ``phase``, that it has begun
 ==========================  ========================================================
 
-Fields are type-checked when an event is built: ``day``, ``quantity`` and ``days`` are
-whole numbers (not ``True``, not ``2.5``, not ``"5"``, never NaN), ``upheld`` and
-``hypothetical`` are ``True`` or ``False``, names are text (``by`` may list several).
-A wrong type raises :class:`~dealmodel.errors.EventDefinitionError` naming every bad
+Fields are type-checked when an event is built (see :mod:`dealmodel.model._event_base`):
+a wrong type raises :class:`~dealmodel.errors.EventDefinitionError` naming every bad
 field.
 """
 
 from __future__ import annotations
 
-import types
-from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import attrs
 
-from dealmodel.errors import EventDefinitionError, Problem, short
+from dealmodel.model._event_base import (
+    PROVENANCE,
+    TEXT_FIELDS,
+    Event,
+    _actors,
+    _spec,
+    _who,
+    actors,
+    field_problems,
+    own_fields,
+)
+from dealmodel.model.reports import FindingIssued, IncidentReported, Reported, Stated
 
 __all__ = [
     "EVENT_TYPES",
+    "PROVENANCE",
+    "TEXT_FIELDS",
     "AgreementReached",
     "Amended",
     "ClockAdvanced",
     "Declared",
+    "DutyEnded",
     "Event",
     "Extended",
+    "FindingIssued",
     "HostilitiesResumed",
+    "IncidentReported",
     "NegotiationsEnded",
     "NegotiationsOpened",
     "Performed",
@@ -65,41 +82,15 @@ __all__ = [
     "Reported",
     "Resumed",
     "Ruling",
+    "Stated",
     "Suspended",
     "Terminated",
     "ViolationAlleged",
     "Withheld",
     "actors",
     "field_problems",
+    "own_fields",
 ]
-
-
-@attrs.frozen
-class Event:
-    """Base class: a dated fact. Subclasses add their own fields."""
-
-    TYPE: ClassVar[str] = "event"
-    day: int
-    note: str = attrs.field(default="", kw_only=True)
-    source: str = attrs.field(default="", kw_only=True)
-    hypothetical: bool = attrs.field(default=False, kw_only=True)
-    disputed: str = attrs.field(default="", kw_only=True)
-
-    def __attrs_post_init__(self) -> None:
-        for name, kind, nullable in _spec(type(self)):
-            value = getattr(self, name)
-            fine = (type(value) is str) if kind is tuple else (type(value) is kind)
-            if not fine and not (nullable and value is None):
-                problems = field_problems(type(self), attrs.asdict(self, recurse=False))
-                if problems:
-                    raise EventDefinitionError(self.TYPE, problems)
-
-    @property
-    def type(self) -> str:
-        return self.TYPE
-
-    def describe(self) -> str:
-        return self.TYPE
 
 
 @attrs.frozen
@@ -118,9 +109,15 @@ class Performed(Event):
     quantity: int = 1
     by: str | None = None  # the actor who did it, when not the obligor ``party``
     part: str | None = None  # which named part of the obligation
+    #: the running total so far, instead of ``quantity``: the difference is performed
+    cumulative: int | None = None
 
     def describe(self) -> str:
         part = f" ({self.part})" if self.part else ""
+        if self.cumulative is not None:
+            who = f"{self.by} (for {self.party})" if self.by is not None else self.party
+            return (f"{who} performs {self.obligation}{part} to a total of "
+                    f"{self.cumulative:,}")
         if self.by is not None:
             what = (f"{self.quantity:,} of {self.obligation}" if self.quantity != 1
                     else self.obligation)
@@ -180,26 +177,6 @@ class Resumed(Event):
         return f"{self.party} resumes {what}"
 
 
-def _actors(value: str | Iterable[str]) -> str | tuple[str, ...]:
-    """``by`` is one actor id, or several acting together (a list in YAML)."""
-    if isinstance(value, str) or not isinstance(value, (list, tuple)):
-        return value  # type: ignore[return-value]  # not a list: checked after conversion
-    items = tuple(value)
-    return items[0] if len(items) == 1 and isinstance(items[0], str) else items
-
-
-def actors(by: str | tuple[str, ...]) -> tuple[str, ...]:
-    """The actors of a ``by`` field, as a tuple."""
-    return (by,) if isinstance(by, str) else by
-
-
-def _who(by: str | tuple[str, ...], verb: str = "") -> str:
-    """``a`` or ``a and b``, with ``verb`` agreeing (``extends`` / ``extend``)."""
-    if isinstance(by, str):
-        return f"{by} {verb}s" if verb else by
-    return " and ".join(by) + (f" {verb}" if verb else "")
-
-
 @attrs.frozen
 class Extended(Event):
     TYPE: ClassVar[str] = "extend"
@@ -217,10 +194,12 @@ class ViolationAlleged(Event):
     against: str
     obligation: str | None = None
     evidence: str = ""
+    refers_to: str | None = None  # the id of a report, statement, incident or finding
 
     def describe(self) -> str:
         what = f" violated {self.obligation}" if self.obligation else " violated the deal"
-        return f"{self.by} alleges {self.against}{what}"
+        about = f" (concerning {self.refers_to})" if self.refers_to else ""
+        return f"{self.by} alleges {self.against}{what}{about}"
 
 
 @attrs.frozen
@@ -275,20 +254,6 @@ class Released(Event):
 
 
 @attrs.frozen
-class Reported(Event):
-    """An actor (typically a monitor) reports ``summary``, about ``obligation`` if named."""
-
-    TYPE: ClassVar[str] = "report"
-    by: str
-    summary: str = ""
-    obligation: str | None = None
-
-    def describe(self) -> str:
-        about = f" on {self.obligation}" if self.obligation else ""
-        return f"{self.by} reports{about}" + (f": {self.summary}" if self.summary else "")
-
-
-@attrs.frozen
 class PhaseEnded(Event):
     """The current ``phase`` ends now, as if its time were up (its expiry rule applies):
     how an open-ended phase hands over. ``by`` names who ended it, if reported."""
@@ -330,20 +295,45 @@ class Amended(Event):
 
 @attrs.frozen
 class Renewed(Event):
+    """``by`` renews the current phase's term, or with ``obligation`` that duty's term."""
+
     TYPE: ClassVar[str] = "renew"
     by: str | tuple[str, ...] = attrs.field(converter=_actors)
+    obligation: str | None = None
 
     def describe(self) -> str:
-        return f"{_who(self.by, 'renew')} the term"
+        what = f"the term of {self.obligation}" if self.obligation else "the term"
+        return f"{_who(self.by, 'renew')} {what}"
 
 
 @attrs.frozen
 class RenewalObjected(Event):
+    """``by`` objects to the automatic renewal of the current phase's term, or with
+    ``obligation`` of that duty's term."""
+
     TYPE: ClassVar[str] = "object_renewal"
     by: str | tuple[str, ...] = attrs.field(converter=_actors)
+    obligation: str | None = None
+    reason: str = ""
 
     def describe(self) -> str:
-        return f"{_who(self.by, 'object')} to the renewal of the term"
+        what = f"the term of {self.obligation}" if self.obligation else "the term"
+        return f"{_who(self.by, 'object')} to the renewal of {what}"
+
+
+@attrs.frozen
+class DutyEnded(Event):
+    """A standing duty (ongoing, prohibition) ends early: withdrawn by its obligor, or
+    ended by a holder of the power to amend. Recorded, not judged: the duty is
+    discharged, and an allegation may follow."""
+
+    TYPE: ClassVar[str] = "end_duty"
+    by: str | tuple[str, ...] = attrs.field(converter=_actors)
+    obligation: str
+    reason: str = ""
+
+    def describe(self) -> str:
+        return f"{_who(self.by, 'end')} {self.obligation}"
 
 
 @attrs.frozen
@@ -364,69 +354,9 @@ EVENT_TYPES: dict[str, type[Event]] = {
     for cls in (ClockAdvanced, Performed, NegotiationsOpened, NegotiationsEnded,
                 AgreementReached, Suspended, Resumed, Extended, ViolationAlleged, Ruling,
                 HostilitiesResumed, Terminated, Amended, Renewed, RenewalObjected, Declared,
-                Withheld, Released, Reported, PhaseEnded)
+                Withheld, Released, Reported, PhaseEnded, Stated, IncidentReported,
+                FindingIssued, DutyEnded)
 }
-
-_NAMES: dict[type, str] = {int: "a whole number", str: "text", bool: "true or false",
-                          tuple: "a name or a list of names"}
-_SPECS: dict[type[Event], tuple[tuple[str, type, bool], ...]] = {}
-
-
-def _kind(annotation: Any) -> tuple[type | None, bool]:
-    """(checked type, may be None) of a field annotation; tuple stands for 'one or more names'."""
-    if not isinstance(annotation, types.UnionType):
-        return (annotation if annotation in _NAMES else None), False
-    args = [a for a in annotation.__args__ if a is not type(None)]
-    nullable = len(args) < len(annotation.__args__)
-    if len(args) == 1:
-        return _kind(args[0])[0], nullable
-    if set(args) == {str, tuple[str, ...]}:
-        return tuple, nullable
-    return None, nullable
-
-
-def _spec(cls: type[Event]) -> tuple[tuple[str, type, bool], ...]:
-    """(field, type, may be None) for each checked field of an event class."""
-    spec = _SPECS.get(cls)
-    if spec is None:
-        out = []
-        for field in attrs.fields(attrs.resolve_types(cls)):
-            kind, nullable = _kind(field.type)
-            if kind is not None:
-                out.append((field.name, kind, nullable))
-        spec = _SPECS[cls] = tuple(out)
-    return spec
-
-
-def _ok(value: object, kind: type) -> bool:
-    if kind is bool:
-        return isinstance(value, bool)
-    if kind is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind is tuple:
-        return isinstance(value, str) or (isinstance(value, tuple) and len(value) > 0 and all(
-            isinstance(v, str) for v in value))
-    return isinstance(value, kind)
-
-
-def field_problems(cls: type[Event], values: Mapping[str, Any]) -> list[Problem]:
-    """Problems with the types of ``values`` given for an event of class ``cls``."""
-    problems = []
-    for name, kind, nullable in _spec(cls):
-        if name not in values:
-            continue
-        value = values[name]
-        if (value is None and nullable) or _ok(value, kind):
-            continue
-        fix = ("write a whole number, e.g. 3" if kind is int else
-               "write true or false" if kind is bool else
-               "give a name, or a list of names, e.g. [qatar, egypt]" if kind is tuple else
-               "give text, e.g. 'hamas'")
-        problems.append(Problem(name, f"must be {_NAMES[kind]}"
-                                f"{' or nothing' if nullable else ''}, got {short(value)} "
-                                f"({type(value).__name__})", fix))
-    return problems
-
 
 def _types_by_name() -> dict[str, tuple[type, ...]]:
     """Each field name's accepted types over every event class (JSON Schema reads it)."""
@@ -435,7 +365,10 @@ def _types_by_name() -> dict[str, tuple[type, ...]]:
         for name, kind, _ in _spec(cls):
             types = (str, list) if kind is tuple else (kind,)
             out[name] = tuple(dict.fromkeys((*out.get(name, ()), *types)))
+    out["figures"] = (dict,)  # {name: number}
     return out
 
 
 _FIELD_TYPES: dict[str, tuple[type, ...]] = _types_by_name()
+
+

@@ -8,21 +8,32 @@ An obligation is one of four kinds (:class:`ObligationKind`):
   (30 prisoners per hostage released); its ``quantity`` is then the cap.
 * ``act`` - do one thing (withdraw from a corridor) by ``due_day``.
 * ``ongoing`` - keep doing something (let 600 aid trucks in a day) for as long as
-  the deal is in force; suspending it is recorded, never judged.
+  the deal is in force; suspending it is recorded, never judged. Its ``quantity`` is a
+  daily rate for information, or a unit alone (``{unit: tonnes}``): a running total
+  with no target.
 * ``prohibition`` - do not do something (no offensive operations); silence until
   the end is compliance, an upheld allegation is a violation.
 
 Days are *phase days*: day 1 is the first day of the phase the obligation belongs to.
 A deadline is one of: a ``due_day``; a ``schedule``; ``due_at_phase_end`` ("by the end
-of the phase", following extensions); or a :class:`RelativeDue` (``days`` after another
-obligation is fulfilled, a phase is entered, or an event first happens). A duty with no
-deadline stays open until the deal ends: it is never judged at the end of its phase.
+of the phase", following extensions); a :class:`RelativeDue` (``days`` after another
+obligation is fulfilled, a phase is entered, or an event first happens); or
+``due_deal_day``, an absolute deal day (day 1 = the day the deal takes effect, whatever
+the phase). A duty with no deadline stays open until the deal ends: it is never judged
+at the end of its phase.
+
+Standing duties (ongoing, prohibitions) have no deadline but may have a *term*: a
+``due_day`` (or ``due_deal_day``) on a standing duty is the day it ends, and
+``term_days`` a term of its own from the day it takes effect, which a ``renewal`` may
+renew (automatically unless an obligor objects in time). A standing duty that runs
+its term is fulfilled; an ``end_duty`` event ends one early.
 
 Duties may be owed jointly (``obligors``; ``obligor`` is the one-party shorthand) and
 owed to several beneficiaries. An act may have named ``parts`` (done part by part); a
 quantity may name the ``parts`` its units fall into (living hostages, remains), counted
-separately. Delivering more than is owed is accepted and shown as surplus, unless the
-obligation's cap is ``strict``. A quantity may start at zero and grow by extension terms.
+separately when a performance names its part. Delivering more than is owed is accepted
+and shown as surplus, unless the obligation's cap is ``strict``. A quantity may start at
+zero and grow by extension terms.
 """
 
 from __future__ import annotations
@@ -34,6 +45,14 @@ import attrs
 
 from dealmodel.errors import Problem
 from dealmodel.model._checks import check_id, check_int, raise_if, to_tuple
+from dealmodel.model.terms import (
+    ANCHOR_PREFIXES,
+    Milestone,
+    Quantity,
+    Reciprocity,
+    RelativeDue,
+    Renewal,
+)
 
 __all__ = [
     "ANCHOR_PREFIXES",
@@ -44,6 +63,7 @@ __all__ = [
     "Quantity",
     "Reciprocity",
     "RelativeDue",
+    "Renewal",
 ]
 
 
@@ -90,99 +110,15 @@ class ObligationStatus(enum.Enum):
     @property
     def performable(self) -> bool:
         """Performance is accepted (a breached duty persists)."""
-        return self is ObligationStatus.ACTIVE or self.breached
+        return self in _PERFORMABLE
 
 
 _SETTLED = frozenset({ObligationStatus.FULFILLED, ObligationStatus.FULFILLED_LATE,
                       ObligationStatus.DISCHARGED})
-
-#: What a relative deadline may count from, besides another obligation's id:
-#: ``phase:<id>`` (the day the phase is entered) and ``event:<type>`` (the day an event
-#: of that type is first accepted).
-ANCHOR_PREFIXES = ("phase:", "event:")
+_PERFORMABLE = frozenset({ObligationStatus.ACTIVE, ObligationStatus.VIOLATED,
+                          ObligationStatus.PARTIALLY_FULFILLED})
 
 
-@attrs.frozen
-class Quantity:
-    """An amount with a unit, e.g. ``Quantity(33, "hostages")``."""
-
-    amount: int
-    unit: str
-
-    def __attrs_post_init__(self) -> None:
-        problems: list[Problem] = []
-        check_int(problems, "amount", self.amount, 0)  # 0: grows by extension terms
-        if not isinstance(self.unit, str) or not self.unit:
-            problems.append(Problem("unit", f"must be a non-empty string, got {self.unit!r}"))
-        raise_if(problems)
-
-    def __str__(self) -> str:
-        return f"{self.amount:,} {self.unit}"
-
-
-@attrs.frozen
-class Milestone:
-    """A cumulative target: at least ``cumulative`` delivered by the end of phase day ``day``."""
-
-    day: int
-    cumulative: int
-
-    def __attrs_post_init__(self) -> None:
-        problems: list[Problem] = []
-        check_int(problems, "day", self.day, 1)
-        check_int(problems, "cumulative", self.cumulative, 1)
-        raise_if(problems)
-
-
-@attrs.frozen
-class Reciprocity:
-    """``ratio`` units of this obligation are owed per unit delivered of obligation ``per``."""
-
-    per: str
-    ratio: int
-
-    def __attrs_post_init__(self) -> None:
-        problems: list[Problem] = []
-        check_id(problems, "per", self.per)
-        check_int(problems, "ratio", self.ratio, 1)
-        raise_if(problems)
-
-
-@attrs.frozen
-class RelativeDue:
-    """A deadline ``days`` after an anchor: another obligation's fulfilment (its id),
-    a phase's entry (``phase:<id>``) or an event's first acceptance (``event:<type>``).
-
-    Until the anchor happens the duty has no deadline (it stays open); the deadline
-    falls on the anchor's day plus ``days``.
-    """
-
-    after: str
-    days: int
-
-    def __attrs_post_init__(self) -> None:
-        problems: list[Problem] = []
-        if not isinstance(self.after, str) or not self.after:
-            problems.append(Problem("after", f"must name an obligation, phase:<id> or "
-                                    f"event:<type>, got {self.after!r}"))
-        check_int(problems, "days", self.days, 0)
-        raise_if(problems)
-
-    @property
-    def anchor_kind(self) -> str:
-        """``obligation``, ``phase`` or ``event``."""
-        for prefix in ANCHOR_PREFIXES:
-            if self.after.startswith(prefix):
-                return prefix[:-1]
-        return "obligation"
-
-    @property
-    def anchor(self) -> str:
-        """The anchor's id without its prefix."""
-        return self.after.partition(":")[2] if self.anchor_kind != "obligation" else self.after
-
-    def __str__(self) -> str:
-        return f"{self.days} day(s) after {self.after}"
 
 
 def _names(value: Any) -> tuple[str, ...]:
@@ -214,6 +150,12 @@ class Obligation:
     due_at_phase_end: bool = False
     parts: tuple[str, ...] = attrs.field(default=(), converter=_names)
     strict: bool = False  # delivering more than is owed is refused (default: surplus)
+    #: an absolute deadline (or, for a standing duty, its last day): a deal day
+    due_deal_day: int | None = None
+    #: a standing duty's own term, in days from the day it takes effect
+    term_days: int | None = None
+    renewal: Renewal | None = None  # how a standing duty's term renews
+    document: str | None = None  # which of the deal's documents it is in (mirror texts)
 
     def __attrs_post_init__(self) -> None:
         for one, many in (("obligor", "obligors"), ("beneficiary", "beneficiaries")):
@@ -234,16 +176,25 @@ class Obligation:
         return None
 
     @property
-    def unit(self) -> str:
+    def unit(self) -> str | None:
+        """What its progress counts: the quantity's unit, ``parts`` or ``act`` (None for a
+        standing duty with no quantity)."""
         if self.quantity is not None:
             return self.quantity.unit
+        if self.standing:
+            return None
         return "parts" if self.parts else "act"
+
+    @property
+    def standing(self) -> bool:
+        """An ongoing duty or a prohibition: kept over time rather than done once."""
+        return self.kind in (ObligationKind.ONGOING, ObligationKind.PROHIBITION)
 
     @property
     def has_deadline(self) -> bool:
         """Whether the text gives it a deadline (else it stays open until the deal ends)."""
         return bool(self.schedule or self.due_day is not None or self.due is not None
-                    or self.due_at_phase_end)
+                    or self.due_at_phase_end or self.due_deal_day is not None)
 
     def local_problems(self) -> list[Problem]:
         """Problems visible from this obligation alone (references are checked by Deal)."""
@@ -269,15 +220,20 @@ class Obligation:
                                     f"of beneficiaries {list(self.beneficiaries)}",
                                     "give beneficiaries only, or put it first"))
         check_int(problems, "due_day", self.due_day, 1)
+        check_int(problems, "due.day", self.due_deal_day, 1)
+        check_int(problems, "term_days", self.term_days, 1)
         deadlines = [name for name, given in (("due_day", self.due_day is not None),
                                              ("schedule", bool(self.schedule)),
                                              ("due", self.due is not None),
-                                             ("due: end_of_phase", self.due_at_phase_end))
+                                             ("due: end_of_phase", self.due_at_phase_end),
+                                             ("due: {day}", self.due_deal_day is not None),
+                                             ("term_days", self.term_days is not None))
                      if given]
         if len(deadlines) > 1 and deadlines != ["due_day", "schedule"]:
             problems.append(Problem("due", f"give one deadline, got {' and '.join(deadlines)}",
-                                    "due_day, schedule, due: {after, days} or "
-                                    "due: end_of_phase"))
+                                    "due_day, schedule, due: {after, days}, due: {day}, "
+                                    "due: end_of_phase or (for a standing duty) term_days"))
+        problems.extend(self._term_problems())
         if self.due is not None and self.due.after == self.id:
             problems.append(Problem("due.after", "an obligation cannot be due after itself"))
         kind = self.kind
@@ -328,6 +284,7 @@ class Obligation:
                 )
             previous = milestone
         if (previous is not None and self.quantity is not None
+                and self.quantity.amount is not None
                 and previous.cumulative > self.quantity.amount):
             problems.append(
                 Problem(f"schedule[{len(self.schedule) - 1}].cumulative",
@@ -341,6 +298,28 @@ class Obligation:
                                         "reciprocal to itself"))
         return problems
 
+    def _term_problems(self) -> list[Problem]:
+        problems: list[Problem] = []
+        kind = self.kind
+        if self.term_days is not None and not self.standing:
+            problems.append(Problem("term_days", f"only standing duties (ongoing, prohibition) "
+                                    f"have a term, this is {kind.value}",
+                                    "give a one-off duty a deadline: due_day or due"))
+        if self.renewal is not None:
+            if not self.standing:
+                problems.append(Problem("renewal", f"only standing duties (ongoing, "
+                                        f"prohibition) have a term to renew, this is "
+                                        f"{kind.value}"))
+            elif self.term_days is None and self.due_day is None and self.due_deal_day is None:
+                problems.append(Problem("renewal", "a renewal needs a first term to renew",
+                                        "give term_days (or due_day)"))
+        if self.quantity is not None and self.quantity.amount is None \
+                and kind is not ObligationKind.ONGOING:
+            problems.append(Problem("quantity.amount", f"a {kind.value} obligation needs an "
+                                    "amount", "only an ongoing duty may give a unit alone "
+                                    "(a running total with no target)"))
+        return problems
+
     def due_days(self) -> tuple[int, ...]:
         """The fixed phase days on which a deadline of this obligation falls (may be empty;
         see ``due`` and ``due_at_phase_end`` for the others)."""
@@ -352,6 +331,8 @@ class Obligation:
         if self.kind is ObligationKind.PROHIBITION:
             return "refrain"
         if self.kind is ObligationKind.ONGOING:
+            if self.quantity is not None and self.quantity.amount is None:
+                return f"ongoing (running total in {self.quantity.unit})"
             return f"ongoing ({self.quantity}/day)" if self.quantity else "ongoing"
         if self.reciprocal:
             per = ", ".join(f"{r.ratio} per {r.per}" for r in self.reciprocal)

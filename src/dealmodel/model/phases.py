@@ -30,6 +30,7 @@ from dealmodel.errors import ConditionSyntaxError, Problem
 from dealmodel.model._checks import check_id, check_int, raise_if, to_tuple
 from dealmodel.model.conditions import Expression, compile_condition
 from dealmodel.model.obligations import Obligation
+from dealmodel.model.terms import Renewal
 
 __all__ = ["LIMBO_RULES", "TERMINAL_STATES", "ExpiryRule", "Extension", "Phase", "Renewal"]
 
@@ -90,26 +91,6 @@ class Extension:
             check_id(problems, f"granted_by[{i}]", holder)
         for obligation, amount in self.per_day:
             check_int(problems, f"per_day.{obligation}", amount, 1)
-        raise_if(problems)
-
-
-@attrs.frozen
-class Renewal:
-    """A term that renews: by ``term_days`` at a time, automatically unless a party objects
-    at least ``notice_days`` before the term ends (or only by a ``renew`` event when not
-    ``automatic``), at most ``max_renewals`` times (None: no limit)."""
-
-    term_days: int
-    automatic: bool = True
-    notice_days: int = 0
-    max_renewals: int | None = None
-    clause: str | None = None
-
-    def __attrs_post_init__(self) -> None:
-        problems: list[Problem] = []
-        check_int(problems, "term_days", self.term_days, 1)
-        check_int(problems, "notice_days", self.notice_days, 0)
-        check_int(problems, "max_renewals", self.max_renewals, 1)
         raise_if(problems)
 
 

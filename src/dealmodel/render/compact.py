@@ -91,9 +91,9 @@ def _run_lines(model: DiagramModel, s: DiagramState) -> list[str]:
     lines = [f"✗ {r.id} violated day {r.violated_day}" for r in s.violated]
     if lines or model.notes_of(s.id):
         lines.insert(0, "In this run (an allegation is not a finding):")
+    marks = {"suspended": "‖", "alleged": "▼", "recorded": "◆"}
     for note in model.notes_of(s.id):
-        mark = "‖" if note.kind == "suspended" else "▼"
-        lines.append(f"{mark} {note.text}")
+        lines.append(f"{marks.get(note.kind, '▼')} {note.text}")
     return lines
 
 

@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING
 import attrs
 
 from dealmodel.engine.machine import lifecycle
-from dealmodel.engine.records import StatusChanged
+from dealmodel.engine.records import OnRecord, StatusChanged
 from dealmodel.model.deal import Deal
+from dealmodel.model.events import Event, Suspended, ViolationAlleged
 from dealmodel.model.obligations import Obligation, ObligationKind, ObligationStatus
 from dealmodel.model.phases import TERMINAL_STATES, ExpiryRule, Phase
 
@@ -82,17 +83,21 @@ class ObligationRow:
 
     @property
     def violated(self) -> bool:
-        return self.status == "violated"
+        """In breach: violated, or partially fulfilled when a deadline passed."""
+        return self.status in ("violated", "partially fulfilled")
 
 
 @attrs.frozen
 class RunNote:
-    """Something the overlaid run did, shown beside its phase: a suspension or an allegation."""
+    """Something the overlaid run did, shown beside its phase: a suspension, an allegation,
+    or a report, statement, incident or finding on record. ``detail`` is what the event
+    behind it said (its reason or evidence, note and source), for tooltips."""
 
-    kind: str  # suspended | alleged
+    kind: str  # suspended | alleged | recorded
     phase: str  # the phase it belongs to
     day: int
     text: str
+    detail: str = ""
 
 
 @attrs.frozen
@@ -170,8 +175,10 @@ def _days(n: int | None) -> str:
 def _expiry_text(deal: Deal, index: int) -> str:
     phase = deal.phases[index]
     last = index == len(deal.phases) - 1
-    if phase.duration_days is None:
+    if phase.duration_days is None and last:
         return "open-ended: concludes when its obligations are settled"
+    if phase.duration_days is None:
+        return f"open-ended: an end_phase event ends it, then on to {deal.phases[index + 1].id}"
     if phase.on_expiry is ExpiryRule.LAPSE:
         return "when time is up: the deal lapses"
     if last:
@@ -180,6 +187,9 @@ def _expiry_text(deal: Deal, index: int) -> str:
     if phase.on_expiry is ExpiryRule.CONTINUE_WHILE_NEGOTIATING:
         return (f"when time is up: on to {nxt.id} if ready, else continues while "
                 f"talks on {nxt.id} go on, else lapses")
+    if phase.on_expiry is ExpiryRule.HOLD:
+        return (f"when time is up: on to {nxt.id} if ready, else the truce holds in limbo "
+                f"until it is ended or {nxt.id} is agreed")
     return f"when time is up: on to {nxt.id} if ready, else lapses"
 
 
@@ -223,6 +233,10 @@ def _due_text(ob: Obligation, phase: Phase) -> str:
         return f"by day {ob.due_day}"
     if ob.kind in (ObligationKind.ONGOING, ObligationKind.PROHIBITION):
         return "while in force"
+    if ob.due is not None:
+        return f"within {ob.due.days} day(s) after {ob.due.after}"
+    if not ob.due_at_phase_end:
+        return "no deadline (open until the deal ends)"
     if phase.duration_days is None:
         return "before the phase concludes"
     return "by the end of the phase"
@@ -256,9 +270,12 @@ def _state_info(deal: Deal, state: str) -> tuple[str, str | None, str, tuple[str
     if not situation:
         return "phase", phase_id, phase.title, _phase_details(deal, index)
     if situation == "limbo":
-        nxt = deal.phases[index + 1].id
-        return "limbo", phase_id, f"{phase_id} in limbo", (
-            "time is up; the truce continues", f"while talks on {nxt} go on")
+        nxt = deal.phases[index + 1].id if index + 1 < len(deal.phases) else None
+        if phase.on_expiry is ExpiryRule.CONTINUE_WHILE_NEGOTIATING and nxt is not None:
+            return "limbo", phase_id, f"{phase_id} in limbo", (
+                "time is up; the truce continues", f"while talks on {nxt} go on")
+        until = f"until it is ended or {nxt} is agreed" if nxt else "until it is ended"
+        return "limbo", phase_id, f"{phase_id} in limbo", ("time is up; the truce holds", until)
     if situation == "extended":
         ext = phase.extension
         assert ext is not None
@@ -280,11 +297,24 @@ def _phase_on(run: Run, day: int) -> str:
     return phase
 
 
+def _detail(event: Event | None) -> str:
+    """What an event said, in one line: its own words, note and source."""
+    if event is None:
+        return ""
+    parts = [f"{k}: {v}" for k, v in event.texts()]
+    parts += [f"{k}: {v}" for k, v in (("note", event.note), ("source", event.source)) if v]
+    return "; ".join(parts)
+
+
 def run_notes(run: Run) -> tuple[RunNote, ...]:
-    """The run's suspensions of obligations and its allegations, as notes by phase."""
+    """The run's suspensions of obligations, its allegations and what it put on record,
+    as notes by phase (each with what the event behind it said)."""
     deal = run.deal
     name = {p.id: p.name for p in deal.parties}
     notes = []
+    suspensions = {(e.event.day, getattr(e.event, "obligation", None)): e.event
+                   for e in run.log if isinstance(e.event, Suspended)}
+    allegations = [e.event for e in run.log if isinstance(e.event, ViolationAlleged)]
     for entry in run.ledger.values():
         phase = deal.phases[deal.obligation_phase(entry.id)].id
         start: tuple[int, str] | None = None
@@ -296,21 +326,34 @@ def run_notes(run: Run) -> tuple[RunNote, ...]:
             elif start is not None:
                 notes.append(RunNote("suspended", phase, start[0],
                                      f"{entry.id} suspended by {name.get(start[1], start[1])}, "
-                                     f"days {start[0]}-{r.day}"))
+                                     f"days {start[0]}-{r.day}",
+                                     _detail(suspensions.get((start[0], entry.id))
+                                             or suspensions.get((start[0], None)))))
                 start = None
         if start is not None:
             notes.append(RunNote("suspended", phase, start[0],
                                  f"{entry.id} suspended by {name.get(start[1], start[1])} "
-                                 f"from day {start[0]}"))
+                                 f"from day {start[0]}",
+                                 _detail(suspensions.get((start[0], entry.id))
+                                         or suspensions.get((start[0], None)))))
     for a in run.allegations:
         phase = (deal.phases[deal.obligation_phase(a.obligation)].id if a.obligation
                  else _phase_on(run, a.day))
         ruling = (f"{a.status.value} by {name.get(a.ruled_by, a.ruled_by)} day {a.ruled_day}"
                   if a.ruled_by else "no ruling")
+        index = int(a.id[1:]) - 1
         notes.append(RunNote("alleged", phase, a.day,
                              f"{a.id} day {a.day}: {name.get(a.by, a.by)} alleges "
                              f"{name.get(a.against, a.against)} violated "
-                             f"{a.obligation or 'the deal'} ({ruling})"))
+                             f"{a.obligation or 'the deal'} ({ruling})",
+                             _detail(allegations[index] if index < len(allegations)
+                                     else None)))
+    for logged in run.log:
+        for r in logged.records:
+            if isinstance(r, OnRecord):
+                notes.append(RunNote("recorded", _phase_on(run, r.day), r.day,
+                                     f"{r.id} day {r.day}: {logged.event.describe()}",
+                                     _detail(logged.event)))
     return tuple(sorted(notes, key=lambda n: n.day))
 
 

@@ -33,7 +33,8 @@ _PATH = "#1f4e79"
 _RED = "#b2182b"
 _GREY = "#555555"
 _WRAP = 46
-_STATUS_MARK = {"fulfilled": "✓ ", "suspended": "‖ "}
+_STATUS_MARK = {"fulfilled": "✓ ", "fulfilled late": "✓ ", "suspended": "‖ ",
+                "withheld": "‖ "}
 
 
 def _days_list(days: tuple[int, ...]) -> str:
@@ -78,8 +79,12 @@ def _obligation_lines(model: DiagramModel, s: DiagramState) -> list[str]:
         target = "" if row.target == "act" else f"{row.target}, "
         status = ""
         if model.overlay and row.status is not None:
-            status = (f" - ✗ VIOLATED (day {row.violated_day})" if row.violated
-                      else f" - {_STATUS_MARK.get(row.status, '')}{row.status}")
+            if row.violated:
+                status = f" - ✗ {row.status.upper()} (day {row.violated_day})"
+            else:
+                missed = (f" (missed day {row.violated_day})"
+                          if row.violated_day is not None else "")
+                status = f" - {_STATUS_MARK.get(row.status, '')}{row.status}{missed}"
         lines.append(f"    {target}{row.due}{status}")
     return lines
 
@@ -99,7 +104,18 @@ def run_note_lines(model: DiagramModel, s: DiagramState) -> list[str]:
     if alleged:
         lines.append("▼ Alleged (an allegation is not a finding):")
         lines += [f"  {text}" for text in alleged]
+    recorded = [n.text for n in notes if n.kind == "recorded"]
+    if recorded:
+        lines.append("◆ On record (as reported, not judged):")
+        lines += [f"  {text}" for text in recorded]
     return lines
+
+
+def run_note_tooltip(model: DiagramModel, s: DiagramState) -> str:
+    """What the events behind the notes said (reasons, notes, sources), for a tooltip:
+    one line each, escaped for DOT."""
+    return "\\n".join(_q(f"day {n.day}: {n.detail}") for n in model.notes_of(s.id)
+                      if n.detail)
 
 
 def to_graph(model: DiagramModel) -> graphviz.Digraph:
@@ -170,7 +186,8 @@ def to_graph(model: DiagramModel) -> graphviz.Digraph:
                        fillcolor="#fde8e8" if main.violated else "#f7f4ea",
                        color=_RED if main.violated else "#8c7b4f",
                        fontcolor=_RED if main.violated else "#333333", fontsize="11",
-                       penwidth="1.5", **{"class": "violated" if main.violated else "run"})
+                       penwidth="1.5", tooltip=run_note_tooltip(model, main) or "run notes",
+                       **{"class": "violated" if main.violated else "run"})
                 beside.append(vid)
             if beside:
                 with c.subgraph() as same:  # notes beside their phase

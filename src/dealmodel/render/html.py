@@ -70,7 +70,10 @@ def outcome_html(outcome: Outcome) -> str:
             + (f"<br>violated: {esc(', '.join(violated))}" if violated else "") + "</p>")
     events = _capped(tables.events_table(outcome), "outcome.to_dataframe('events')")
     hyp = sum(1 for e in outcome.events if e.event.hypothetical)
-    return _wrap(head, *_run_parts(run), _details(
+    noted = _capped(tables.on_record_table(outcome), "outcome.to_dataframe('on_record')")
+    record = ([_details(f"On record ({len(noted.rows)}; recorded, not judged)",
+                        tables.to_html(noted, caption=False))] if noted.rows else [])
+    return _wrap(head, *_run_parts(run), *record, _details(
         f"Events ({len(outcome.events)}, {hyp} marked hypothetical)",
         tables.to_html(events, caption=False)))
 
@@ -79,8 +82,17 @@ def outcome_html(outcome: Outcome) -> str:
 MAX_ROWS = 40
 
 
+#: Cells in a notebook are cut at this many characters (the whole text: to_dataframe()).
+MAX_CELL = 100
+
+
 def _capped(table: tables.Table, where: str) -> tables.Table:
-    return tables.capped(table, MAX_ROWS, where)
+    """At most MAX_ROWS rows of at most MAX_CELL characters a cell: a summary, not the data."""
+    capped = tables.capped(table, MAX_ROWS, where)
+    rows = [tuple(c if len(c) <= MAX_CELL else c[:MAX_CELL - 1] + "…" for c in row)
+            for row in capped.rows]
+    return tables.Table(capped.columns, rows, title=capped.title, notes=capped.notes,
+                        right=capped.right, marked=capped.marked)
 
 
 def run_html(run: Run) -> str:
@@ -120,7 +132,7 @@ def comparison_html(comparison: Comparison) -> str:
 
 def deal_html(deal: Deal) -> str:
     """A deal: title, parties and phases, then obligations and the compact diagram folded."""
-    parties = ", ".join(f"{p.name} ({p.role.value})" for p in deal.parties)
+    parties = ", ".join(f"{p.name} ({p.role_text})" for p in deal.parties)
     hyp = " (hypothetical deal)" if deal.hypothetical else ""
     head = (f"<p><b>{esc(deal.title)}</b>{esc(hyp)}<br>id: {esc(deal.id)}"
             + (f", in force {esc(deal.in_force)}" if deal.in_force else "")

@@ -14,6 +14,7 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dealmodel._optional import require
 from dealmodel.analysis.montecarlo_results import DISCLAIMER
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ def _footer(fig: Figure, text: str) -> None:
 
 def simulation_figure(result: SimulationResult) -> Figure:
     """Phases reached, endings, and the collapse curve of one simulation."""
+    require("matplotlib", "a simulation chart")
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(11, 4.8), layout="constrained")
@@ -75,6 +77,7 @@ def simulation_figure(result: SimulationResult) -> Figure:
 
 def sweep_figure(sweep: SweepResult) -> Figure:
     """Each phase's and ending's chance against the swept assumption, with bands."""
+    require("matplotlib", "a sweep chart")
     from matplotlib.figure import Figure
 
     first = sweep.points[0]

@@ -20,9 +20,11 @@ from typing import IO, TYPE_CHECKING
 
 import attrs
 
+from dealmodel.engine.record_handlers import on_record
 from dealmodel.model.deal import Deal
 from dealmodel.model.obligations import ObligationStatus
 from dealmodel.scenarios.selectors import HYPOTHETICAL_NOTE
+from dealmodel.scenarios.text import event_lines
 
 if TYPE_CHECKING:
     from rich.table import Table as RichTable
@@ -38,6 +40,7 @@ __all__ = [
     "comparison_text",
     "events_table",
     "obligations_table",
+    "on_record_table",
     "phases_table",
     "print_table",
     "to_html",
@@ -221,15 +224,33 @@ def allegations_table(run: Run) -> Table:
 
 
 def events_table(outcome: Outcome) -> Table:
-    """Each event of the scenario: day, what, accepted or refused (with why), state after."""
+    """Each event of the scenario: day, what, accepted or refused (with why), state after,
+    and what it says (its own words: a reason, evidence, a summary; its note and source)."""
     rows = []
     for item in outcome.events:
-        what = item.event.describe() + (" [hypothetical]" if item.event.hypothetical else "")
-        fate = "accepted" if item.accepted else f"REFUSED: {item.reason}"
-        rows.append((str(item.event.day), what, fate, item.state))
+        described = item.event.describe()
+        what = described + (" [hypothetical]" if item.event.hypothetical else "")
+        fate = "accepted" if item.accepted else f"REFUSED ({item.code}): {item.reason}"
+        said = "; ".join(event_lines(item.event, described)) or "-"
+        rows.append((str(item.event.day), what, fate, item.state, said))
     marked = {i for i, item in enumerate(outcome.events) if not item.accepted}
-    return Table(("day", "event", "outcome", "state after"), rows, title="Events",
-                 right={0}, marked=marked)
+    return Table(("day", "event", "outcome", "state after", "note, source, reason"), rows,
+                 title="Events", right={0}, marked=marked)
+
+
+def on_record_table(outcome: Outcome) -> Table:
+    """What the run put on record without judging: reports, statements, incidents and
+    findings, with what each said and its source."""
+    run = outcome.run
+    events = {id(r): e.event for e in run.log for r in e.records}
+    rows = []
+    for r in on_record(run):
+        event = events[id(r)]
+        described = event.describe()
+        rows.append((r.id, str(r.day), r.event, described,
+                     "; ".join(event_lines(event, described)) or "-"))
+    return Table(("id", "day", "type", "what (as reported)", "note, source"), rows,
+                 title="On record (recorded, not judged)", right={1})
 
 
 def summary_lines(outcome: Outcome) -> list[str]:

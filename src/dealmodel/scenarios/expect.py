@@ -11,7 +11,11 @@ document (``dealmodel run --json``), so every field that document has can be exp
       phases: {phase1: 1, "phase1:limbo": 43, phase2: null}   # entered on (null: never)
       obligations:
         p1_netzarim: {status: fulfilled, fulfilled_day: 22}  # any per-obligation field
-      counts: {refused: 0, allegations: 1}
+      terms:
+        phase1: {end_day: 44, extended_days: 2}   # any field of the phase's term
+      on_record:
+        I1: {event: incident, by: [hamas]}        # any field of what is on record
+      counts: {refused: 0, allegations: 1, on_record: 2}
 """
 
 from __future__ import annotations
@@ -25,10 +29,14 @@ from dealmodel.errors import Problem
 
 __all__ = ["Expectation", "Mismatch", "check_expectations", "expectation_from_dict"]
 
-_SECTIONS = ("phases", "obligations", "counts")
+_SECTIONS = ("phases", "obligations", "terms", "on_record", "counts")
 #: keys for the reader (what the file demonstrates), not compared with the run
 _NOTES = ("property", "note")
-_COUNTS = ("refused", "accepted", "events", "allegations", "hypothetical")
+#: The keyed sections: expected fields of each item of a list in the run's JSON document,
+#: by its id (section -> the document's list, and what an item is called in messages).
+_KEYED = {"obligations": ("obligations", "obligation"), "terms": ("phases", "phase"),
+          "on_record": ("on_record", "record")}
+_COUNTS = ("refused", "accepted", "events", "allegations", "hypothetical", "on_record")
 
 
 @attrs.frozen
@@ -52,10 +60,17 @@ class Expectation:
     obligations: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
     counts: Mapping[str, int] = attrs.field(factory=dict)
     allegations: Mapping[str, str] = attrs.field(factory=dict)
+    #: a phase's term (the JSON ``phases`` entries) and what is on record, by id
+    terms: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
+    on_record: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.fields or self.phases or self.obligations or self.counts
-                    or self.allegations)
+                    or self.allegations or self.terms or self.on_record)
+
+    def keyed(self, section: str) -> Mapping[str, Mapping[str, Any]]:
+        out: Mapping[str, Mapping[str, Any]] = getattr(self, section)
+        return out
 
 
 def expectation_from_dict(data: Any, path: str = "expect") -> tuple[Expectation | None,
@@ -68,7 +83,7 @@ def expectation_from_dict(data: Any, path: str = "expect") -> tuple[Expectation 
     fields = {str(k): v for k, v in data.items() if k not in _SECTIONS and k not in _NOTES
               and k != "refused" and not (k == "allegations" and isinstance(v, dict))}
     phases: dict[str, int | None] = {}
-    obligations: dict[str, dict[str, Any]] = {}
+    keyed: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in _KEYED}
     counts: dict[str, int] = {}
     raw = data.get("phases", {})
     if not isinstance(raw, dict):
@@ -81,17 +96,18 @@ def expectation_from_dict(data: Any, path: str = "expect") -> tuple[Expectation 
                                         f"null (never entered), got {day!r:.40}", ""))
             else:
                 phases[str(state)] = day
-    raw = data.get("obligations", {})
-    if not isinstance(raw, dict):
-        problems.append(Problem(f"{path}.obligations", "must map obligation ids to fields",
-                                "e.g. obligations: {p1_netzarim: {status: fulfilled}}"))
-    else:
+    for section, (_, what) in _KEYED.items():
+        raw = data.get(section, {})
+        if not isinstance(raw, dict):
+            problems.append(Problem(f"{path}.{section}", f"must map {what} ids to fields",
+                                    "e.g. obligations: {p1_netzarim: {status: fulfilled}}"))
+            continue
         for oid, want in raw.items():
             if not isinstance(want, dict):
-                problems.append(Problem(f"{path}.obligations.{oid}", "must be a mapping of "
+                problems.append(Problem(f"{path}.{section}.{oid}", "must be a mapping of "
                                         "fields", "e.g. {status: fulfilled, progress: 33}"))
             else:
-                obligations[str(oid)] = {str(k): v for k, v in want.items()}
+                keyed[section][str(oid)] = {str(k): v for k, v in want.items()}
     raw = dict(data.get("counts", {})) if isinstance(data.get("counts", {}), dict) else \
         data.get("counts")
     if "refused" in data and isinstance(raw, dict):
@@ -113,7 +129,8 @@ def expectation_from_dict(data: Any, path: str = "expect") -> tuple[Expectation 
     allegations: dict[str, str] = {}
     if isinstance(rulings, dict):  # {A1: upheld, ...}: each allegation's status
         allegations = {str(k): str(v) for k, v in rulings.items()}
-    return Expectation(fields, phases, obligations, counts, allegations), problems
+    return Expectation(fields, phases, keyed["obligations"], counts, allegations,
+                       keyed["terms"], keyed["on_record"]), problems
 
 
 def _counts(doc: Mapping[str, Any]) -> dict[str, int]:
@@ -124,6 +141,7 @@ def _counts(doc: Mapping[str, Any]) -> dict[str, int]:
         "refused": sum(1 for e in events if not e.get("accepted")),
         "hypothetical": sum(1 for e in events if e.get("hypothetical")),
         "allegations": len(doc.get("allegations", [])),
+        "on_record": len(doc.get("on_record", [])),
     }
 
 
@@ -143,16 +161,17 @@ def check_expectations(expectation: Expectation, doc: Mapping[str, Any]) -> list
         if got_day != want_day:
             out.append(Mismatch(f"phases.{state}", want_day,
                                 "never entered" if got_day is None else got_day))
-    by_id = {o["id"]: o for o in doc.get("obligations", [])}
-    for oid, want_fields in expectation.obligations.items():
-        got_ob = by_id.get(oid)
-        if got_ob is None:
-            out.append(Mismatch(f"obligations.{oid}", want_fields, "no such obligation"))
-            continue
-        for name, want in want_fields.items():
-            got = got_ob.get(name, missing)
-            if got != want:
-                out.append(Mismatch(f"obligations.{oid}.{name}", want, got))
+    for section, (listed, what) in _KEYED.items():
+        by_id = {o["id"]: o for o in doc.get(listed, [])}
+        for oid, want_fields in expectation.keyed(section).items():
+            got_item = by_id.get(oid)
+            if got_item is None:
+                out.append(Mismatch(f"{section}.{oid}", want_fields, f"no such {what}"))
+                continue
+            for name, want in want_fields.items():
+                got = got_item.get(name, missing)
+                if got != want:
+                    out.append(Mismatch(f"{section}.{oid}.{name}", want, got))
     statuses = {a["id"]: a["status"] for a in doc.get("allegations", [])}
     for aid, want_status in expectation.allegations.items():
         if statuses.get(aid) != want_status:

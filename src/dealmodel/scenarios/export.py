@@ -1,6 +1,6 @@
 """Tabular exports of a scenario's outcome: rows of plain values for CSV and DataFrames.
 
-Three tables, each a list of dicts with the same keys (:data:`COLUMNS`):
+Four tables, each a list of dicts with the same keys (:data:`COLUMNS`):
 
 * ``ledger`` - the obligation ledger over time: one row per obligation per day on which
   it changed (became active, was performed, fulfilled, violated, suspended, resumed,
@@ -8,8 +8,12 @@ Three tables, each a list of dicts with the same keys (:data:`COLUMNS`):
   ``deadline met``, ``suspended by israel``), with the day's quantity, the running total,
   the target, the status that evening and whether a hypothetical event (or a
   hypothetical scenario) is behind it;
-* ``events`` - each event of the scenario: accepted or refused (with the reason), the
-  state after it, and its provenance (hypothetical, note, source);
+* ``events`` - each event of the scenario: accepted or refused (``reason`` and ``code``
+  of the refusal), the state after it, what the event says in its own words
+  (``detail``: a suspension's reason, an allegation's evidence, a report's summary, ...)
+  and its provenance (hypothetical, note, source);
+* ``on_record`` - what was put on record without judging (reports, statements,
+  incidents, findings), with its id, amounts and running total where given;
 * ``allegations`` - each allegation and its ruling (an allegation is not a finding).
 
 :func:`to_csv` writes rows as CSV (empty cells for "none", ``true``/``false``);
@@ -25,14 +29,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from dealmodel._optional import require
+from dealmodel.engine.record_handlers import on_record
 from dealmodel.engine.records import (
+    DueSet,
     Performance,
     Record,
     StatusChanged,
     TargetChanged,
     Violated,
+    Withholding,
+    WithholdingReleased,
 )
 from dealmodel.errors import DealModelError
+from dealmodel.model.events import Event
 
 if TYPE_CHECKING:
     from dealmodel.engine import Run
@@ -47,9 +56,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "ledger": ("day", "obligation", "obligor", "phase", "change", "cause", "quantity",
                "progress", "target", "status", "hypothetical"),
     "events": ("index", "day", "type", "description", "party", "obligation", "quantity",
-               "accepted", "reason", "state_after", "hypothetical", "note", "source"),
+               "accepted", "reason", "code", "state_after", "hypothetical", "detail", "note",
+               "source"),
+    "on_record": ("id", "day", "type", "by", "obligation", "indicator", "quantity", "total",
+                  "description", "detail", "hypothetical", "note", "source"),
     "allegations": ("id", "day", "by", "against", "obligation", "evidence", "status",
-                    "ruled_by", "ruled_day"),
+                    "ruled_by", "ruled_day", "refers_to"),
 }
 TABLES = tuple(COLUMNS)
 
@@ -60,9 +72,16 @@ def _change(record: Record) -> tuple[str, str | None]:
     if isinstance(record, StatusChanged):
         return record.status.value, record.cause.value
     if isinstance(record, Violated):
-        return "violated", record.why
+        return ("partially fulfilled" if record.partial else "violated"), record.why
     if isinstance(record, TargetChanged):
         return "target changed", f"target {record.target}"
+    if isinstance(record, Withholding):
+        until = f": until {record.condition}" if record.condition else ""
+        return "withheld", f"by {record.by}{until}"
+    if isinstance(record, WithholdingReleased):
+        return "released", f"by {record.by}"
+    if isinstance(record, DueSet):
+        return "due day set", f"day {record.due} (after {record.after})"
     return record.kind, None
 
 
@@ -97,7 +116,12 @@ def _ledger_rows(outcome: Outcome) -> list[Row]:
                 if record.actor:
                     cause = f"{cause} by {record.actor}"
             elif isinstance(record, Violated):
-                status = "violated"
+                if status not in ("suspended", "withheld"):  # a held duty shows as held
+                    status = "partially fulfilled" if record.partial else "violated"
+            elif isinstance(record, Withholding):
+                status = "withheld"
+            elif isinstance(record, WithholdingReleased):
+                status = record.status.value
             elif isinstance(record, TargetChanged):
                 target = record.target
             row["change"].append(change)
@@ -126,10 +150,30 @@ def _event_rows(outcome: Outcome) -> list[Row]:
             "index": i, "day": event.day, "type": event.TYPE, "description": event.describe(),
             "party": _actor(event), "obligation": getattr(event, "obligation", None),
             "quantity": getattr(event, "quantity", None), "accepted": item.accepted,
-            "reason": item.reason, "state_after": item.state,
-            "hypothetical": event.hypothetical, "note": event.note or None,
-            "source": event.source or None,
+            "reason": item.reason, "code": item.code, "state_after": item.state,
+            "hypothetical": event.hypothetical, "detail": _detail(event),
+            "note": event.note or None, "source": event.source or None,
         })
+    return rows
+
+
+def _detail(event: Event) -> str | None:
+    """What an event says in its own words: ``reason: ...; evidence: ...``."""
+    return "; ".join(f"{name}: {text}" for name, text in event.texts()) or None
+
+
+def _on_record_rows(outcome: Outcome) -> list[Row]:
+    run = outcome.run
+    events = {id(r): e.event for e in run.log for r in e.records}
+    rows: list[Row] = []
+    for r in on_record(run):
+        event = events[id(r)]
+        rows.append({"id": r.id, "day": r.day, "type": r.event,
+                     "by": " and ".join(r.by) or None, "obligation": r.obligation,
+                     "indicator": r.indicator, "quantity": r.quantity, "total": r.total,
+                     "description": event.describe(), "detail": _detail(event),
+                     "hypothetical": event.hypothetical, "note": event.note or None,
+                     "source": event.source or None})
     return rows
 
 
@@ -137,7 +181,8 @@ def _allegation_rows(run: Run) -> list[Row]:
     return [{"id": a.id, "day": a.day, "by": a.by, "against": a.against,
              "obligation": a.obligation, "evidence": a.evidence or None,
              "status": a.status.value,
-             "ruled_by": a.ruled_by, "ruled_day": a.ruled_day} for a in run.allegations]
+             "ruled_by": a.ruled_by, "ruled_day": a.ruled_day, "refers_to": a.refers_to}
+            for a in run.allegations]
 
 
 def records(outcome: Outcome, table: str = "ledger") -> list[Row]:
@@ -148,6 +193,8 @@ def records(outcome: Outcome, table: str = "ledger") -> list[Row]:
         return _event_rows(outcome)
     if table == "allegations":
         return _allegation_rows(outcome.run)
+    if table == "on_record":
+        return _on_record_rows(outcome)
     raise DealModelError(f"no table named {table!r}; tables: {', '.join(TABLES)}")
 
 

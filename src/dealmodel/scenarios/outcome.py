@@ -16,22 +16,26 @@ import attrs
 
 from dealmodel import _display
 from dealmodel.engine import Run
+from dealmodel.engine.record_data import record_to_dict
 from dealmodel.engine.records import (
     AfterEnd,
     Amendment,
-    EndCause,
-    Ended,
     PhaseExtended,
     Record,
     TermRenewed,
-    record_to_dict,
 )
 from dealmodel.engine.score import implementation_rate
 from dealmodel.errors import EventRejected
-from dealmodel.model.deal import Deal
 from dealmodel.model.events import ClockAdvanced, Event
-from dealmodel.scenarios import export
-from dealmodel.scenarios.documents import event_fields, obligation_document
+from dealmodel.scenarios import export, text
+from dealmodel.scenarios.documents import (
+    event_document,
+    indicator_documents,
+    iso,
+    obligation_document,
+    on_record_documents,
+    phase_terms,
+)
 from dealmodel.scenarios.expect import Mismatch, check_expectations
 
 if TYPE_CHECKING:
@@ -95,25 +99,18 @@ class Outcome:
             "final_state": run.state,
             "day": run.day,
             "as_of_day": run.day,
-            "as_of_date": _iso(deal, run.day),
+            "as_of_date": iso(deal, run.day),
             "ended_day": end.day if end else None,
-            "ended_date": _iso(deal, end.day) if end else None,
+            "ended_date": iso(deal, end.day) if end else None,
             "end_cause": end.cause.value if end else None,
             "ended_by": list(end.by) if end else [],
-            "phase_history": [{"state": s, "entered_day": d, "entered_date": _iso(deal, d)}
+            "phase_history": [{"state": s, "entered_day": d, "entered_date": iso(deal, d)}
                               for s, d in run.history],
-            "phases": [{"id": p.id, "end_day": run.phase_end if i == run.phase_index else None}
-                       for i, p in enumerate(deal.phases)],
+            "phases": phase_terms(run),
             "obligations": obligations,
-            "events": [
-                {"day": e.event.day, "date": _iso(deal, e.event.day), "type": e.event.TYPE,
-                 "accepted": e.accepted,
-                 "refusal": None if e.accepted else {"code": e.code, "reason": e.reason},
-                 "description": e.event.describe(),
-                 "records": [record_to_dict(r) for r in e.records],
-                 **event_fields(e.event)}
-                for e in self.events
-            ],
+            "events": [event_document(deal, e) for e in self.events],
+            "on_record": on_record_documents(run),
+            "indicators": indicator_documents(run),
             "extensions": self._records_of(PhaseExtended),
             "amendments": self._records_of(Amendment),
             "renewals": self._records_of(TermRenewed),
@@ -148,105 +145,24 @@ class Outcome:
         return [record_to_dict(r) for e in self.events for r in e.records if isinstance(r, kind)]
 
     def timeline(self) -> str:
-        """A readable timeline: day, event, state change, obligations changed.
-
-        What the clock did on earlier days (a deadline passed, a phase expired) is
-        printed under its own day, before the event that moved the clock.
-        """
-        deal = self.run.deal
-        lines = []
-
-        def when(day: int) -> str:
-            date = _iso(deal, day)
-            return f"day {day:>3}" + (f" ({date})" if date else "")
-
-        for item in self.events:
-            day = item.event.day
-            earlier = [r for r in item.records if r.day < day]
-            shown = None
-            for r in earlier:
-                if r.day != shown:
-                    lines.append(f"{when(r.day)}  (as the clock passes)")
-                    shown = r.day
-                lines.append(f"          {r}")
-            mark = "" if item.accepted else "  REFUSED"
-            label = item.event.describe() + (" [hypothetical]" if item.event.hypothetical else "")
-            lines.append(f"{when(day)}  {label}{mark}")
-            if not item.accepted:
-                lines.append(f"          reason: {item.reason}")
-            for r in item.records:
-                if r.day >= day:
-                    lines.append(f"          {r}")
-        return "\n".join(lines)
+        """A readable timeline: day, event, what it says (reason, note, source, ...),
+        state change, obligations changed. What the clock did on earlier days (a deadline
+        passed, a phase expired) is printed under its own day, before the event that
+        moved the clock (see :mod:`dealmodel.scenarios.text`)."""
+        return text.timeline(self)
 
     def head_lines(self) -> list[str]:
         """The head of the summary: deal, scenario, final state (as of which day), how and
-        when the deal ended, and the day each state was entered."""
-        run = self.run
-        scenario = self.scenario
-        hyp = " (hypothetical)" if scenario.hypothetical else ""
-        deal = run.deal.title + (" (hypothetical deal)" if run.deal.hypothetical else "")
-        lines = [deal, f"scenario: {scenario.title or '(untitled scenario)'}{hyp}",
-                 f"final state: {run.state} as of day {run.day}{_on(run.deal, run.day)}"]
-        if run.end is not None:
-            lines.append(f"ended: {run.end.state} on day {run.end.day}"
-                         f"{_on(run.deal, run.end.day)} - {run.end.cause.value}"
-                         + _end_by(run.end))
-        lines.append("phases: " + ", ".join(f"{s} (day {d})" for s, d in run.history))
-        return lines
+        when the deal ended, the day (and date) each state was entered, each phase's term."""
+        return text.head_lines(self)
+
+    def record_lines(self) -> list[str]:
+        """The reasons given, what was put on record, the indicators and the sources."""
+        return text.record_lines(self)
 
     def summary(self) -> str:
-        """Final state, day, a table of obligations and the allegations."""
-        run = self.run
-        lines = [*self.head_lines(), ""]
-        rows = [("obligation", "obligor", "status", "progress", "due")]
-        for entry in run.ledger.values():
-            ob = entry.obligation
-            owed = run.owed(entry)
-            progress = f"{entry.progress:,}/{owed:,}" if owed is not None else f"{entry.progress:,}"
-            rows.append((ob.id, "+".join(ob.obligors), entry.status.value, progress,
-                         "-" if entry.due_day is None else str(entry.due_day)))
-        widths = [max(len(r[i]) for r in rows) for i in range(5)]
-        for i, row in enumerate(rows):
-            cells = (cell.ljust(w) for cell, w in zip(row, widths, strict=True))
-            lines.append("  ".join(cells).rstrip())
-            if i == 0:
-                lines.append("  ".join("-" * w for w in widths))
-        lines.append("")
-        if run.allegations:
-            lines.append("allegations (an allegation is not a finding):")
-            for a in run.allegations:
-                what = a.obligation or "the deal"
-                ruling = (f"{a.status.value} by {a.ruled_by} on day {a.ruled_day}"
-                          if a.ruled_by else "no ruling")
-                lines.append(f"  {a.id} day {a.day}: {a.by} alleges {a.against} violated "
-                             f"{what} - {ruling}")
-        else:
-            lines.append("allegations: none")
-        refused = self.refused
-        if refused:
-            lines.append(f"refused events: {len(refused)}")
-        return "\n".join(lines)
-
-
-
-def _end_by(end: Ended) -> str:
-    if not end.by:
-        return ""
-    who = ", ".join(end.by)
-    if end.cause is EndCause.HOSTILITIES:
-        return f" (attributed to {who}, as reported)"
-    return f" (by {who})"
-
-
-def _iso(deal: Deal, day: int) -> str | None:
-    date = deal.date_of(day) if day >= 1 else None
-    return date.isoformat() if date is not None else None
-
-
-def _on(deal: Deal, day: int) -> str:
-    date = _iso(deal, day)
-    return f" ({date})" if date else ""
+        """Final state, day, a table of obligations, the allegations and the record."""
+        return text.summary(self)
 
 
 def apply_events(run: Run, events: Iterable[Event]) -> list[EventOutcome]:

@@ -37,7 +37,7 @@ from dealmodel.scenarios import expect, scenario, selectors
 __all__ = ["event_schema", "scenario_schema"]
 
 _JSON = {int: "integer", str: "string", bool: "boolean", float: "number", list: "array",
-         tuple: "array"}
+         tuple: "array", dict: "object"}
 _DESCRIBE = {
     "deal": "a built-in deal name (e.g. gaza-2025), a path to a deal file (relative to "
             "this file), or the deal itself",
@@ -66,6 +66,8 @@ def _field_type(types: tuple[type, ...], nullable: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"type": kinds[0] if len(kinds) == 1 else kinds}
     if "array" in kinds:
         out["items"] = {"type": "string"}  # a list of actors (a joint act)
+    if "object" in kinds:
+        out["additionalProperties"] = {"type": "number"}  # figures: {name: number}
     return out
 
 
@@ -110,7 +112,7 @@ def _selector(extra: dict[str, Any] | None = None) -> dict[str, Any]:
 
 
 def _with_deal() -> dict[str, Any]:
-    refs = {cls: name for name, cls in MODELS.items()}
+    refs = {cls: name for name, cls in MODELS.items() if cls is not None}
     forms = {**FILE_FORMS,
              ("with_deal", "quantity"): {"type": "integer", "description": "the new amount"},
              ("with_deal", "ratio"): {"type": "integer",
@@ -149,6 +151,12 @@ def _expect() -> dict[str, Any]:
                    "description": "the day each state was entered (null: never)"},
         "obligations": {"type": "object", "additionalProperties": {"type": "object"},
                         "description": "fields of each obligation in the run's JSON"},
+        "terms": {"type": "object", "additionalProperties": {"type": "object"},
+                  "description": "fields of each phase's term in the run's JSON (entered_day, "
+                                 "end_day, left_day, extended_days, renewals, ...)"},
+        "on_record": {"type": "object", "additionalProperties": {"type": "object"},
+                      "description": "fields of each report, statement, incident or finding "
+                                     "on record, by id"},
         "counts": {"type": "object", "additionalProperties": False,
                    "properties": {n: {"type": "integer"} for n in expect._COUNTS}},
     }

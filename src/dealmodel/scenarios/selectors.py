@@ -11,14 +11,14 @@ import attrs
 
 from dealmodel.errors import Problem, ScenarioError, short
 from dealmodel.model.deal import Deal
-from dealmodel.model.events import EVENT_TYPES, Event
+from dealmodel.model.events import EVENT_TYPES, Event, actors
 from dealmodel.model.phases import ExpiryRule
 
 __all__ = ["HYPOTHETICAL_NOTE", "References", "Selector"]
 
 HYPOTHETICAL_NOTE = ("Variants are hypothetical: they change what happened in order to "
                      "explore the deal's rules, and are not reports of events.")
-SELECTOR_FIELDS = ("type", "party", "against", "obligation", "phase", "day")
+SELECTOR_FIELDS = ("type", "party", "against", "obligation", "phase", "day", "id")
 PHASE_FIELDS = ("duration_days", "on_expiry", "requires_agreement", "suspendable")
 OBLIGATION_FIELDS = ("due_day", "quantity", "ratio", "schedule")
 _VARIANT_KEYS = ("name", "description", "drop", "shift", "add", "with_deal")
@@ -39,8 +39,10 @@ def _suggest(value: str, known: Iterable[str]) -> str:
 class Selector:
     """Which events a drop or shift applies to; every given field must match.
 
-    ``party`` matches the acting party (an event's ``party`` or ``by``), ``against`` the
-    accused party of an allegation, ``day`` one day or an inclusive ``(first, last)`` range.
+    ``party`` matches the acting party (an event's ``party`` or ``by``, or one of
+    several acting together), ``against`` the accused party of an allegation, ``day`` one
+    day or an inclusive ``(first, last)`` range, ``id`` the id given to a report,
+    statement, incident or finding (``id:`` in the file).
     """
 
     type: str | None = None
@@ -49,12 +51,15 @@ class Selector:
     obligation: str | None = None
     phase: str | None = None
     day: int | tuple[int, int] | None = None
+    id: str | None = None
 
     def matches(self, event: Event) -> bool:
         if self.type is not None and event.type != self.type:
             return False
-        if self.party is not None and self.party not in (
-                getattr(event, "party", None), getattr(event, "by", None)):
+        if self.party is not None and self.party != getattr(event, "party", None) \
+                and self.party not in actors(getattr(event, "by", None)):
+            return False
+        if self.id is not None and getattr(event, "id", None) != self.id:
             return False
         for name in ("against", "obligation", "phase"):
             want = getattr(self, name)
@@ -95,6 +100,10 @@ class Selector:
                 where = "" if name == "type" else f" in {deal.id}"
                 out.append(Problem(f"{path}.{name}", f"unknown {what} {short(value)}{where}",
                                    _suggest(value, known)))
+        given: object = self.id  # from a file: any value
+        if given is not None and not isinstance(given, str):
+            out.append(Problem(f"{path}.id", f"must be an id (text), got {short(given)}",
+                               "the id: given to a report, statement, incident or finding"))
         day = self.day
         days = day if isinstance(day, tuple) else (day,) if day is not None else ()
         if (isinstance(day, tuple) and len(day) != 2) or any(
@@ -112,20 +121,22 @@ def _selector(data: Mapping[str, Any]) -> Selector:
     if isinstance(day, list):
         day = tuple(day)
     return Selector(data.get("type"), data.get("party"), data.get("against"),
-                    data.get("obligation"), data.get("phase"), day)
+                    data.get("obligation"), data.get("phase"), day, data.get("id"))
 
 
 class References:
     """The names a deal knows, to check the names an event uses (built once per deal)."""
 
     FIELDS = (("party", "party"), ("by", "party"), ("against", "party"),
-              ("obligation", "obligation"), ("phase", "phase"))
+              ("obligation", "obligation"), ("phase", "phase"), ("reported_by", "party"),
+              ("concerning", "party"), ("indicator", "indicator"))
 
     def __init__(self, deal: Deal) -> None:
         self.deal = deal
         self.known = {"party": [p.id for p in deal.parties],
                       "obligation": [o.id for o in deal.obligations()],
-                      "phase": [p.id for p in deal.phases]}
+                      "phase": [p.id for p in deal.phases],
+                      "indicator": [i.id for i in deal.indicators]}
         self.sets = {what: frozenset(names) for what, names in self.known.items()}
 
     def problems(self, event: Event | Mapping[str, Any], path: str) -> list[Problem]:

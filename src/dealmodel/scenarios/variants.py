@@ -88,7 +88,7 @@ class Variant:
         return attrs.evolve(self, changes=(*self.changes, change), **fields)
 
     def drop(self, **selector: Any) -> Variant:
-        """Remove the events that match (type, party, against, obligation, phase, day)."""
+        """Remove the events that match (type, party, against, obligation, phase, day, id)."""
         return self._drop(self._where("drop"), selector)
 
     def _drop(self, path: str, selector: Mapping[str, Any]) -> Variant:
