@@ -8,6 +8,7 @@ shared/history/gaza-2025-january.md.
 from __future__ import annotations
 
 import json
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +145,7 @@ def test_disputed_terms_are_marked_with_both_figures() -> None:
 
 
 def test_builtin_scenario_is_the_record() -> None:
-    packaged = ROOT / "src" / "dealmodel" / "data" / "scenarios" / "gaza-2025.yaml"
-    assert packaged.read_text() == RECORD.read_text()
+    # the installed copy (src/ in a checkout, site-packages when testing the wheel)
+    packaged = resources.files("dealmodel") / "data" / "scenarios" / "gaza-2025.yaml"
+    assert packaged.read_text("utf-8") == RECORD.read_text("utf-8")
     assert not (ROOT / "examples" / "gaza-2025-as-reported.yaml").exists()
