@@ -277,3 +277,41 @@ def test_bad_figures_are_named_at_load_time(tmp_path: Path, figures: str) -> Non
                     f"{figures}}}\n", "utf-8")
     with pytest.raises(ScenarioError, match=r"events\[0\]\.figures: must"):
         load_scenario(path)
+
+
+def test_the_record_index_follows_forks_undo_and_saving() -> None:
+    from dealmodel import Run
+    from dealmodel.model.events import HostilitiesResumed
+
+    run = start(builtin_deal("gaza-2025"))
+    run.apply(Reported(2, by="qatar", obligation="p1_aid", cumulative=100))
+    fork = run.fork()
+    fork.apply(Reported(3, by="qatar", obligation="p1_aid", cumulative=150))
+    assert [r.id for r in run.noted] == ["R1"] and [r.id for r in fork.noted] == ["R1", "R2"]
+    # a dry run after the end commits the report to see if it passes, then undoes it
+    run.apply(HostilitiesResumed(4))
+    assert run.refusal(Reported(5, by="qatar", obligation="p1_aid", cumulative=120)) is None
+    assert [r.id for r in run.noted] == ["R1"]
+    run.apply(Reported(5, by="qatar", obligation="p1_aid", cumulative=120))
+    assert [(r.id, r.quantity) for r in run.noted] == [("R1", 100), ("R2", 20)]
+    again = Run.from_dict(run.to_dict())
+    assert again.noted == run.noted
+    with pytest.raises(EventRejected) as info:
+        again.apply(Reported(6, by="qatar", obligation="p1_aid", cumulative=119))
+    assert info.value.code == "total-decreased"
+    outcome = load_scenario("gaza-2025").run()
+    aid = next(o for o in outcome.to_dict()["obligations"] if o["id"] == "p1_aid")
+    assert aid["reported_total"] is None  # nothing reported on it in the built-in scenario
+
+
+def test_reported_total_in_the_json(tmp_path: Path) -> None:
+    path = tmp_path / "totals.yaml"
+    path.write_text("""deal: gaza-2025
+hypothetical: true
+events:
+  - {day: 3, type: report, by: qatar, obligation: p1_aid, cumulative: 1800}
+  - {day: 5, type: report, by: egypt, obligation: p1_aid, quantity: 600}
+""", "utf-8")
+    doc = load_scenario(path).run().to_dict()
+    aid = next(o for o in doc["obligations"] if o["id"] == "p1_aid")
+    assert (aid["reported_total"], aid["progress"]) == (2400, 0)
