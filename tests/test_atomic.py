@@ -109,8 +109,8 @@ def test_any_exception_at_any_step_leaves_the_run_unchanged(deal: Deal,
         assert snapshot(run) == snapshot(trial)
 
 
-def test_fault_while_a_phase_expires_leaves_no_trace(gaza: Deal) -> None:
-    run = start(gaza)
+def test_fault_while_a_phase_expires_leaves_no_trace(gaza_talks: Deal) -> None:
+    run = start(gaza_talks)
     run.apply(Performed(1, party="hamas", obligation="p1_hostages", quantity=3))
     before = snapshot(run)
     with fault_at(10**9) as calls:
@@ -179,9 +179,9 @@ def test_upheld_ruling_on_a_later_phase_survives_that_phase_starting(gaza: Deal)
     assert run.allegations[0].status.value == "upheld"
 
 
-def test_limbo_suspended_then_talks_end_lapses_on_resumption(gaza: Deal) -> None:
+def test_limbo_suspended_then_talks_end_lapses_on_resumption(gaza_talks: Deal) -> None:
     """Regression: suspended in limbo, talks end, resumed -> it stayed in limbo forever."""
-    run = start(gaza)
+    run = start(gaza_talks)
     run.apply(NegotiationsOpened(16, phase="phase2"))
     run.advance_to(43)
     assert run.state == "phase1:limbo"

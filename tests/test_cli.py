@@ -10,18 +10,19 @@ import pytest
 from dealmodel.cli import main
 
 ROOT = Path(__file__).parent.parent
-EXAMPLE = ROOT / "examples" / "gaza-2025-as-reported.yaml"
+EXAMPLE = ROOT / "examples" / "gaza-2025-record.yaml"
 
 
 def test_run_builtin_prints_timeline_and_summary(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "gaza-2025"]) == 0
     out = capsys.readouterr().out
-    assert "day   1 (2025-01-19)  hamas performs 3 of p1_hostages [hypothetical]" in out
+    assert "day   1 (2025-01-19)  hamas performs 3 of p1_hostages (living)" in out
+    assert "[hypothetical]" not in out  # the built-in scenario is the public record
     assert "state -> phase1:limbo" in out
-    assert "final state: phase1:limbo as of day 54 (2025-03-13)" in out
-    assert "p1_philadelphi" in out and "violated" in out
-    allegation = next(line for line in out.splitlines() if line.lstrip().startswith("A1 "))
-    assert allegation.split() == ["A1", "44", "qatar", "israel", "p1_aid", "no", "ruling"]
+    assert "final state: collapsed as of day 59 (2025-03-18)" in out
+    assert "p1_philadelphi violated (not done by day 50)" in out
+    allegation = next(line for line in out.splitlines() if line.lstrip().startswith("A5 "))
+    assert allegation.split() == ["A5", "43", "qatar", "israel", "p1_aid", "no", "ruling"]
 
 
 def test_run_json_document(capsys: pytest.CaptureFixture[str]) -> None:
@@ -29,15 +30,15 @@ def test_run_json_document(capsys: pytest.CaptureFixture[str]) -> None:
     doc = json.loads(capsys.readouterr().out)
     assert {"deal", "final_state", "day", "phase_history", "obligations", "events",
             "allegations"} <= set(doc)
-    assert doc["deal"] == "gaza-2025" and doc["final_state"] == "phase1:limbo"
-    assert doc["phase_history"][-1] == {"state": "phase1:limbo", "entered_day": 43,
+    assert doc["deal"] == "gaza-2025" and doc["final_state"] == "collapsed"
+    assert doc["phase_history"][-2] == {"state": "phase1:limbo", "entered_day": 43,
                                         "entered_date": "2025-03-02"}
     hostages = next(o for o in doc["obligations"] if o["id"] == "p1_hostages")
     assert {k: hostages[k] for k in ("obligor", "status", "progress", "target", "due_day")} == {
         "obligor": "hamas", "status": "fulfilled", "progress": 33, "target": 33, "due_day": 42}
     assert all({"day", "type", "accepted", "refusal", "records"} <= set(e)
                for e in doc["events"])
-    assert doc["allegations"][0]["by"] == "qatar"
+    assert [a["by"] for a in doc["allegations"]][4:6] == ["qatar", "egypt"]
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -89,7 +89,8 @@ def test_gaza_shows_phases_durations_situations_and_expiry(gaza: Deal) -> None:
     dot = to_dot(diagram_model(gaza))
     for text in ("Phase 1: exchanges and ceasefire", "42 days (days 1–42)", "phase1 in limbo",
                  "phase2 suspended", "open-ended", "Concluded", "Collapsed", "Lapsed",
-                 "continues while talks on phase2 go on", "else lapses",
+                 "the truce holds in limbo until it is ended or phase2 is agreed",
+                 "continues while talks on phase3 go on", "else lapses",
                  'agreed(\\"phase2\\")', 'negotiating(\\"phase3\\")'):
         assert text in " ".join(dot.replace("\\n", " ").split()), text
 
@@ -114,7 +115,7 @@ def test_overlay_marks_exactly_the_visited_states(gaza: Deal) -> None:
     taken = {(a, b) for a, b, rest in edges(dot) if "taken" in rest}
     history = [node_id(s) for s, _ in run.history]
     assert taken == set(pairwise(history))
-    assert "entered day 43" in dot and "final state (day 54)" in dot
+    assert "entered day 43" in dot and "final state (day 59)" in dot
 
 
 def test_overlay_flags_violated_obligations(gaza: Deal) -> None:
@@ -122,9 +123,10 @@ def test_overlay_flags_violated_obligations(gaza: Deal) -> None:
     model = diagram_model(gaza, run)
     violated = [r.id for s in model.states for r in s.violated]
     assert violated == [e.id for e in run.ledger.values() if e.status.value == "violated"]
-    assert violated == ["p1_philadelphi"]
+    assert violated == ["p1_philadelphi", "p1_talks"]
     dot = to_dot(model)
-    assert "p1_philadelphi (day 50)" in dot and re.search(r'class="?violated', dot)
+    assert "p1_philadelphi (day 50)" in dot and "p1_talks (day 16)" in dot
+    assert re.search(r'class="?violated', dot)
 
 
 def test_overlay_of_a_collapse_and_an_extension(truce: Deal) -> None:
@@ -145,15 +147,17 @@ def test_obligations_listed(gaza: Deal) -> None:
     assert "Obligations of phase1" not in plain
     for ob in gaza.obligations():
         assert ob.description.split()[0] in dot
-    for text in ("Hamas: Release 33 hostages on the reported schedule",
+    for text in ("Hamas: Release 33 hostages, living or dead, on the reported schedule",
                  "33 hostages, 3 by day 1 … 33 by day 42 (7 steps)", "Leave the Netzarim",
-                 "by day 22", "30 per p1_hostages, at most 1,977 prisoners"):
+                 "by day 22", "1,977 prisoners and detainees, no deadline",
+                 "Israel and Hamas: Begin negotiations on phase 2"):
         assert text in " ".join(dot.split()), text
 
 
 def test_obligations_with_overlay_show_status(gaza: Deal) -> None:
     dot = to_dot(diagram_model(gaza, gaza_outcome().run, obligations=True))
-    assert "✗ VIOLATED (day 50)" in dot and "✓ fulfilled" in dot and "‖ suspended" in dot
+    assert "✗ VIOLATED (day 50)" in dot and "✓ fulfilled" in dot
+    assert "✓ fulfilled late (missed day 7)" in dot and "discharged" in dot
 
 
 def test_mermaid_from_the_same_data(gaza: Deal) -> None:
@@ -167,7 +171,8 @@ def test_mermaid_from_the_same_data(gaza: Deal) -> None:
         line = f"    {e.source.replace(':', '_')} --> {e.dest.replace(':', '_')} : {e.trigger}"
         assert line in text, line
     assert "agreed('phase2')" in text  # quotes Mermaid cannot take are replaced
-    assert "class phase1_limbo final" in text
+    assert "class phase1_limbo visited" in text or "phase1_limbo visited" in text
+    assert "class collapsed final" in text
     assert "VIOLATED p1_philadelphi (day 50)" in text
 
 
@@ -198,7 +203,7 @@ def test_every_builtin_deal_and_example_scenario_is_committed() -> None:
 
     stems = {stem for stem, _, _ in committed_diagrams(ROOT / "examples")}
     assert set(builtin_deals()) <= stems
-    assert "gaza-2025-as-reported.run" in stems
+    assert "gaza-2025-record.run" in stems
     committed = {p.name.removesuffix(".dot") for p in (ROOT / "diagrams").glob("*.dot")}
     # nothing left over from a renamed deal or example; each has its compact diagram
     assert committed == stems | {f"{stem}.compact" for stem in stems}
@@ -217,11 +222,11 @@ def test_cli_writes_dot_and_mermaid(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 def test_cli_overlays_a_scenario_file(tmp_path: Path) -> None:
     out = tmp_path / "run.dot"
-    assert main(["diagram", str(ROOT / "examples/gaza-2025-as-reported.yaml"), "-o",
+    assert main(["diagram", str(ROOT / "examples/gaza-2025-record.yaml"), "-o",
                  str(out)]) == 0
     text = out.read_text("utf-8")
-    assert "final state (day 54)" in text
-    assert "Run: Gaza 2025 as reported (to 13 March 2025)" in text
+    assert "final state (day 59)" in text
+    assert "Run: Gaza 2025 from the public record (to 18 March 2025)" in text
 
 
 def test_cli_builtin_scenario_by_flag(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from dealmodel.analysis.compare import Comparison
+from dealmodel.engine.score import score
 
 SCRIPTS = Path(__file__).parent.parent / "examples" / "whatif"
 
@@ -43,9 +44,10 @@ def test_phase2_agreed_on_day_35() -> None:
     v = c["phase2-agreed-day-35"]
     assert v.phase_entered()["phase2"] == 43
     assert all(not state.endswith(":limbo") for state, _ in v.run.history)
-    assert v.days_in_limbo == 0 and c.base.days_in_limbo == 12
-    assert v.final_state == "phase2" and c.base.final_state == "phase1:limbo"
-    assert v.divergence is not None and v.divergence.day == 35
+    assert v.days_in_limbo == 0 and c.base.days_in_limbo == 16
+    assert ("phase2", 43) in v.run.history and v.final_state == "collapsed"
+    assert c.base.final_state == "collapsed" and ("phase1:limbo", 43) in c.base.run.history
+    assert v.divergence is not None and v.divergence.day == 16
     assert [(r["day"], r["type"]) for r in v.refused()] == [(43, "suspend")]
 
 
@@ -53,32 +55,35 @@ def test_aid_not_cut() -> None:
     c = build("aid_not_cut")
     v = c["aid-not-cut"]
     assert c.base.suspensions()[0]["obligation"] == "p1_aid"
-    assert v.suspensions() == [] and v.run.allegations == []
-    assert v.run.ledger["p1_aid"].status.value == "active"
-    assert v.final_state == "phase1:limbo"  # phase 2 still not agreed
-    assert v.first_violation() == {"obligation": "p1_philadelphi", "party": "israel", "day": 50}
+    assert v.suspensions() == []
+    assert [a.obligation for a in v.run.allegations if a.obligation == "p1_aid"] == []
+    assert len(v.run.allegations) == len(c.base.run.allegations) - 2 == 5
+    assert v.obligations()["p1_aid"]["status"] == "discharged"  # at the collapse, day 59
+    assert score(v.run, v.run.ledger["p1_aid"]) == 3
+    assert score(c.base.run, c.base.run.ledger["p1_aid"]) == 0
+    assert ("phase1:limbo", 43) in v.run.history and v.final_state == "collapsed"
+    assert v.obligations()["p1_philadelphi"]["violated_day"] == 50
     assert v.divergence is not None and v.divergence.day == 43
 
 
 def test_release_postponed_by_a_week() -> None:
     c = build("release_postponed")
     v = c["release-postponed"]
-    assert v.first_violation() == {"obligation": "p1_hostages", "party": "hamas", "day": 28}
+    assert v.first_violation() == c.base.first_violation() == {
+        "obligation": "p1_return_north", "party": "israel", "day": 7}
     entry = v.run.ledger["p1_hostages"]
-    # all 33 in the end, a week after the day-28 milestone: fulfilled late, breach kept
-    assert (entry.status.value, entry.progress) == ("fulfilled late", 33)
-    assert entry.violated_day == 28
-    assert c.base.run.ledger["p1_hostages"].status.value == "fulfilled"
+    assert (entry.status.value, entry.progress, entry.violated_day, entry.fulfilled_day) == (
+        "fulfilled", 33, None, 40)
     assert v.divergence is not None and v.divergence.day == 28
+    both = c["two-releases-postponed"].run.ledger["p1_hostages"]
+    assert (both.status.value, both.violated_day) == ("fulfilled late", 28)
 
 
 def test_philadelphi_deadline_met_or_missed() -> None:
     c = build("philadelphi_deadline")
-    assert c.horizon == 57
+    assert c.horizon == 59
     base, on_time, late = c.base, c["withdrawal-day-50"], c["withdrawal-day-57"]
     assert base.obligations()["p1_philadelphi"]["status"] == "violated"
-    assert on_time.first_violation() is None
     assert on_time.obligations()["p1_philadelphi"]["status"] == "fulfilled"
-    assert late.first_violation() == {"obligation": "p1_philadelphi", "party": "israel",
-                                      "day": 50}
-    assert late.obligations()["p1_philadelphi"]["progress"] == 1
+    assert late.obligations()["p1_philadelphi"] == {
+        "status": "fulfilled late", "progress": 1, "owed": 1, "violated_day": 50}

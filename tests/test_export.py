@@ -25,17 +25,22 @@ def test_cli_run_csv_prints_the_ledger_over_time(capsys: pytest.CaptureFixture[s
     rows = read_csv(out)
     assert out.splitlines()[0] == ",".join(COLUMNS["ledger"])
     hostages = [r for r in rows if r["obligation"] == "p1_hostages"]
-    # one row per day it changed: days 1, 7, 14, 21, 28, 35 and 40 (fulfilled on 40)
-    assert [r["day"] for r in hostages] == ["1", "7", "14", "21", "28", "35", "40"]
-    assert [r["progress"] for r in hostages] == ["3", "7", "10", "13", "16", "19", "33"]
-    assert hostages[-1]["status"] == "fulfilled" and hostages[-1]["quantity"] == "14"
-    assert all(r["hypothetical"] == "true" for r in hostages)
+    # one row per day it changed: each release, the postponement (withheld from day 23 to
+    # day 26), and day 40 when the last four were returned (fulfilled on 40)
+    assert [r["day"] for r in hostages] == ["1", "7", "12", "14", "21", "23", "26", "28",
+                                           "33", "34", "35", "40"]
+    assert [r["progress"] for r in hostages][-4:] == ["22", "23", "29", "33"]
+    assert [r["status"] for r in hostages][5:7] == ["withheld", "active"]
+    assert hostages[-1]["status"] == "fulfilled" and hostages[-1]["quantity"] == "4"
+    assert all(r["hypothetical"] == "false" for r in hostages)  # the public record
     philadelphi = [r for r in rows if r["obligation"] == "p1_philadelphi"]
     assert (philadelphi[-1]["day"], philadelphi[-1]["status"]) == ("50", "violated")
-    netzarim = [r for r in rows if r["obligation"] == "p1_netzarim"]
-    assert netzarim[-1]["hypothetical"] == "false"  # reported with a source
+    rafah = [r for r in rows if r["obligation"] == "p1_rafah"]
+    assert [(r["day"], r["status"]) for r in rafah][-2:] == [("7", "violated"),
+                                                             ("14", "fulfilled late")]
     aid = [r for r in rows if r["obligation"] == "p1_aid"]
-    assert (aid[-1]["day"], aid[-1]["status"]) == ("43", "suspended")
+    assert [(r["day"], r["status"]) for r in aid][-2:] == [("43", "suspended"),
+                                                           ("59", "discharged")]
     assert [int(r["day"]) for r in rows] == sorted(int(r["day"]) for r in rows)
 
 
@@ -44,18 +49,20 @@ def test_cli_run_csv_tables(table: str, capsys: pytest.CaptureFixture[str]) -> N
     assert main(["run", "gaza-2025", "--csv", table]) == 0
     rows = read_csv(capsys.readouterr().out)
     if table == "events":
-        assert len(rows) == 23 and rows[0]["accepted"] == "true"
-        assert rows[0]["hypothetical"] == "true" and rows[12]["hypothetical"] == "false"
-        assert rows[-1]["state_after"] == "phase1:limbo"
+        assert len(rows) == 40 and rows[0]["accepted"] == "true"
+        assert all(r["hypothetical"] == "false" for r in rows)  # the public record
+        assert rows[-1]["state_after"] == "collapsed"
         suspension = next(r for r in rows if r["type"] == "suspend")
-        assert suspension["detail"] == "reason: entry of food and other goods barred"
+        assert suspension["detail"] == ("reason: Israel halted the entry of all goods and "
+                                        "aid into Gaza")
         assert suspension["reason"] == "" and suspension["code"] == ""  # not refused
-        assert suspension["source"].startswith("seed article")
+        assert suspension["source"].startswith("https://www.thenationalnews.com/")
     else:
-        assert rows == [{"id": "A1", "day": "44", "by": "qatar", "against": "israel",
-                         "obligation": "p1_aid", "evidence": rows[0]["evidence"],
-                         "status": "open", "ruled_by": "", "ruled_day": "",
-                         "refers_to": ""}]
+        assert len(rows) == 7
+        assert rows[4] == {"id": "A5", "day": "43", "by": "qatar", "against": "israel",
+                           "obligation": "p1_aid", "evidence": rows[4]["evidence"],
+                           "status": "open", "ruled_by": "", "ruled_day": "",
+                           "refers_to": ""}
 
 
 def test_cli_run_csv_bad_table_and_json_together() -> None:
@@ -98,12 +105,12 @@ def test_dataframes() -> None:
     assert list(ledger.columns) == list(COLUMNS["ledger"])
     assert str(ledger["day"].dtype) == "Int64" and str(ledger["quantity"].dtype) == "Int64"
     assert ledger["quantity"].isna().any()  # a day without a delivery is NA, not 0
-    assert int(ledger[ledger.obligation == "p1_prisoners"]["quantity"].sum()) == 990
-    assert len(outcome.to_dataframe("events")) == 23
-    assert outcome.to_dataframe("allegations").loc[0, "by"] == "qatar"
+    assert int(ledger[ledger.obligation == "p1_prisoners"]["quantity"].sum()) == 1777
+    assert len(outcome.to_dataframe("events")) == 40
+    assert outcome.to_dataframe("allegations").loc[4, "by"] == "qatar"
     comparison = compare(load_scenario("gaza-2025-whatif"))
     runs = comparison.to_dataframe()
-    assert runs.set_index("run").loc["phase2-agreed-day-35", "final_state"] == "phase2"
+    assert runs.set_index("run").loc["phase2-agreed-day-35", "final_state"] == "collapsed"
     assert len(comparison.to_dataframe("obligations")) == 6 * 19
 
 
@@ -128,5 +135,5 @@ def test_whatif_json_divergence_is_typed(capsys: pytest.CaptureFixture[str]) -> 
     assert {"kind": "status", "day": 43, "obligation": "p1_aid", "status": "suspended",
             "cause": "suspended", "actor": "israel"} in base_event["records"]
     assert aid["divergence"]["variant_event"] is None  # the variant dropped it
-    assert phase2["divergence"]["variant_event"]["event"]["type"] == "agreement_reached"
+    assert phase2["divergence"]["variant_event"]["event"]["type"] == "negotiations_opened"
     assert all(r["code"] for r in phase2["refused"])  # refusals carry their code

@@ -123,6 +123,6 @@ def test_dict_scenarios_are_held_to_the_current_folder(tmp_path: Path,
 
 def test_one_resolver_for_names_and_paths() -> None:
     assert load_scenario("gaza-2025") == builtin_scenario("gaza-2025")
-    assert load_scenario(Path("examples/gaza-2025-as-reported.yaml")).deal.id == "gaza-2025"
+    assert load_scenario(Path("examples/gaza-2025-record.yaml")).deal.id == "gaza-2025"
     with pytest.raises(ScenarioError, match="no built-in scenario named 'nope'"):
         builtin_scenario("nope")

@@ -83,7 +83,7 @@ def complete(words: list[str]) -> list[str]:
                                                         "allegations"]),
     (["dealmodel", "schema", ""], ["deal", "scenario"]),
     (["dealmodel", "run", "gaza-2025-w"], ["gaza-2025-whatif"]),
-    (["dealmodel", "run", "examples/gaza-2025-a"], ["examples/gaza-2025-as-reported.yaml"]),
+    (["dealmodel", "run", "examples/gaza-2025-r"], ["examples/gaza-2025-record.yaml"]),
 ])
 def test_bash_completion(words: list[str], expected: list[str]) -> None:
     assert complete(words) == expected

@@ -216,7 +216,7 @@ def test_many_problems_are_listed_up_to_a_cap(tmp_path: Path) -> None:
 def test_check_accepts_a_scenario_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "examples/gaza-2025-whatif.yaml"]) == 0
     out = capsys.readouterr().out
-    assert "ok - scenario" in out and "on gaza-2025, 23 events, 5 variants" in out
+    assert "ok - scenario" in out and "on gaza-2025, 40 events, 5 variants" in out
     assert main(["check", "gaza-2025-whatif"]) == 0
     assert main(["check", str(DATA / "truce-2phase.yaml")]) == 0
     assert "ok - truce-2phase, 2 phases" in capsys.readouterr().out

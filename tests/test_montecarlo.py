@@ -144,10 +144,23 @@ def test_perfect_compliance_and_quick_agreement_concludes_every_run() -> None:
 
 
 def test_no_talks_means_every_run_lapses_at_the_end_of_phase_1() -> None:
-    scenario = with_assumptions({"phases": {"phase1": {"talks_open_day": None}}})
+    """Under the rule the text states (the truce continues while talks go on)."""
+    deal = builtin_deal("gaza-2025").evolve_phase(
+        "phase1", on_expiry="continue_while_negotiating")
+    scenario = Scenario(deal, (), "test (hypothetical)",
+                        raw_assumptions={"phases": {"phase1": {"talks_open_day": None}}})
     data = simulate(scenario, 30, 5).to_dict()
     [lapsed] = [e for e in data["endings"] if e["ending"] == "lapsed"]
     assert lapsed["count"] == 30 and lapsed["median_day"] == 43
+
+
+def test_no_talks_under_hold_every_run_holds_in_limbo() -> None:
+    """The built-in deal holds in limbo when phase 1's time is up (clause phase1-expiry)."""
+    scenario = with_assumptions({"phases": {"phase1": {"talks_open_day": None}}})
+    data = simulate(scenario, 30, 5).to_dict()
+    assert data["paths"] == [{"path": ["phase1", "phase1:limbo"], "count": 30, "p": 1.0,
+                              "low": 0.886487, "high": 1.0}]
+    assert [e["count"] for e in data["endings"] if e["ending"] == "in_force"] == [30]
 
 
 def test_collapse_hazard_gives_a_geometric_curve() -> None:

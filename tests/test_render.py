@@ -77,7 +77,8 @@ def test_real_svg_parses_and_labels_every_state(gaza: Deal, which: str) -> None:
         assert " ".join(state.title.split()) in " ".join(texts[node_id(state.id)].split())
     assert 'font-family="DejaVu Sans,Verdana' in svg.decode()  # fallbacks for viewers
     if run is not None:
-        assert "final state (day 54)" in texts[node_id("phase1:limbo")]
+        assert "entered day 43" in texts[node_id("phase1:limbo")]
+        assert "final state (day 59)" in texts[node_id("collapsed")]
 
 
 def test_png_opens_and_is_not_blank(tmp_path: Path, gaza: Deal) -> None:
@@ -136,7 +137,7 @@ def test_notebook_display(gaza: Deal, no_renderer: None) -> None:
         assert "<svg" not in bundle["text/html"]  # no renderer: no diagram, no error
     text = run._repr_mimebundle_()["text/plain"]
     assert text.splitlines()[1].startswith(
-        "path: phase1 (day 1) -> phase1:limbo (day 43); obligations: ")
+        "path: phase1 (day 1) -> phase1:limbo (day 43) -> collapsed (day 59); obligations: ")
     assert len(text) < 300 and len(gaza._repr_mimebundle_()["text/plain"]) < 300
 
 

@@ -51,13 +51,15 @@ def test_inline_deal_and_refusals_are_recorded() -> None:
 
 
 def test_summary_and_timeline_text() -> None:
-    outcome = load_scenario(Path("examples/gaza-2025-as-reported.yaml")).run()
+    outcome = load_scenario(Path("examples/gaza-2025-record.yaml")).run()
     summary = outcome.summary()
-    assert "final state: phase1:limbo as of day 54 (2025-03-13)" in summary
+    assert "final state: collapsed as of day 59 (2025-03-18)" in summary
     assert "allegations (an allegation is not a finding):" in summary
+    assert "(withheld by hamas since day 23)" in summary  # the postponed release
     timeline = outcome.timeline()
-    assert "day  43 (2025-03-02)  israel suspends p1_aid [hypothetical]" in timeline
+    assert "day  43 (2025-03-02)  israel suspends p1_aid" in timeline
     assert "p1_philadelphi violated (not done by day 50)" in timeline
+    assert "p1_rafah fulfilled late" in timeline
 
 
 def test_all_problems_at_once() -> None:

@@ -79,7 +79,7 @@ def test_comparison_table_labels_every_variant_hypothetical() -> None:
     assert all(c.endswith("\n(hypothetical)") for c in table.columns[2:])
     assert any("HYPOTHETICAL" in n for n in table.notes)
     marked = {table.rows[i][0] for i in table.marked}
-    assert "final state *" in marked and "final day" not in marked
+    assert "phase2 entered *" in marked and "final day" not in marked
 
 
 # -- Jupyter ---------------------------------------------------------------------------------
@@ -87,10 +87,10 @@ def test_outcome_html_is_compact_summary_first() -> None:
     outcome = load_scenario("gaza-2025").run()
     html = outcome._repr_html_()
     assert len(html.encode("utf-8")) < 20_000
-    assert html.index("final state: phase1:limbo as of day 54") < html.index("<details>")
+    assert html.index("final state: collapsed as of day 59") < html.index("<details>")
     assert html.count("<details>") == 3  # obligations, allegations, events: folded
     assert "an allegation is not a finding" in html
-    assert "21 marked hypothetical" in html
+    assert "Events (40, 0 marked hypothetical)" in html  # the public record: none is
     ET.fromstring(html.replace("<br>", "<br/>"))
     assert len(repr(outcome)) < 200
 
@@ -119,7 +119,7 @@ def test_comparison_html_is_compact_and_says_hypothetical() -> None:
     assert "phase2-agreed-day-35<br>(hypothetical)" in html
     # the run-level rows first, the per-obligation rows folded
     assert html.index("diverges from base") < html.index("<summary>Obligations (")
-    assert html.index("<summary>Obligations (") < html.index(">p1_hostages *</td>")
+    assert html.index("<summary>Obligations (") < html.index(">p1_philadelphi *</td>")
     assert len(repr(comparison)) < 300
     assert all(len(repr(r)) < 200 for r in comparison.results)
 
@@ -131,7 +131,7 @@ def test_deal_and_run_html() -> None:
     assert "<summary>Obligations (19)</summary>" in html
     run = load_scenario("gaza-2025").run().run
     html = run._repr_mimebundle_()["text/html"]
-    assert "run: <b>phase1:limbo</b> on day 54" in html
+    assert "run: <b>collapsed</b> on day 59" in html
 
 
 def test_str_of_a_comparison_fits_the_terminal(monkeypatch: pytest.MonkeyPatch) -> None:

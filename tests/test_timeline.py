@@ -32,34 +32,39 @@ def test_gaza_timeline_content() -> None:
     fig = timeline_figure(outcome)
     text = all_text(fig)
     assert "January 2025 Gaza ceasefire and hostage-release deal" in text
-    assert "Scenario: Gaza 2025 as reported (to 13 March 2025)" in text
-    for expected in ("Phase 1: exchanges and ceasefire", "limbo: truce holds",
-                     "violated day 50", "A1: Qatar alleges Israel violated p1_aid (no ruling)",
+    assert "Scenario: Gaza 2025 from the public record (to 18 March 2025)" in text
+    for expected in ("Phase 1: exchanges and ceasefire", "limbo: time up, truce holds",
+                     "violated day 50", "A5: Qatar alleges Israel violated p1_aid (no ruling)",
+                     "violated day 7, fulfilled late day 14", "COLLAPSED day 59",
                      "hostages (Hamas): delivered 33 of 33", "due on the schedule",
-                     "prisoners (Israel): delivered 990 of 990", "day 1\n19 Jan",
+                     "prisoners and detainees (Israel): delivered 1,777 of 1,977",
+                     "implementation rate (mean PAM score / 3)", "day 1\n19 Jan",
                      "deadline", "delivered", "fulfilled", "violated", "suspended",
-                     "violation alleged (not a finding)", "ruling",
-                     "21 of 23 events are marked hypothetical"):
+                     "withheld (pending a condition)",
+                     "violation alleged (not a finding)", "ruling"):
         assert expected in text, expected
+    assert "marked hypothetical" not in text  # the record has no hypothetical event
     rows = fig.axes[-1]
     labels = [t.get_text() for t in rows.get_yticklabels()]
     assert "Israel: Leave the Philadelphi corridor" in labels
     assert not any(label.startswith("Hamas: Release the remaining") for label in labels)
     # no label is cut: long ones wrap onto a second line, whole
-    assert "Israel: Release 30 prisoners per hostage\nreleased (planned total disputed)" in labels
+    assert "Hamas: Release 33 hostages, living or dead,\non the reported schedule" in labels
     assert not any("…" in label for label in labels)
 
 
 def test_each_quantity_has_its_own_panel_so_no_line_hides_another() -> None:
-    """Hostages and prisoners (30 per hostage) coincide as shares of what is owed; each
-    has its own panel in its own units, so neither line can hide the other."""
+    """Hostages and prisoners could coincide as shares of what is owed; each has its own
+    panel in its own units, so neither line can hide the other. The implementation rate
+    has a panel of its own, in % of full, above them."""
     fig = timeline_figure(resolve_scenario("gaza-2025").run())
-    panels = fig.axes[1:-1]
+    rate, panels = fig.axes[1], fig.axes[2:-1]
+    assert rate.get_legend().get_texts()[0].get_text() == (
+        "implementation rate (mean PAM score / 3), % of full")
     assert [ax.get_legend().get_texts()[0].get_text() for ax in panels] == [
-        "hostages (Hamas): delivered 33 of 33", "prisoners (Israel): delivered 990 of 990",
-        "detainees (Israel): delivered 1,000 of 1,000"]
-    assert [ax.get_ylim()[1] for ax in panels] == pytest.approx([33 * 1.12, 990 * 1.12,
-                                                                 1000 * 1.12])
+        "hostages (Hamas): delivered 33 of 33",
+        "prisoners and detainees (Israel): delivered 1,777 of 1,977"]
+    assert [ax.get_ylim()[1] for ax in panels] == pytest.approx([33 * 1.12, 1977 * 1.12])
 
 
 @pytest.mark.parametrize(("end", "ticks"), [
@@ -91,7 +96,7 @@ def test_variants_beside_the_base(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert names[0] == "base"
     assert all(n.endswith("\n(hypothetical)") for n in names[1:])
     text = all_text(fig)
-    assert "5 HYPOTHETICAL variants" in text and "p1_hostages violated" in text
+    assert "5 HYPOTHETICAL variants" in text and "p1_philadelphi violated" in text
     assert main(["timeline", "gaza-2025-whatif", "-o", str(tmp_path / "w.png")]) == 0
     assert_png_not_blank((tmp_path / "w.png").read_bytes())
     assert main(["timeline", "gaza-2025-whatif", "--base", "-o", str(tmp_path / "b.pdf")]) == 0
@@ -121,11 +126,11 @@ def test_cli_png(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_cli_svg_keeps_text(tmp_path: Path) -> None:
     out = tmp_path / "t.svg"
-    example = Path(__file__).parent.parent / "examples/gaza-2025-as-reported.yaml"
+    example = Path(__file__).parent.parent / "examples/gaza-2025-record.yaml"
     assert main(["timeline", str(example), "-o", str(out)]) == 0
     root = ET.parse(out).getroot()
     text = " ".join(root.itertext())
-    assert "Scenario: Gaza 2025 as reported" in text and "violated day 50" in text
+    assert "Scenario: Gaza 2025 from the public record" in text and "violated day 50" in text
 
 
 @pytest.mark.parametrize(("argv", "message"), [

@@ -1,19 +1,18 @@
 """HYPOTHETICAL what-if: the Philadelphi withdrawal deadline (day 50), met or missed.
 
 The terms set Israel's withdrawal from the Philadelphi corridor by day 50
-(p1_philadelphi). The as-reported timeline records no withdrawal (the article of day 54
-reports none), so the base run already shows the deadline missed: p1_philadelphi is
-violated on day 50. To ask "what if the deadline is missed?" this script therefore
-compares three timelines:
+(p1_philadelphi). The public record (examples/gaza-2025-record.yaml) has no withdrawal -
+an Israeli official said on day 40 that Israel would not leave, and Hamas alleged on
+day 51 that the pull-out had not begun - so the base run shows the deadline missed:
+p1_philadelphi is violated on day 50. This script compares three timelines:
 
-* base - as reported: no withdrawal recorded, violated on day 50;
+* base - the record: no withdrawal, violated on day 50;
 * withdrawal-day-50 - hypothetical: the withdrawal is made on day 50, on time;
 * withdrawal-day-57 - hypothetical: the withdrawal is made a week late, on day 57.
 
-Expected: on time, p1_philadelphi is fulfilled and the run has no violation; a week
-late, it is violated on day 50 and stays violated (late performance is recorded as
-progress 1/1 but does not undo the missed deadline). All runs are compared on day 57.
-These are explorations of the deal's rules, not reports.
+Expected: on time, p1_philadelphi is fulfilled; a week late, it is fulfilled late: the
+violation of day 50 is kept beside the fulfilment of day 57. All runs are compared on
+day 59, when fighting resumed. These are explorations of the deal's rules, not reports.
 
 Run: python examples/whatif/philadelphi_deadline.py
 """
@@ -23,7 +22,7 @@ from pathlib import Path
 from dealmodel import Performed, load_scenario
 from dealmodel.analysis.compare import Comparison, compare
 
-BASE = Path(__file__).resolve().parent.parent / "gaza-2025-as-reported.yaml"
+BASE = Path(__file__).resolve().parent.parent / "gaza-2025-record.yaml"
 
 
 def build() -> Comparison:

@@ -12,7 +12,7 @@ import attrs
 from dealmodel import _display
 from dealmodel.analysis import export
 from dealmodel.analysis.results import Divergence, VariantResult, diverge
-from dealmodel.engine import Run
+from dealmodel.engine import Allegation, Run
 from dealmodel.model.events import ClockAdvanced, Event
 from dealmodel.model.obligations import ObligationStatus
 from dealmodel.scenarios import export as scenario_export
@@ -112,8 +112,7 @@ class Comparison:
             "; ".join(f"{s['obligation']} by {s['by']}, {s['days']} d" for s in
                       r.suspensions()) or "none" for r in results])
         row("first violation", [_violation(r.first_violation()) for r in results])
-        row("allegations", ["; ".join(_allegation(a) for a in r.run.allegations) or "none"
-                            for r in results])
+        row("allegations", [_allegations(r.run.allegations) for r in results])
         row("refused events", [str(len(r.outcome.refused)) for r in results])
         row("diverges from base", ["-"] + [
             f"day {r.divergence.day}" if r.divergence else "never" for r in self.variants])
@@ -185,6 +184,16 @@ def _day(day: int | None) -> str:
 
 def _violation(v: dict[str, Any] | None) -> str:
     return "none" if v is None else f"{v['obligation']} ({v['party']}) day {v['day']}"
+
+
+def _allegations(allegations: list[Allegation], shown: int = 3) -> str:
+    """The allegations in a table cell: each in full if a few, else the count and the last."""
+    if not allegations:
+        return "none"
+    if len(allegations) <= shown:
+        return "; ".join(_allegation(a) for a in allegations)
+    last = allegations[-1]
+    return f"{len(allegations)}, the last {_allegation(last)}"
 
 
 def _allegation(a: Any) -> str:

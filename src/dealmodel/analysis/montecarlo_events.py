@@ -9,6 +9,7 @@ events a simulation draws (:data:`SIMULATED`); others are refused with TypeError
 from __future__ import annotations
 
 from dealmodel.analysis.montecarlo_core import LeanRun
+from dealmodel.analysis.montecarlo_table import WITHHELD
 from dealmodel.model.events import (
     AgreementReached,
     ClockAdvanced,
@@ -17,17 +18,22 @@ from dealmodel.model.events import (
     NegotiationsEnded,
     NegotiationsOpened,
     Performed,
+    Released,
+    Reported,
     Resumed,
     Ruling,
     Suspended,
     ViolationAlleged,
+    Withheld,
 )
 
 __all__ = ["SIMULATED", "apply_event"]
 
-#: The event types a lean run takes (the ones a simulation draws).
+#: The event types a lean run takes (the ones a simulation draws, and those a recorded
+#: timeline replays on it: withholding, releasing, reports).
 SIMULATED = (ClockAdvanced, Performed, NegotiationsOpened, NegotiationsEnded, AgreementReached,
-             Suspended, Resumed, ViolationAlleged, Ruling, HostilitiesResumed)
+             Suspended, Resumed, ViolationAlleged, Ruling, HostilitiesResumed, Withheld,
+             Released, Reported)
 
 
 def apply_event(run: LeanRun, event: Event) -> None:
@@ -60,3 +66,16 @@ def apply_event(run: LeanRun, event: Event) -> None:
         run.rule(event.day, int(event.allegation[1:]) - 1, event.upheld)
     elif isinstance(event, HostilitiesResumed):
         run.collapse(event.day)
+    elif isinstance(event, (Withheld, Released)):
+        # as engine/obligation_handlers.py: the duty shows as withheld until released,
+        # then returns to its status (a breach found meanwhile included)
+        ob = cd.ob_index[event.obligation]
+        if isinstance(event, Withheld):
+            run.held[ob] = run.status[ob]
+            run.status[ob] = WITHHELD
+            run.ob_suspended_by[ob] = event.party
+        else:
+            run.status[ob] = run.current(ob)
+            run.held[ob] = -1
+            run.ob_suspended_by[ob] = None
+        run.marks += 1

@@ -135,10 +135,12 @@ def simulation_problems(deal: Deal) -> list[Problem]:
                 problems.append(Problem(f"{where}.due", f"{ob.id!r} is due {ob.due}: "
                                         "simulation does not model relative deadlines yet",
                                         "give it a due_day, or due: end_of_phase"))
-            if ob.parts:
+            # a quantity's parts only break its total down by category; an act's parts
+            # are what it is judged on
+            if ob.parts and ob.kind is ObligationKind.ACT:
                 problems.append(Problem(f"{where}.parts", f"{ob.id!r} is performed in named "
-                                        "parts: simulation does not model parts yet",
-                                        "simulate a copy without parts"))
+                                        "parts: simulation does not model parts of an act "
+                                        "yet", "simulate a copy without parts"))
             if ob.due_deal_day is not None:
                 problems.append(Problem(f"{where}.due", f"{ob.id!r} is due on deal day "
                                         f"{ob.due_deal_day}: simulation does not model "

@@ -22,6 +22,7 @@ from dealmodel.cli._inputs import add_input_options, input_options
 from dealmodel.errors import DealModelError, MissingExtraError, Problem, ScenarioError
 from dealmodel.io.deals import builtin_deal, builtin_deals
 from dealmodel.model.deal import Deal
+from dealmodel.render.score_text import score_report
 from dealmodel.scenarios.export import TABLES
 from dealmodel.scenarios.scenario import Scenario, day_or_date, load_deal_or_scenario, load_scenario
 
@@ -71,6 +72,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return 1 if (args.strict and outcome.refused) else 0
     if args.json:
         print(json.dumps(outcome.to_dict(), indent=2))
+    elif args.report == "score":
+        print(score_report(outcome))
     else:
         from dealmodel.render import tables
 
@@ -181,6 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
                           "SCENARIO)")
     run.add_argument("--strict", action="store_true", help="exit 1 if any event was refused")
     run.add_argument("-q", "--quiet", action="store_true", help="summary only, no timeline")
+    run.add_argument("--report", choices=("score",), help="score: each obligation's "
+                     "implementation score (0-3) and the deal's implementation rate over time")
     run.add_argument("--until", metavar="DAY|DATE", help="stop on this day (a number, or a "
                      "date such as 2025-03-13): the deal as it stood then")
     run.set_defaults(func=_cmd_run)

@@ -93,8 +93,8 @@ class LedgerEntry:
         new.fulfilled_day = self.fulfilled_day
         new.suspended_by = self.suspended_by
         new.held_status = self.held_status
-        new.performed_by = self.performed_by.copy()
-        new.parts_done = self.parts_done.copy()
+        new.performed_by = self.performed_by  # replaced, never changed in place: shared
+        new.parts_done = self.parts_done
         new.history = self.history.copy()
         new.renewals = self.renewals
         new.renewal_objected = self.renewal_objected
@@ -104,7 +104,7 @@ class LedgerEntry:
         """Everything an event can change here (see :meth:`restore`)."""
         return (self.status, self.progress, self.target, self.due_day, self.milestones,
                 self.violated_day, self.fulfilled_day, self.suspended_by, self.held_status,
-                self.performed_by.copy(), self.parts_done.copy(), len(self.history),
+                self.performed_by, self.parts_done, len(self.history),
                 self.renewals, self.renewal_objected)
 
     def restore(self, saved: tuple[Any, ...]) -> None:

@@ -31,7 +31,7 @@ from dealmodel.model.events import (
     Withheld,
     actors,
 )
-from dealmodel.model.obligations import ObligationKind
+from dealmodel.model.obligations import ObligationKind, ObligationStatus
 from dealmodel.model.powers import PowerKind
 
 if TYPE_CHECKING:
@@ -77,11 +77,26 @@ def _check_cumulative(event: Performed, entry: LedgerEntry) -> None:
                      "performance must add to it (record a restated total with a report)")
 
 
+_QUANTITY, _ONGOING = ObligationKind.QUANTITY, ObligationKind.ONGOING
+_OPEN = (ObligationStatus.ACTIVE, ObligationStatus.VIOLATED,
+         ObligationStatus.PARTIALLY_FULFILLED)
+
+
 def _check_perform(run: Run, event: Performed) -> None:
     entry = run.ledger.get(event.obligation)
     if entry is None:
         entry = obligation(run, event, event.obligation)  # raises the refusal
     ob = entry.obligation
+    # the common case, decided at once: the sole obligor delivers a plain quantity of an
+    # open, uncapped duty with no parts while the deal is in force
+    status = entry.status
+    if (event.cumulative is None and event.by is None and event.part is None
+            and event.quantity >= 1 and (status is _OPEN[0] or status is _OPEN[1]
+                                         or status is _OPEN[2])
+            and (ob.kind is _QUANTITY or ob.kind is _ONGOING) and not ob.parts
+            and not ob.strict and ob.obligors == (event.party,)
+            and run.state not in TERMINAL):
+        return
     _obligor(event, entry)
     if event.by is not None:
         party(run, event, event.by, "by")
@@ -133,6 +148,8 @@ def _check_part(event: Performed, entry: LedgerEntry) -> None:
                          f"{part!r}")
         return
     if part is None:
+        if ob.kind is ObligationKind.QUANTITY:
+            return  # counted in the total only; naming the part counts it there too
         raise refuse(event, "part-required", f"{ob.id!r} is performed part by part: name "
                      f"one of {', '.join(ob.parts)}")
     if part not in ob.parts:
@@ -148,12 +165,15 @@ def _check_part(event: Performed, entry: LedgerEntry) -> None:
 
 def _commit_perform(run: Run, event: Performed, out: list[Record]) -> None:
     entry = run._writable(run.ledger[event.obligation])
-    quantity = performed_quantity(entry, event)
+    quantity = event.quantity if event.cumulative is None else performed_quantity(entry, event)
     entry.progress += quantity
     actor = event.by or event.party
-    entry.performed_by[actor] = entry.performed_by.get(actor, 0) + quantity
+    # the tallies are replaced, never changed in place: copies and undo snapshots share them
+    tally = entry.performed_by
+    entry.performed_by = {**tally, actor: tally.get(actor, 0) + quantity}
     if event.part is not None:
-        entry.parts_done[event.part] = entry.parts_done.get(event.part, 0) + quantity
+        done = entry.parts_done
+        entry.parts_done = {**done, event.part: done.get(event.part, 0) + quantity}
     record(entry, Performance(event.day, entry.obligation.id, quantity, entry.progress,
                               entry.target, event.by, event.part,
                               event.cumulative is not None), out)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dealmodel.engine.clock import close_phase, end_deal, enter
-from dealmodel.engine.duties import fulfil, judge, push, record
+from dealmodel.engine.duties import current, fulfil, judge, push, record
 from dealmodel.engine.guards import in_force, obligation, party, refuse
 from dealmodel.engine.ledger import (
     _EXPIRY,
@@ -145,7 +145,8 @@ def _commit_amend(run: Run, event: Amended, out: list[Record]) -> None:
                                         actors(event.by)[0]), out)
     elif entry.status is ACTIVE and met and entry.obligation.kind is not ObligationKind.ONGOING:
         fulfil(run, entry, event.day, Cause.PERFORMED, out)
-    if entry.status is ACTIVE and entry.due_day is not None:
+    # a suspended or withheld duty's new deadline still runs (it records a breach)
+    if current(entry) is ACTIVE and entry.due_day is not None:
         if entry.due_day < run.day:  # the new deadline has passed as well: judge it now
             judge(run, entry, entry.due_day, out)
         else:

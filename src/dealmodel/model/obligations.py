@@ -31,8 +31,9 @@ its term is fulfilled; an ``end_duty`` event ends one early.
 Duties may be owed jointly (``obligors``; ``obligor`` is the one-party shorthand) and
 owed to several beneficiaries. An act may have named ``parts`` (done part by part); a
 quantity may name the ``parts`` its units fall into (living hostages, remains), counted
-separately. Delivering more than is owed is accepted and shown as surplus, unless the
-obligation's cap is ``strict``. A quantity may start at zero and grow by extension terms.
+separately when a performance names its part. Delivering more than is owed is accepted
+and shown as surplus, unless the obligation's cap is ``strict``. A quantity may start at
+zero and grow by extension terms.
 """
 
 from __future__ import annotations
@@ -109,11 +110,13 @@ class ObligationStatus(enum.Enum):
     @property
     def performable(self) -> bool:
         """Performance is accepted (a breached duty persists)."""
-        return self is ObligationStatus.ACTIVE or self.breached
+        return self in _PERFORMABLE
 
 
 _SETTLED = frozenset({ObligationStatus.FULFILLED, ObligationStatus.FULFILLED_LATE,
                       ObligationStatus.DISCHARGED})
+_PERFORMABLE = frozenset({ObligationStatus.ACTIVE, ObligationStatus.VIOLATED,
+                          ObligationStatus.PARTIALLY_FULFILLED})
 
 
 

@@ -83,7 +83,8 @@ class ObligationRow:
 
     @property
     def violated(self) -> bool:
-        return self.status == "violated"
+        """In breach: violated, or partially fulfilled when a deadline passed."""
+        return self.status in ("violated", "partially fulfilled")
 
 
 @attrs.frozen
@@ -174,8 +175,10 @@ def _days(n: int | None) -> str:
 def _expiry_text(deal: Deal, index: int) -> str:
     phase = deal.phases[index]
     last = index == len(deal.phases) - 1
-    if phase.duration_days is None:
+    if phase.duration_days is None and last:
         return "open-ended: concludes when its obligations are settled"
+    if phase.duration_days is None:
+        return f"open-ended: an end_phase event ends it, then on to {deal.phases[index + 1].id}"
     if phase.on_expiry is ExpiryRule.LAPSE:
         return "when time is up: the deal lapses"
     if last:
@@ -184,6 +187,9 @@ def _expiry_text(deal: Deal, index: int) -> str:
     if phase.on_expiry is ExpiryRule.CONTINUE_WHILE_NEGOTIATING:
         return (f"when time is up: on to {nxt.id} if ready, else continues while "
                 f"talks on {nxt.id} go on, else lapses")
+    if phase.on_expiry is ExpiryRule.HOLD:
+        return (f"when time is up: on to {nxt.id} if ready, else the truce holds in limbo "
+                f"until it is ended or {nxt.id} is agreed")
     return f"when time is up: on to {nxt.id} if ready, else lapses"
 
 
@@ -227,6 +233,10 @@ def _due_text(ob: Obligation, phase: Phase) -> str:
         return f"by day {ob.due_day}"
     if ob.kind in (ObligationKind.ONGOING, ObligationKind.PROHIBITION):
         return "while in force"
+    if ob.due is not None:
+        return f"within {ob.due.days} day(s) after {ob.due.after}"
+    if not ob.due_at_phase_end:
+        return "no deadline (open until the deal ends)"
     if phase.duration_days is None:
         return "before the phase concludes"
     return "by the end of the phase"
@@ -260,9 +270,12 @@ def _state_info(deal: Deal, state: str) -> tuple[str, str | None, str, tuple[str
     if not situation:
         return "phase", phase_id, phase.title, _phase_details(deal, index)
     if situation == "limbo":
-        nxt = deal.phases[index + 1].id
-        return "limbo", phase_id, f"{phase_id} in limbo", (
-            "time is up; the truce continues", f"while talks on {nxt} go on")
+        nxt = deal.phases[index + 1].id if index + 1 < len(deal.phases) else None
+        if phase.on_expiry is ExpiryRule.CONTINUE_WHILE_NEGOTIATING and nxt is not None:
+            return "limbo", phase_id, f"{phase_id} in limbo", (
+                "time is up; the truce continues", f"while talks on {nxt} go on")
+        until = f"until it is ended or {nxt} is agreed" if nxt else "until it is ended"
+        return "limbo", phase_id, f"{phase_id} in limbo", ("time is up; the truce holds", until)
     if situation == "extended":
         ext = phase.extension
         assert ext is not None

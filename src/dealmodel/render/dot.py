@@ -33,7 +33,8 @@ _PATH = "#1f4e79"
 _RED = "#b2182b"
 _GREY = "#555555"
 _WRAP = 46
-_STATUS_MARK = {"fulfilled": "✓ ", "suspended": "‖ "}
+_STATUS_MARK = {"fulfilled": "✓ ", "fulfilled late": "✓ ", "suspended": "‖ ",
+                "withheld": "‖ "}
 
 
 def _days_list(days: tuple[int, ...]) -> str:
@@ -78,8 +79,12 @@ def _obligation_lines(model: DiagramModel, s: DiagramState) -> list[str]:
         target = "" if row.target == "act" else f"{row.target}, "
         status = ""
         if model.overlay and row.status is not None:
-            status = (f" - ✗ VIOLATED (day {row.violated_day})" if row.violated
-                      else f" - {_STATUS_MARK.get(row.status, '')}{row.status}")
+            if row.violated:
+                status = f" - ✗ {row.status.upper()} (day {row.violated_day})"
+            else:
+                missed = (f" (missed day {row.violated_day})"
+                          if row.violated_day is not None else "")
+                status = f" - {_STATUS_MARK.get(row.status, '')}{row.status}{missed}"
         lines.append(f"    {target}{row.due}{status}")
     return lines
 

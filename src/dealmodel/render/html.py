@@ -82,8 +82,17 @@ def outcome_html(outcome: Outcome) -> str:
 MAX_ROWS = 40
 
 
+#: Cells in a notebook are cut at this many characters (the whole text: to_dataframe()).
+MAX_CELL = 100
+
+
 def _capped(table: tables.Table, where: str) -> tables.Table:
-    return tables.capped(table, MAX_ROWS, where)
+    """At most MAX_ROWS rows of at most MAX_CELL characters a cell: a summary, not the data."""
+    capped = tables.capped(table, MAX_ROWS, where)
+    rows = [tuple(c if len(c) <= MAX_CELL else c[:MAX_CELL - 1] + "…" for c in row)
+            for row in capped.rows]
+    return tables.Table(capped.columns, rows, title=capped.title, notes=capped.notes,
+                        right=capped.right, marked=capped.marked)
 
 
 def run_html(run: Run) -> str:

@@ -2,7 +2,8 @@
 
 :func:`timeline_figure` draws a scenario's outcome: days on the x axis; a band of the
 phases and situations the run went through (limbo and suspension included); each
-quantity obligation's due schedule against what was delivered; one row per
+quantity obligation's due schedule against what was delivered, with the deal's
+implementation rate (mean PAM score / 3, see :mod:`dealmodel.engine.score`); one row per
 obligation in force with its deadlines, deliveries, fulfilment, violation and
 suspension; allegations and rulings; and the collapse, lapse or conclusion.
 :func:`write_timeline` saves it as PNG or SVG. matplotlib runs with the Agg backend
@@ -18,9 +19,17 @@ from typing import TYPE_CHECKING, Any
 
 from dealmodel._optional import require
 from dealmodel.engine.record_handlers import on_record
-from dealmodel.engine.records import AllegationStatus, StatusChanged
+from dealmodel.engine.records import AllegationStatus, Violated
 from dealmodel.model.events import Performed
 from dealmodel.model.obligations import ObligationKind, ObligationStatus
+from dealmodel.model.phases import ExpiryRule
+from dealmodel.render.timeline_spans import (
+    _WITHHELD,
+    _draw_rate,
+    _history_days,
+    _suspensions,
+    _withheld_spans,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -61,30 +70,6 @@ def _deliveries(run: Run) -> dict[str, list[tuple[int, int]]]:
     return out
 
 
-def _history_days(entry: LedgerEntry, *statuses: ObligationStatus) -> list[int]:
-    """The days ``entry`` entered one of ``statuses``."""
-    return [r.day for r in entry.history
-            if isinstance(r, StatusChanged) and r.status in statuses]
-
-
-def _suspensions(entry: LedgerEntry, end: float) -> list[tuple[float, float]]:
-    spans: list[tuple[float, float]] = []
-    start: int | None = None
-    for r in entry.history:
-        if not isinstance(r, StatusChanged):
-            continue
-        if r.status is ObligationStatus.SUSPENDED and start is None:
-            start = r.day
-        elif start is not None and r.status in (ObligationStatus.ACTIVE,
-                                                ObligationStatus.DISCHARGED,
-                                                ObligationStatus.FULFILLED):
-            spans.append((start - 0.5, r.day - 0.5))
-            start = None
-    if start is not None:
-        spans.append((start - 0.5, end))
-    return spans
-
-
 def _state_kind(state: str) -> str:
     if state == "pending":
         return "pending"
@@ -105,7 +90,9 @@ def _draw_bands(ax: Axes, run: Run, end: float) -> None:
         ax.axvspan(day - 0.5, stop, color=color, alpha=0.9, lw=0)
         title = run.deal.phases[index].title if kind == "phase" else f"{phase_id} {kind}"
         if kind == "limbo":
-            title = "limbo: truce holds, talks go on"
+            talks = run.deal.phases[index].on_expiry is ExpiryRule.CONTINUE_WHILE_NEGOTIATING
+            title = ("limbo: truce holds, talks go on" if talks
+                     else "limbo: time up, truce holds")
         width = stop - (day - 0.5)
         span = ax.get_xlim()[1] - ax.get_xlim()[0]
         chars = max(3, int(width / span * 150))
@@ -207,13 +194,16 @@ def _draw_rows(ax: Axes, run: Run, entries: list[LedgerEntry],
         ob = entry.obligation
         start = _history_days(entry, ObligationStatus.ACTIVE)[0] - 0.5
         stop_days = _history_days(entry, ObligationStatus.FULFILLED,
-                                  ObligationStatus.DISCHARGED)
+                                  ObligationStatus.FULFILLED_LATE, ObligationStatus.DISCHARGED)
         stop = (stop_days[-1] - 0.5) if stop_days else end
         ax.barh(y, stop - start, left=start, height=0.5, color="#e8e8e8", edgecolor="#bdbdbd",
                 lw=0.6, zorder=1)
         for s0, s1 in _suspensions(entry, end):
             ax.barh(y, s1 - s0, left=s0, height=0.5, color="#fbd0b6", edgecolor="#d6604d",
                     hatch="///", lw=0.8, zorder=2)
+        for s0, s1 in _withheld_spans(entry, end):
+            ax.barh(y, s1 - s0, left=s0, height=0.5, color=_WITHHELD, edgecolor="#6a51a3",
+                    hatch="\\\\", lw=0.8, zorder=2)
         due = [d for d, _ in entry.milestones] or ([entry.due_day] if
                                                    entry.due_day is not None
                                                    and ob.kind is not ObligationKind.ONGOING
@@ -225,12 +215,18 @@ def _draw_rows(ax: Axes, run: Run, entries: list[LedgerEntry],
         if got:
             ax.plot([d for d, _ in got], [y] * len(got), ls="none", marker="o", ms=6.5,
                     color=_DELIVERED, zorder=4)
-        for day in _history_days(entry, ObligationStatus.FULFILLED):
+        for day in _history_days(entry, ObligationStatus.FULFILLED,
+                                 ObligationStatus.FULFILLED_LATE):
             ax.plot([day], [y], marker="P", ms=10, color=_OK, mec="white", ls="none", zorder=5)
         if entry.violated_day is not None:
             ax.plot([entry.violated_day + 0.5], [y], marker="X", ms=12, color=_BAD,
                     mec="white", ls="none", zorder=6)
-            ax.annotate(f"violated day {entry.violated_day}", (entry.violated_day + 0.5, y),
+            first = next(r for r in entry.history if isinstance(r, Violated))
+            what = "partly done" if first.partial else "violated"
+            late = (f", fulfilled late day {entry.fulfilled_day}"
+                    if entry.status is ObligationStatus.FULFILLED_LATE else "")
+            ax.annotate(f"{what} day {entry.violated_day}{late}",
+                        (entry.violated_day + 0.5, y),
                         xytext=(8, 0), textcoords="offset points", va="center", fontsize=8.5,
                         color=_BAD, fontweight="bold", zorder=6)
         for a in run.allegations:
@@ -249,16 +245,19 @@ def _draw_rows(ax: Axes, run: Run, entries: list[LedgerEntry],
 
 def _mark_events(axes: list[Axes], run: Run, end: float) -> None:
     top = axes[0]
+    same_day: dict[int, int] = {}
     for a in run.allegations:
         for ax in axes[1:]:
             ax.axvline(a.day, color=_ALLEGE, ls=":", lw=1.2, zorder=0)
+        nth = same_day[a.day] = same_day.get(a.day, -1) + 1  # side by side, not on top
         what = a.obligation or "the deal"
         ruling = (f"{a.status.value} by {run.deal.party(a.ruled_by).name}, day {a.ruled_day}"
                   if a.ruled_by else "no ruling")
         by = run.deal.party(a.by).name
         against = run.deal.party(a.against).name
         axes[-1].annotate(f"{a.id}: {by} alleges {against} violated {what} ({ruling})",
-                          (a.day, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -3),
+                          (a.day, 1.0), xycoords=("data", "axes fraction"),
+                          xytext=(3 + 10 * nth, -3),
                           textcoords="offset points", rotation=90, va="top", ha="left",
                           fontsize=8, color=_ALLEGE)
         if a.ruled_day is not None:
@@ -286,11 +285,13 @@ def _legend(fig: Figure, run: Run) -> None:
         Line2D([], [], ls="none", marker="P", ms=10, color=_OK, label="fulfilled"),
         Line2D([], [], ls="none", marker="X", ms=10, color=_BAD, label="violated"),
         Patch(facecolor="#fbd0b6", edgecolor="#d6604d", hatch="///", label="suspended"),
+        Patch(facecolor=_WITHHELD, edgecolor="#6a51a3", hatch="\\\\",
+              label="withheld (pending a condition)"),
         Line2D([], [], ls="none", marker="v", ms=9, color=_ALLEGE,
                label="violation alleged (not a finding)"),
         Line2D([], [], ls="none", marker="D", ms=7, color="#4d4d4d", label="ruling"),
         Patch(facecolor=_PHASES[0], label="phase in force"),
-        Patch(facecolor=_BAND["limbo"], label="limbo (time up, talks go on)"),
+        Patch(facecolor=_BAND["limbo"], label="limbo (time up, truce holds)"),
         Patch(facecolor=_BAND["suspended"], label="deal suspended"),
     ]
     if on_record(run):
@@ -316,23 +317,25 @@ def timeline_figure(outcome: Outcome) -> Figure:
     entries = [e for e in run.ledger.values() if e.status is not ObligationStatus.PENDING]
     quantities = _quantity_entries(run)
     row_height = 0.5 * max(len(entries), 1)
-    height = 3.4 + 0.45 + 1.25 * len(quantities) + row_height
+    height = 3.4 + 0.45 + 1.25 * (1 + len(quantities)) + row_height
     fig = Figure(figsize=(14, height), dpi=110, layout="constrained")
     fig.get_layout_engine().set(h_pad=0.06, rect=(0, 0.09, 1, 0.91))  # type: ignore[call-arg, union-attr]
-    grid = fig.add_gridspec(2 + len(quantities), 1,
-                            height_ratios=[0.45, *[1.25] * len(quantities), row_height])
+    grid = fig.add_gridspec(3 + len(quantities), 1,
+                            height_ratios=[0.45, 1.25, *[1.25] * len(quantities), row_height])
     band = fig.add_subplot(grid[0])
-    panels = [fig.add_subplot(grid[1 + i], sharex=band) for i in range(len(quantities))]
+    rate = fig.add_subplot(grid[1], sharex=band)
+    panels = [fig.add_subplot(grid[2 + i], sharex=band) for i in range(len(quantities))]
     rows = fig.add_subplot(grid[-1], sharex=band)
     band.set_xlim(0.5, end + max(2.0, end * 0.06))
     _draw_bands(band, run, end)
+    _draw_rate(rate, run, end)
     for i, (ax, entry) in enumerate(zip(panels, quantities, strict=True)):
         _draw_quantity(ax, run, entry, _QTY_COLORS[i % len(_QTY_COLORS)], deliveries, end)
     if panels:
         panels[len(panels) // 2].set_ylabel("delivered\n(each in its own units)", fontsize=10)
     _draw_rows(rows, run, entries, deliveries, end)
-    _mark_events([band, *panels, rows], run, end)
-    for ax in (band, *panels):
+    _mark_events([band, rate, *panels, rows], run, end)
+    for ax in (band, rate, *panels):
         ax.tick_params(labelbottom=False)
     ticks = day_ticks(end)
     rows.set_xticks(ticks)
@@ -341,7 +344,7 @@ def timeline_figure(outcome: Outcome) -> Figure:
         date = _date(run, d)
         labels.append(f"day {d}\n{date}" if date else f"day {d}")
     rows.set_xticklabels(labels, fontsize=9)
-    for ax in (band, *panels, rows):
+    for ax in (band, rate, *panels, rows):
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
     deal = run.deal

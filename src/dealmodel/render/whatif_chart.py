@@ -24,10 +24,10 @@ from dealmodel.render.timeline import (
     _PHASES,
     _date,
     _state_kind,
-    _suspensions,
     day_ticks,
     save_figure,
 )
+from dealmodel.render.timeline_spans import _suspensions
 from dealmodel.scenarios.selectors import HYPOTHETICAL_NOTE
 
 if TYPE_CHECKING:
@@ -62,6 +62,7 @@ def _draw_run(ax: Axes, result: VariantResult, end: float) -> None:
         if width >= 3:
             ax.text((day - 0.5 + stop) / 2, 0.78, textwrap.shorten(label, max(4, int(width))),
                     ha="center", va="center", fontsize=8.5, zorder=3)
+    violated: dict[int, list[str]] = {}
     for entry in run.ledger.values():
         for s0, s1 in _suspensions(entry, end):
             ax.axvspan(s0, s1, ymin=0.02, ymax=0.2, facecolor="#fbd0b6", edgecolor="#d6604d",
@@ -69,10 +70,22 @@ def _draw_run(ax: Axes, result: VariantResult, end: float) -> None:
             ax.text(s0 + 0.3, 0.11, f"{entry.id} suspended", fontsize=7.5, va="center",
                     color="#7f2704", zorder=3)
         if entry.violated_day is not None:
-            ax.plot([entry.violated_day + 0.5], [0.33], marker="X", ms=9, color=_BAD,
-                    mec="white", ls="none", zorder=6)
-            ax.text(entry.violated_day + 0.9, 0.33, f"{entry.id} violated", fontsize=7.5,
-                    color=_BAD, va="center", zorder=6)
+            violated.setdefault(entry.violated_day, []).append(entry.id)
+    # one label per cluster of nearby violations, so labels never run into each other
+    per_char = (end + max(2.0, end * 0.04)) / 170  # days per character of a 7.5 pt label
+    clusters: list[tuple[int, list[str]]] = []
+    for day in sorted(violated):
+        ax.plot([day + 0.5], [0.33], marker="X", ms=9, color=_BAD, mec="white", ls="none",
+                zorder=6)
+        if clusters:
+            first, ids = clusters[-1]
+            if first + 0.9 + len(f"{', '.join(ids)} violated") * per_char > day:
+                ids.extend(violated[day])
+                continue
+        clusters.append((day, list(violated[day])))
+    for day, ids in clusters:
+        ax.text(day + 0.9, 0.33, f"{', '.join(ids)} violated", fontsize=7.5, color=_BAD,
+                va="center", zorder=6)
     for a in run.allegations:
         ax.plot([a.day], [0.47], marker="v", ms=8, color=_ALLEGE, ls="none", zorder=6)
     if result.divergence is not None:
@@ -92,7 +105,7 @@ def _legend(fig: Figure) -> None:
 
     handles = [
         Patch(facecolor=_PHASES[0], label="phase in force"),
-        Patch(facecolor=_BAND["limbo"], label="limbo (time up, talks go on)"),
+        Patch(facecolor=_BAND["limbo"], label="limbo (time up, truce holds)"),
         Patch(facecolor=_BAND["suspended"], label="deal suspended"),
         Patch(facecolor="#fbd0b6", edgecolor="#d6604d", hatch="///",
               label="obligation suspended"),

@@ -75,7 +75,7 @@ def obligation_document(run: Run, entry: LedgerEntry) -> dict[str, Any]:
         "beneficiaries": list(ob.beneficiaries), "kind": ob.kind.value,
         "status": entry.status.value, "progress": entry.progress,
         "target": run.owed(entry), "cap": entry.target if ob.reciprocal else None,
-        "unit": ob.unit, "due_day": entry.due_day, "violated_day": entry.violated_day,
+        "unit": ob.unit or "", "due_day": entry.due_day, "violated_day": entry.violated_day,
         "fulfilled_day": entry.fulfilled_day,
         "performed_by": dict(entry.performed_by),
         "withheld_from": held[-1]["from"] if held else None,

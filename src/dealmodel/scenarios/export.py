@@ -31,11 +31,14 @@ from typing import TYPE_CHECKING, Any
 from dealmodel._optional import require
 from dealmodel.engine.record_handlers import on_record
 from dealmodel.engine.records import (
+    DueSet,
     Performance,
     Record,
     StatusChanged,
     TargetChanged,
     Violated,
+    Withholding,
+    WithholdingReleased,
 )
 from dealmodel.errors import DealModelError
 from dealmodel.model.events import Event
@@ -69,9 +72,16 @@ def _change(record: Record) -> tuple[str, str | None]:
     if isinstance(record, StatusChanged):
         return record.status.value, record.cause.value
     if isinstance(record, Violated):
-        return "violated", record.why
+        return ("partially fulfilled" if record.partial else "violated"), record.why
     if isinstance(record, TargetChanged):
         return "target changed", f"target {record.target}"
+    if isinstance(record, Withholding):
+        until = f": until {record.condition}" if record.condition else ""
+        return "withheld", f"by {record.by}{until}"
+    if isinstance(record, WithholdingReleased):
+        return "released", f"by {record.by}"
+    if isinstance(record, DueSet):
+        return "due day set", f"day {record.due} (after {record.after})"
     return record.kind, None
 
 
@@ -106,7 +116,12 @@ def _ledger_rows(outcome: Outcome) -> list[Row]:
                 if record.actor:
                     cause = f"{cause} by {record.actor}"
             elif isinstance(record, Violated):
-                status = "violated"
+                if status not in ("suspended", "withheld"):  # a held duty shows as held
+                    status = "partially fulfilled" if record.partial else "violated"
+            elif isinstance(record, Withholding):
+                status = "withheld"
+            elif isinstance(record, WithholdingReleased):
+                status = record.status.value
             elif isinstance(record, TargetChanged):
                 target = record.target
             row["change"].append(change)

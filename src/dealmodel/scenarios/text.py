@@ -198,8 +198,10 @@ def summary(outcome: Outcome) -> str:
             ruling = (f"{a.status.value} by {a.ruled_by} on day {a.ruled_day}"
                       if a.ruled_by else "no ruling")
             about = f" (concerning {a.refers_to})" if a.refers_to else ""
+            held = (f" (withheld by {a.against} since day {a.withheld_from})"
+                    if a.withheld_from is not None else "")
             lines.append(f"  {a.id} day {a.day}: {a.by} alleges {a.against} violated "
-                         f"{what}{about} - {ruling}")
+                         f"{what}{held}{about} - {ruling}")
     else:
         lines.append("allegations: none")
     lines.extend(record_lines(outcome))
