@@ -315,3 +315,19 @@ events:
     doc = load_scenario(path).run().to_dict()
     aid = next(o for o in doc["obligations"] if o["id"] == "p1_aid")
     assert (aid["reported_total"], aid["progress"]) == (2400, 0)
+
+
+def test_variants_select_what_is_on_record_by_id(gaza_file: Path) -> None:
+    from dealmodel.analysis.compare import compare
+
+    scenario = load_scenario(gaza_file)
+    without = scenario.variant("no-incident").drop(id="rafah-shots")
+    moved = scenario.variant("incident-later").shift(1, type="incident")
+    comparison = compare(scenario, [without, moved])
+    run = comparison["no-incident"]
+    refused = [e for e in run.outcome.events if not e.accepted]
+    assert [(e.event.TYPE, e.code) for e in refused][:1] == [("allege", "unknown-record")]
+    assert [e.day for e in comparison["incident-later"].outcome.scenario.events
+            if e.TYPE == "incident"] == [11]
+    with pytest.raises(Exception, match="removes nothing"):
+        scenario.variant("none").drop(id="no-such-id")
