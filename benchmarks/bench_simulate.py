@@ -61,6 +61,7 @@ from dealmodel.analysis.montecarlo_table import (
 )
 from dealmodel.engine import Run
 from dealmodel.model.events import Event
+from dealmodel.model.phases import ExpiryRule
 from dealmodel.scenarios.scenario import Scenario, load_scenario
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "gaza-2025-montecarlo.yaml"
@@ -118,9 +119,10 @@ class _Done:
 def floor_chunk(plan: Plan, start: int, stop: int, log: list[Any] | None = None) -> Tally:
     """A bare hand-written simulator of the Gaza 2025 deal under the example's assumptions.
 
-    Phases 1 and 2 last 42 days and continue in limbo while talks go on; phases 2 and 3
-    need agreement; phase 3 is open-ended and concludes once its three acts are done;
-    every phase may be suspended. One heap holds deadlines (ahead of the day's actions)
+    Phases 1 and 2 last 42 days; then phase 1 holds in limbo with or without talks, phase
+    2 only while talks go on; phases 2 and 3 need agreement; phase 3 is open-ended and
+    concludes once its three acts are done (not while the deal is suspended); every
+    phase may be suspended. One heap holds deadlines (ahead of the day's actions)
     and drawn actions; the draws are the compiled simulator's, in its order.
     """
     cd = plan.cd
@@ -138,6 +140,7 @@ def floor_chunk(plan: Plan, start: int, stop: int, log: list[Any] | None = None)
     at_end = cd.ob_at_end
     answers = plan.reciprocal_of
     running, limbo_of = cd.running_state, cd.limbo_of
+    hold = [rule is ExpiryRule.HOLD for rule in cd.rules]  # limbo with or without talks
     susp_of = [cd.states.index(f"{p}:suspended") for p in cd.phase_ids]
     concluded, collapsed, lapsed = (cd.terminal[s] for s in ("concluded", "collapsed",
                                                             "lapsed"))
@@ -336,10 +339,17 @@ def floor_chunk(plan: Plan, start: int, stop: int, log: list[Any] | None = None)
                 if phase + 1 in agreed:
                     close(phase)
                     enter(phase + 1)
-                elif phase + 1 in negotiating:
+                elif hold[phase] or phase + 1 in negotiating:
                     goto(limbo_of[phase])
                 else:
                     end_deal(lapsed)
+
+        def settle() -> None:  # an open-ended phase concludes once all its duties are
+            if state == running[phase] and all(  # settled (not while suspended)
+                    status[o] in (FULFILLED, FULFILLED_LATE, DISCHARGED)
+                    for o in cd.settling[phase]):
+                close(phase)
+                end_deal(concluded)
 
         def perform(ob: int, qty: int) -> None:
             st = status[ob]
@@ -359,11 +369,8 @@ def floor_chunk(plan: Plan, start: int, stop: int, log: list[Any] | None = None)
             if target is not None and progress[ob] >= target and not recip[ob] \
                     and kinds[ob] != 2:
                 fulfil(ob, day)
-                if durations[phase] is None and all(
-                        status[o] in (FULFILLED, FULFILLED_LATE, DISCHARGED)
-                        for o in cd.settling[phase]):
-                    close(phase)
-                    end_deal(concluded)
+                if durations[phase] is None:
+                    settle()
             if answers[ob]:
                 last = target is not None and progress[ob] >= target
                 for duty, ratio in answers[ob]:
@@ -443,7 +450,7 @@ def floor_chunk(plan: Plan, start: int, stop: int, log: list[Any] | None = None)
                         if in_limbo:
                             close(phase)
                             enter(nxt)
-                    elif in_limbo:
+                    elif in_limbo and not hold[phase]:
                         end_deal(lapsed)
             elif order == COLL:
                 if arg == col_gen:
@@ -510,8 +517,11 @@ def floor_chunk(plan: Plan, start: int, stop: int, log: list[Any] | None = None)
                     if deferred_expiry:
                         deferred_expiry = False
                         expire()
-                    elif back == limbo_of[phase] and phase + 1 not in negotiating:
+                    elif back == limbo_of[phase] and not hold[phase] \
+                            and phase + 1 not in negotiating:
                         end_deal(lapsed)
+                    elif durations[phase] is None:  # settled while suspended
+                        settle()
                     redeliver()
                     party_gen[p] += 1
                     push(day + wait(sus_deal[p]), SUS_DEAL, (p, party_gen[p]))

@@ -1,6 +1,4 @@
-"""Hypothesis strategies for dealmodel's own objects: generated deals and event streams."""
-
-from __future__ import annotations
+"""The project's strategies now live in :mod:`dealmodel.testing` (users get them too)."""
 
 from typing import Any
 

@@ -1,7 +1,7 @@
 """The ``dealmodel`` command line: a thin layer over the library.
 
-Exit codes: 0 success; 1 the scenario ran but ``--strict`` found refused events;
-2 bad input (a file, entry or field that must be fixed), with a message naming it.
+Exit codes: 0 success; 1 the scenario ran but ``--strict`` found refused events, or its
+``expect:`` was not met; 2 bad input (a file, entry or field that must be fixed), naming it.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dealmodel.cli import completion as _cli_completion
 from dealmodel.cli import diagrams as _cli_diagrams
 from dealmodel.cli import schema as _cli_schema
 from dealmodel.cli import simulate as _cli_simulate
+from dealmodel.cli import verify as _cli_verify
 from dealmodel.cli import whatif as _cli_whatif
 from dealmodel.cli._help import docs
 from dealmodel.cli._inputs import add_input_options, input_options
@@ -43,6 +44,7 @@ examples:
   dealmodel timeline gaza-2025 -o t.png    draw a scenario's timeline chart
   dealmodel simulate examples/gaza-2025-montecarlo.yaml --runs 2000 --seed 7
                                            Monte Carlo under stated assumptions
+  dealmodel verify gaza-2025               check a deal exhaustively (bounded)
   dealmodel schema deal > deal.schema.json JSON Schema for editor completion
   dealmodel completion bash > ~/.local/share/bash-completion/completions/dealmodel
 
@@ -95,7 +97,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
     refused = outcome.refused
     if refused and not args.json:
         print(f"\n{len(refused)} event(s) refused; see the reasons above.", file=sys.stderr)
-    return 1 if (args.strict and refused) else 0
+    unmet = outcome.mismatches()
+    if outcome.scenario.expect and not args.json:
+        print("\nexpect: " + ("met" if not unmet else "NOT met (see dealmodel test)"))
+        for mismatch in unmet:
+            print(f"  unmet: {mismatch}", file=sys.stderr)
+    return 1 if (args.strict and refused) or unmet else 0
 
 
 def _cmd_test(args: argparse.Namespace) -> int:
@@ -232,6 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name in ("run", "test", "check", "whatif", "diagram", "timeline"):
         add_input_options(sub.choices[name])
     _cli_completion.add_commands(sub, parser)
+    _cli_verify.add_commands(sub)
     return parser
 
 

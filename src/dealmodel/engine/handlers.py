@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from dealmodel.engine.clock import (
     close_phase,
+    conclude_if_settled,
     end_deal,
     enter,
     expire,
@@ -174,7 +175,6 @@ def _commit_resume(run: Run, event: Resumed, out: list[Record]) -> None:
     else:
         entries = [e for e in run.ledger.values()
                    if e.status is SUSPENDED and e.suspended_by == event.party]
-        resumed_to = run.suspended_from
         set_state(run, "resume", out)
         run.suspended_from = run.suspended_by = None
     for entry in entries:
@@ -189,14 +189,20 @@ def _commit_resume(run: Run, event: Resumed, out: list[Record]) -> None:
     if run.expiry_deferred:
         run.expiry_deferred = False
         expire(run, out)
-    elif resumed_to is not None and run.state == resumed_to:
-        nxt = run.phase_index + 1
-        if (nxt < len(run.deal.phases) and in_limbo_for(run, run.deal.phases[nxt].id)
-                and run.deal.phases[run.phase_index].on_expiry
-                is ExpiryRule.CONTINUE_WHILE_NEGOTIATING
-                and run.deal.phases[nxt].id not in run.negotiating):
+        return
+    phases = run.deal.phases
+    nxt = run.phase_index + 1
+    if nxt < len(phases) and in_limbo_for(run, phases[nxt].id):
+        if run.phase_ready(nxt):  # agreed while the deal was suspended in limbo
+            close_phase(run, run.phase_index, out)
+            enter(run, nxt, out)
+        elif (phases[run.phase_index].on_expiry is ExpiryRule.CONTINUE_WHILE_NEGOTIATING
+              and phases[nxt].id not in run.negotiating
+              and phases[nxt].id not in run.agreed):  # agreed, waiting on its condition
             # talks ended while the deal was suspended in limbo: nothing holds it now
             end_deal(run, "lapse", EndCause.TALKS_ENDED, (), out)
+    elif run.phase_end is None:
+        conclude_if_settled(run, out)  # its duties were settled while it was suspended
 
 
 # -- extension ---------------------------------------------------------------------------

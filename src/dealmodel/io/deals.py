@@ -219,6 +219,13 @@ def read_deal(reader: Reader, data: Any, parent: Any = None, key: str | None = N
         if phase is not None:
             phases.append(phase)
     powers = _load_powers(reader, m)
+    invariants = []
+    for i, text in enumerate(reader.texts(m, "invariants", "")):
+        condition, problem = parse_condition(text, f"invariants[{i}]")
+        if problem is not None:
+            reader.add([problem], m.line_of("invariants") if isinstance(m, LineDict) else None)
+        elif condition is not None:
+            invariants.append(condition)
     deal_id = reader.field(m, "id", "", str)
     title = reader.field(m, "title", "", str, deal_id or "")
     fields = {
@@ -226,6 +233,7 @@ def read_deal(reader: Reader, data: Any, parent: Any = None, key: str | None = N
         "hypothetical": reader.field(m, "hypothetical", "", bool, False),
         "in_force": in_force,
         "powers": tuple(powers),
+        "invariants": tuple(invariants),
         "documents": tuple(_load_documents(reader, m)),
         "indicators": tuple(_load_indicators(reader, m)),
     }

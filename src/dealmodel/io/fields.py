@@ -9,7 +9,7 @@ __all__ = ["END_OF_PHASE", "FIELDS"]
 FIELDS: dict[str, tuple[str, ...]] = {
     "deal": ("id", "title", "description", "in_force", "hypothetical", "parties",
              "mediators", "actors", "clauses", "phases", "powers", "documents",
-             "indicators"),
+             "indicators", "invariants"),
     "party": ("id", "name", "role", "roles"),
     "document": ("id", "title", "signatories", "clause"),
     "indicator": ("id", "unit", "description", "clause"),

@@ -112,6 +112,7 @@ def deal_to_dict(deal: Deal) -> dict[str, Any]:
         "powers": [{"power": w.kind.value, "holders": list(w.holders), "jointly": w.jointly,
                     "phases": list(w.phases), "notice_days": w.notice_days,
                     "max_days": w.max_days, "clause": w.clause} for w in deal.powers],
+        "invariants": [c.source for c in deal.invariants],
         "documents": [{"id": d.id, "title": d.title, "signatories": list(d.signatories),
                        "clause": d.clause} for d in deal.documents],
         "indicators": [{"id": i.id, "unit": i.unit, "description": i.description,

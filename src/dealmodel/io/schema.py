@@ -78,6 +78,10 @@ FILE_FORMS: dict[tuple[str, str], dict[str, Any]] = {
     ("deal", "mediators"): {"type": "array", "items": {"$ref": "#/$defs/party"},
                             "description": "mediators, guarantors and monitors (role "
                                            "defaults to mediator)"},
+    ("deal", "invariants"): {
+        "type": "array", "items": {"type": "string"},
+        "description": "conditions that must hold in every state of every run "
+                       "(checked by dealmodel verify)"},
     ("deal", "actors"): {"type": "array", "items": {"$ref": "#/$defs/party"},
                          "description": "other actors, each with its role (guarantor, "
                                         "monitor, joint body, non-signatory, ...)"},

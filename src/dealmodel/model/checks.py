@@ -12,6 +12,7 @@ from dealmodel.model.phases import TERMINAL_STATES, ExpiryRule
 from dealmodel.model.powers import PARTIES
 
 if TYPE_CHECKING:
+    from dealmodel.model.conditions import Expression
     from dealmodel.model.deal import Deal
 
 
@@ -50,7 +51,6 @@ def deal_problems(deal: Deal) -> list[Problem]:
     _duplicates(problems, "indicator", [(f"indicators[{i}]", d.id)
                                         for i, d in enumerate(deal.indicators)])
     obligations = deal._obligations
-    units = deal.units()
 
     def ref(path: str, value: str | None, known: Any, what: str) -> None:
         if value is not None and value not in known:
@@ -110,17 +110,8 @@ def deal_problems(deal: Deal) -> list[Problem]:
                 ref(f"{path}.extension.per_day.{ob_id}", ob_id, obligations, "obligation")
             ref(f"{path}.extension.clause", ext.clause, clauses, "clause")
         if phase.entry_condition is not None:
-            kinds = {
-                "obligation": set(obligations),
-                "phase": set(phases),
-                "party": set(parties),
-                "obligation-or-unit": set(obligations) | units,
-            }
-            from dealmodel.model.conditions import FUNCTIONS
-
-            for func, arg in phase.entry_condition.references:
-                kind = FUNCTIONS[func][0][0]
-                ref(f"{path}.entry_condition", arg, kinds[kind], kind.replace("-", " "))
+            for _func, arg, kind, known in condition_names(deal, phase.entry_condition):
+                ref(f"{path}.entry_condition", arg, known, kind.replace("-", " "))
         if phase.requires_agreement and i == 0:
             problems.append(Problem(f"{path}.requires_agreement", "the first phase is the "
                                     "agreement itself", "set requires_agreement: false"))
@@ -134,6 +125,9 @@ def deal_problems(deal: Deal) -> list[Problem]:
         for k, phase_id in enumerate(power.phases):
             ref(f"{path}.phases[{k}]", phase_id, set(phases), "phase")
         ref(f"{path}.clause", power.clause, clauses, "clause")
+    for i, invariant in enumerate(deal.invariants):
+        for _func, arg, kind, known in condition_names(deal, invariant):
+            ref(f"invariants[{i}]", arg, known, kind.replace("-", " "))
     for i, document in enumerate(deal.documents):
         for k, actor in enumerate(document.signatories):
             ref(f"documents[{i}].signatories[{k}]", actor, parties, "actor")
@@ -159,6 +153,24 @@ def _check_anchor(problems: list[Problem], path: str, due: RelativeDue,
         problems.append(Problem(path, f"unknown {kind} {anchor!r}",
                                 f"known: {listed}; or use "
                                 + " / ".join(f"{p}<id>" for p in ANCHOR_PREFIXES)))
+
+
+def condition_names(deal: Deal, expression: Expression) -> list[tuple[str, str, str, set[str]]]:
+    """Each name a condition reads: (function, argument, kind, the names of that kind)."""
+    from dealmodel.model.conditions import FUNCTIONS
+
+    obligations = set(deal._obligations)
+    kinds = {
+        "obligation": obligations,
+        "phase": {p.id for p in deal.phases},
+        "party": {p.id for p in deal.parties},
+        "obligation-or-unit": obligations | deal.units(),
+    }
+    out = []
+    for func, arg in expression.references:
+        kind = FUNCTIONS[func][0][0]
+        out.append((func, arg, kind, kinds[kind]))
+    return out
 
 
 def _reachability(deal: Deal) -> list[Problem]:

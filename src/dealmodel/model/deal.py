@@ -20,6 +20,7 @@ import attrs
 from dealmodel.model._checks import raise_if, to_tuple
 from dealmodel.model.actors import Clause, Document, Indicator, Party
 from dealmodel.model.checks import deal_problems
+from dealmodel.model.conditions import Expression, compile_condition
 from dealmodel.model.obligations import (
     Obligation,
 )
@@ -28,6 +29,11 @@ from dealmodel.model.powers import PARTIES, Power, PowerKind
 
 __all__ = ["Deal"]
 
+
+
+def _to_conditions(value: Any) -> tuple[Expression, ...]:
+    return tuple(v if isinstance(v, Expression) else compile_condition(v)
+                 for v in to_tuple(value))
 
 
 class _Cache(list[Any]):
@@ -51,6 +57,8 @@ class Deal:
     description: str = ""
     hypothetical: bool = False
     powers: tuple[Power, ...] = attrs.field(default=(), converter=to_tuple)
+    #: Properties that must hold in every state of every run (checked by ``dealmodel verify``).
+    invariants: tuple[Expression, ...] = attrs.field(default=(), converter=_to_conditions)
     #: the texts the deal is made of, when several (mirror documents); empty: one text
     documents: tuple[Document, ...] = attrs.field(default=(), converter=to_tuple)
     #: what the record measures without anyone owing it (tonnes shipped, ...)

@@ -30,6 +30,8 @@ from dealmodel.errors import Problem
 __all__ = ["Expectation", "Mismatch", "check_expectations", "expectation_from_dict"]
 
 _SECTIONS = ("phases", "obligations", "terms", "on_record", "counts")
+#: keys for the reader (what the file demonstrates), not compared with the run
+_NOTES = ("property", "note")
 #: The keyed sections: expected fields of each item of a list in the run's JSON document,
 #: by its id (section -> the document's list, and what an item is called in messages).
 _KEYED = {"obligations": ("obligations", "obligation"), "terms": ("phases", "phase"),
@@ -57,13 +59,14 @@ class Expectation:
     phases: Mapping[str, int | None] = attrs.field(factory=dict)
     obligations: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
     counts: Mapping[str, int] = attrs.field(factory=dict)
+    allegations: Mapping[str, str] = attrs.field(factory=dict)
     #: a phase's term (the JSON ``phases`` entries) and what is on record, by id
     terms: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
     on_record: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.fields or self.phases or self.obligations or self.counts
-                    or self.terms or self.on_record)
+                    or self.allegations or self.terms or self.on_record)
 
     def keyed(self, section: str) -> Mapping[str, Mapping[str, Any]]:
         out: Mapping[str, Mapping[str, Any]] = getattr(self, section)
@@ -77,7 +80,8 @@ def expectation_from_dict(data: Any, path: str = "expect") -> tuple[Expectation 
         return None, [Problem(path, f"must be a mapping, got {type(data).__name__}",
                               "write field: value pairs, e.g. final_state: collapsed")]
     problems: list[Problem] = []
-    fields = {str(k): v for k, v in data.items() if k not in _SECTIONS}
+    fields = {str(k): v for k, v in data.items() if k not in _SECTIONS and k not in _NOTES
+              and k != "refused" and not (k == "allegations" and isinstance(v, dict))}
     phases: dict[str, int | None] = {}
     keyed: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in _KEYED}
     counts: dict[str, int] = {}
@@ -104,7 +108,10 @@ def expectation_from_dict(data: Any, path: str = "expect") -> tuple[Expectation 
                                         "fields", "e.g. {status: fulfilled, progress: 33}"))
             else:
                 keyed[section][str(oid)] = {str(k): v for k, v in want.items()}
-    raw = data.get("counts", {})
+    raw = dict(data.get("counts", {})) if isinstance(data.get("counts", {}), dict) else \
+        data.get("counts")
+    if "refused" in data and isinstance(raw, dict):
+        raw.setdefault("refused", data["refused"])  # shorthand for counts: {refused: n}
     if not isinstance(raw, dict):
         problems.append(Problem(f"{path}.counts", "must be a mapping",
                                 "e.g. counts: {refused: 0}"))
@@ -118,8 +125,12 @@ def expectation_from_dict(data: Any, path: str = "expect") -> tuple[Expectation 
                                         f"got {n!r:.40}", ""))
             else:
                 counts[str(name)] = n
-    return Expectation(fields, phases, keyed["obligations"], counts, keyed["terms"],
-                       keyed["on_record"]), problems
+    rulings = data.get("allegations")
+    allegations: dict[str, str] = {}
+    if isinstance(rulings, dict):  # {A1: upheld, ...}: each allegation's status
+        allegations = {str(k): str(v) for k, v in rulings.items()}
+    return Expectation(fields, phases, keyed["obligations"], counts, allegations,
+                       keyed["terms"], keyed["on_record"]), problems
 
 
 def _counts(doc: Mapping[str, Any]) -> dict[str, int]:
@@ -161,6 +172,11 @@ def check_expectations(expectation: Expectation, doc: Mapping[str, Any]) -> list
                 got = got_item.get(name, missing)
                 if got != want:
                     out.append(Mismatch(f"{section}.{oid}.{name}", want, got))
+    statuses = {a["id"]: a["status"] for a in doc.get("allegations", [])}
+    for aid, want_status in expectation.allegations.items():
+        if statuses.get(aid) != want_status:
+            out.append(Mismatch(f"allegations.{aid}", want_status,
+                                statuses.get(aid, "no such allegation")))
     counts = _counts(doc)
     for name, want_n in expectation.counts.items():
         if counts[name] != want_n:

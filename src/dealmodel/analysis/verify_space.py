@@ -1,0 +1,416 @@
+"""The abstract state space of a deal: which events to try in a state, and when two runs
+are the same state.
+
+Nothing here hard-codes the list of event kinds: every kind in
+:data:`~dealmodel.model.events.EVENT_TYPES` is tried, its fields filled by name (actors for
+``party``/``by``/``against``, obligations for ``obligation``, phases for ``phase``, open
+allegations for ``allegation``, both verdicts for a boolean, landmark amounts for
+``quantity``, 1 and the rest of the allowance for ``days``) and the engine's own
+``Run.check`` says which apply. A kind with a required field of another name is not
+explored, and the report says so.
+
+Abstraction (what makes the space finite):
+
+* quantities move only between *landmarks*: 0, each milestone, the target, what is owed,
+  and ``c`` and ``c + 1`` for each number ``c`` in a condition that reads the duty or its
+  unit - the values conditions and deadlines can tell apart;
+* the clock moves only to the day after the next deadline of a driven duty or of the
+  phase, or to a day a condition names;
+* runs are the same state when every field of the run, its ledger entries and its
+  allegations is equal, except records that only describe the past (history, log, who
+  made or ruled an allegation, evidence, ids and days of allegations, dismissed
+  allegations - unless a condition counts allegations).
+
+Slicing ("cone of influence"): duties that no condition reads and that do not settle an
+open-ended phase cannot change the lifecycle. The space is explored once for the duties
+that can (the *core*), then once per other duty (with the duties it is reciprocal to)
+on top of the core, instead of for every combination of all duties at once; the
+allegations and suspensions of each core duty are explored in a slice of their own.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+
+from dealmodel.engine import Allegation, LedgerEntry, Run
+from dealmodel.model.actors import Role
+from dealmodel.model.deal import Deal
+from dealmodel.model.events import EVENT_TYPES, Event
+from dealmodel.model.obligations import ObligationKind, ObligationStatus
+
+__all__ = ["Plan", "actions", "event_kinds", "handed_over", "plans", "state_key"]
+
+_ACTOR_FIELDS = ("party", "by", "against")
+#: the fields every event has (its day and provenance): never branched on
+_PROVENANCE = tuple(f.name for f in attrs.fields(Event))
+_LIVE = (ObligationStatus.ACTIVE, ObligationStatus.SUSPENDED, ObligationStatus.WITHHELD)
+_INT = re.compile(r"\b\d+\b")
+#: Kinds that only add a record (no field of the run changes, so the state stays the same):
+#: one representative per state is tried (that it is accepted and breaks nothing), not
+#: every actor and obligation.
+RECORD_ONLY = frozenset({"report"})
+
+
+@attrs.frozen
+class Plan:
+    """One slice of the exploration: which duties events may name, and the landmarks."""
+
+    name: str
+    drive: frozenset[str]  # duties that may be performed
+    allege: frozenset[str]  # duties that allegations, suspensions and resumptions may name
+    general_allegations: bool  # allegations naming no duty (only when conditions count them)
+    allegation_cap: int
+    day_marks: tuple[int, ...]
+    phase_day_marks: tuple[int, ...]
+    quantity_marks: dict[str, tuple[int, ...]] = attrs.field(eq=False)
+    #: in the slice of a duty outside the core: the last phase of its duties. Once the
+    #: run is past it and nothing about them is open, only events naming them are tried
+    #: (the rest of the run is the core's, explored in the core's slices)
+    focus_phase: int = -1
+
+
+def event_kinds() -> tuple[tuple[type[Event], tuple[str, ...]], ...]:
+    """Every event class with the fields to fill, the clock first; unknown fields -> skipped."""
+    out = []
+    for cls in EVENT_TYPES.values():
+        fields = tuple(f.name for f in attrs.fields(cls) if f.name not in _PROVENANCE)
+        out.append((cls, fields))
+    out.sort(key=lambda item: len(item[1]) > 0)
+    return tuple(out)
+
+
+def unexplorable(cls: type[Event]) -> str | None:
+    """Why a kind cannot be explored (a required field we cannot fill), or None."""
+    known = {*_ACTOR_FIELDS, "obligation", "phase", "allegation", "quantity", "days"}
+    for field in attrs.fields(cls):
+        if field.name in _PROVENANCE or field.name in known:
+            continue
+        if field.default is attrs.NOTHING and field.type not in ("bool", bool):
+            return f"required field {field.name!r} has no value generator"
+    return None
+
+
+def _conditions(deal: Deal) -> list[Any]:
+    out = [p.entry_condition for p in deal.phases if p.entry_condition is not None]
+    return out + list(deal.invariants)
+
+
+def _per_closure(deal: Deal, seeds: set[str]) -> set[str]:
+    out, todo = set(), list(seeds)
+    while todo:
+        oid = todo.pop()
+        if oid in out:
+            continue
+        out.add(oid)
+        todo.extend(r.per for r in deal.obligation(oid).reciprocal)
+    return out
+
+
+def plans(deal: Deal) -> list[Plan]:
+    """The slices to explore (see the module docstring)."""
+    ids = [o.id for o in deal.obligations()]
+    by_unit: dict[str, set[str]] = {}
+    for o in deal.obligations():
+        if o.unit is not None:
+            by_unit.setdefault(o.unit, set()).add(o.id)
+    read: set[str] = set()
+    counts_allegations = False
+    day_marks: set[int] = set()
+    phase_day_marks: set[int] = set()
+    marks: dict[str, set[int]] = {oid: set() for oid in ids}
+    for expr in _conditions(deal):
+        numbers = {int(n) for n in _INT.findall(expr.source)}
+        numbers |= {n + 1 for n in numbers}
+        if re.search(r"\bday\b", expr.source):
+            day_marks |= numbers
+        if re.search(r"\bphase_day\b", expr.source):
+            phase_day_marks |= numbers
+        for func, arg in expr.references:
+            if func in ("allegations", "upheld"):
+                counts_allegations = True
+            named = {arg} if arg in marks else by_unit.get(arg, set())
+            read |= named
+            for oid in named:
+                marks[oid] |= numbers
+    open_ended = {o.id for p in deal.phases if p.duration_days is None
+                  for o in p.obligations if o.kind in (ObligationKind.QUANTITY, ObligationKind.ACT)}
+    core = frozenset(_per_closure(deal, read | open_ended))
+    cap = 1 + max((n for expr in _conditions(deal) for n in map(int, _INT.findall(expr.source))
+                   if counts_allegations), default=0)
+    base = Plan("core", core, frozenset(), counts_allegations, min(cap, 4),
+                tuple(sorted(day_marks)), tuple(sorted(phase_day_marks)),
+                {k: tuple(sorted(v)) for k, v in marks.items()})
+    out = [base]
+    for oid in sorted(core):  # each core duty's allegations and suspensions, one at a time
+        out.append(attrs.evolve(base, name=oid, allege=frozenset({oid}),
+                                general_allegations=False))
+    clusters = [frozenset(_per_closure(deal, {oid}) - core) for oid in ids if oid not in core]
+    maximal = [c for c in dict.fromkeys(clusters) if not any(c < other for other in clusters)]
+    for cluster in maximal:  # each duty of a cluster in focus in turn
+        last = max(i for i, p in enumerate(deal.phases) for o in p.obligations
+                   if o.id in cluster)
+        for oid in sorted(cluster):
+            name = oid if len(cluster) == 1 else f"{oid}(+{'+'.join(sorted(cluster - {oid}))})"
+            out.append(attrs.evolve(base, name=name, drive=core | cluster,
+                                    allege=frozenset({oid}), general_allegations=False,
+                                    focus_phase=last))
+    return out
+
+
+# -- the key ---------------------------------------------------------------------------
+_RUN_SKIP = {"deal", "log", "history", "ledger", "allegations"}
+_ENTRY_SKIP = {"obligation", "history"}
+_QUANTITY_SKIP = {"obligation", "history", "progress"}
+_ALLEGATION_SKIP = {"id", "day", "by", "evidence", "ruled_by", "ruled_day"}
+
+
+def _public_slots(cls: type, skip: set[str]) -> tuple[str, ...]:
+    slots: list[str] = []
+    for klass in cls.__mro__:
+        slots.extend(getattr(klass, "__slots__", ()))
+    return tuple(sorted(s for s in set(slots) if not s.startswith("_") and s not in skip))
+
+
+_MUTABLE = (set, list, dict)
+_JUDGED = (ObligationKind.QUANTITY, ObligationKind.ACT)
+#: Fields whose value does not change what can happen next, only whether it is set.
+_ONLY_IF_SET = {"violated_day", "ruled_day", "fulfilled_day", "withheld_from"}
+#: Fields read through a projection: who performed (not how much: amounts are abstracted
+#: by the progress region), how the deal ended (not on which day: nothing follows).
+_PROJECTED: dict[str, Any] = {
+    "performed_by": lambda value: frozenset(value),
+    "end": lambda value: None if value is None else (value.state, value.cause, value.by),
+}
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, (set, frozenset)):
+        return frozenset(value)
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    if isinstance(value, dict):
+        return frozenset((k, _freeze(v)) for k, v in value.items())
+    return value
+
+
+def _getter(field: str) -> Any:
+    if field in _ONLY_IF_SET:
+        return lambda obj: getattr(obj, field) is not None
+    project = _PROJECTED.get(field)
+    if project is not None:
+        return lambda obj: project(getattr(obj, field))
+
+    def get(obj: Any) -> Any:
+        value = getattr(obj, field)
+        return _freeze(value) if isinstance(value, _MUTABLE) else value
+    return get
+
+
+_GETTERS: dict[type, tuple[Any, ...]] = {}
+
+
+
+
+def _progress_region(run: Run, entry: LedgerEntry, marks: tuple[int, ...]) -> tuple[int, ...]:
+    """Progress only matters against the landmarks still ahead: milestones not yet judged,
+    the target, numbers conditions compare it with, and (reciprocal) what is owed now."""
+    ob = entry.obligation
+    progress = entry.progress
+    if entry.status.settled:  # done with: more (surplus) changes nothing but the totals
+        return (sum(1 for mark in marks if progress >= mark),)
+    day = run.day
+    ahead = {c for d, c in entry.milestones if d >= day} if entry.milestones else {
+        m.cumulative for m in ob.schedule}
+    ahead.update(marks)
+    if entry.target is not None:
+        ahead.add(entry.target)
+    region = sum(1 for mark in ahead if progress >= mark)
+    if not ob.reciprocal:
+        return (region,)
+    owed = run.owed(entry) or 0
+    return (region, (progress > owed) - (progress < owed))
+
+
+def _getters(cls: type, skip: set[str]) -> tuple[Any, ...]:
+    getters = _GETTERS.get(cls)
+    if getters is None:
+        getters = _GETTERS[cls] = tuple(_getter(f) for f in _public_slots(cls, skip))
+    return getters
+
+
+class _Quantity(LedgerEntry):
+    """Stands for a judged duty's entry in the getter cache (its progress is abstracted)."""
+
+    __slots__ = ()
+
+
+def state_key(run: Run, plan: Plan | None = None) -> tuple[Any, ...]:
+    """What makes two runs the same abstract state (see the module docstring). With a
+    plan, only the duties it drives count: the others cannot change the lifecycle, and
+    their own properties are checked in their own slice. A violation day counts only as
+    set or not: when it fell changes nothing that can happen next."""
+    run_get = _getters(Run, _RUN_SKIP)
+    entry_get = _getters(LedgerEntry, _ENTRY_SKIP)
+    allegation_get = _getters(Allegation, _ALLEGATION_SKIP)
+    quantity_get = _getters(_Quantity, _QUANTITY_SKIP)
+    marks = plan.quantity_marks if plan is not None else {}
+    kept = plan.drive | plan.allege if plan is not None else None
+    keep_dismissed = plan is None or plan.general_allegations
+    ledger = run.ledger
+    entries = ledger.values() if kept is None else [ledger[oid] for oid in sorted(kept)]
+    return (
+        tuple(get(run) for get in run_get),
+        tuple((*(get(e) for get in quantity_get),
+               *_progress_region(run, e, marks.get(e.obligation.id, ())))
+              if e.obligation.kind in _JUDGED else tuple(get(e) for get in entry_get)
+              for e in entries),
+        tuple(sorted((tuple(get(a) for get in allegation_get)
+                      for a in run.allegations if keep_dismissed or a.status.value != "dismissed"),
+                     key=repr)),
+    )
+
+
+# -- the actions -----------------------------------------------------------------------
+def _amounts(run: Run, plan: Plan, oid: str) -> list[int]:
+    entry = run.ledger[oid]
+    marks = {0, *plan.quantity_marks.get(oid, ())}
+    marks.update(m.cumulative for m in entry.obligation.schedule)
+    for value in (entry.target, run.owed(entry)):
+        if value is not None:
+            marks.add(value)
+    ahead = sorted(m - entry.progress for m in marks if m > entry.progress)
+    if entry.obligation.kind is ObligationKind.ACT and not ahead:
+        ahead = [1]
+    return sorted({ahead[0], ahead[-1]}) if ahead else []
+
+
+def _days(run: Run) -> list[int]:
+    if run.phase_index < 0:
+        return [1]
+    ext = run.deal.phases[run.phase_index].extension
+    if ext is None:
+        return [1]
+    cap = ext.max_days if ext.max_days is not None else 7  # no total cap: a week at a time
+    if ext.max_days_each is not None:
+        cap = min(cap, ext.max_days_each)
+    rest = cap if ext.max_days is None else min(cap, ext.max_days - run.extended_days)
+    return sorted({1, rest}) if rest > 1 else [1]
+
+
+def _values(run: Run, plan: Plan, cls: type[Event], name: str) -> list[Any]:
+    field = attrs.fields_dict(cls)[name]
+    optional = [None] if field.default is None else []
+    deal = run.deal
+    if name in _ACTOR_FIELDS:
+        if optional:
+            return optional  # e.g. who resumed hostilities: as reported, changes nothing
+        if name == "by":
+            return [p.id for p in deal.parties]
+        return [p.id for p in deal.parties if p.role is Role.PARTY]
+    if name == "obligation":
+        allowed = plan.drive if cls.TYPE == "perform" else plan.allege
+        general = plan.general_allegations or cls.TYPE != "allege"
+        return [o.id for o in deal.obligations() if o.id in allowed] + (
+            optional if general else [])
+    if name == "phase":
+        return [p.id for p in deal.phases]
+    if name == "allegation":
+        return [a.id for a in run.allegations if a.status.value == "open"]
+    if name == "days":
+        return _days(run)
+    if field.default is attrs.NOTHING and field.type in ("bool", bool):
+        return [True, False]
+    return [field.default]
+
+
+def _next_day(run: Run, plan: Plan) -> int | None:
+    if run.terminal:
+        return None
+    day = run.day
+    if run.phase_index < 0:
+        return max(day + 1, 1)
+    candidates = [c for c in plan.day_marks if c > day]
+    candidates += [run.phase_entered + c - 1 for c in plan.phase_day_marks
+                   if run.phase_entered + c - 1 > day]
+    if run.phase_end is not None and run.phase_end >= day:
+        candidates.append(run.phase_end + 1)
+    for oid in plan.drive:
+        entry = run.ledger[oid]
+        if entry.status in _LIVE:
+            for due in (entry.due_day, *(d for d, _ in entry.milestones)):
+                if due is not None and due >= day:
+                    candidates.append(due + 1)
+    return min(candidates) if candidates else None
+
+
+def handed_over(run: Run, plan: Plan) -> bool:
+    """Whether the run is past the focus duties' phase with nothing about them open (see
+    :attr:`Plan.focus_phase`): from here only events naming them are tried."""
+    if plan.focus_phase < 0 or run.phase_index <= plan.focus_phase:
+        return False
+    return not any(a.obligation in plan.allege and a.status.value == "open"
+                   for a in run.allegations)
+
+
+def actions(run: Run, plan: Plan, kinds: tuple[tuple[type[Event], tuple[str, ...]], ...]
+            ) -> Iterator[Event]:
+    """Every event to try in ``run`` (the engine decides which apply).
+
+    An event that names a duty names its obligor as the actor (authority is the hypothesis
+    route's job: it tries strangers); an allegation is made by one representative accuser
+    (who accuses changes nothing but the record).
+    """
+    day = run.day
+    restricted = handed_over(run, plan)
+    if restricted:
+        kinds = tuple((cls, fields) for cls, fields in kinds
+                      if "obligation" in fields or "allegation" in fields)
+    for cls, fields in kinds:
+        if not fields:
+            following = _next_day(run, plan)
+            if following is not None:
+                yield cls(following)
+            continue
+        simple = [f for f in fields if f != "quantity"]
+        accusers: set[tuple[Any, ...]] = set()
+        for combo in itertools.product(*(_values(run, plan, cls, f) for f in simple)):
+            kwargs = dict(zip(simple, combo, strict=True))
+            oid = kwargs.get("obligation")
+            if restricted and "obligation" in kwargs and oid not in plan.allege:
+                continue
+            if oid is not None and "party" in kwargs and kwargs["party"] != _obligor(run, oid):
+                continue
+            if cls.TYPE == "allege":
+                what = (kwargs.get("against"), oid)
+                if what in accusers or not _may_allege(run, plan, kwargs):
+                    continue
+                accusers.add(what)
+            if cls.TYPE in RECORD_ONLY:
+                yield cls(day, **kwargs)
+                break
+            if "quantity" in fields:
+                if oid is None or oid not in run.ledger:
+                    continue
+                for amount in _amounts(run, plan, oid):
+                    yield cls(day, **kwargs, quantity=amount)  # type: ignore[call-arg]
+            else:
+                yield cls(day, **kwargs)
+
+
+def _obligor(run: Run, oid: str) -> str | None:
+    entry = run.ledger.get(oid)
+    return entry.obligation.obligor if entry is not None else None
+
+
+def _may_allege(run: Run, plan: Plan, kwargs: dict[str, Any]) -> bool:
+    against, oid = kwargs.get("against"), kwargs.get("obligation")
+    if kwargs.get("by") == against or (oid is not None and _obligor(run, oid) != against):
+        return False
+    same = sum(1 for a in run.allegations if a.against == against and a.obligation == oid
+               and a.status.value != "dismissed")
+    return same < plan.allegation_cap
