@@ -409,8 +409,14 @@ class LeanRun:
             self._expire()
         elif (self.phase_index + 1 < len(self.cd.durations)
               and self.cd.kind_of[back] == LIMBO_STATE
+              and self.phase_ready(self.phase_index + 1)):
+            self._close_phase(self.phase_index)  # agreed while suspended in limbo
+            self._enter(self.phase_index + 1)
+        elif (self.phase_index + 1 < len(self.cd.durations)
+              and self.cd.kind_of[back] == LIMBO_STATE
               and self.cd.rules[self.phase_index] is _CWN
-              and self.phase_index + 1 not in self.negotiating):
+              and self.phase_index + 1 not in self.negotiating
+              and self.phase_index + 1 not in self.agreed):
             self._end(LAPSE)  # talks ended while the limbo was suspended
         elif self.phase_end is None:  # an open-ended last phase settled while suspended
             self._conclude_if_settled()

@@ -120,7 +120,7 @@ def _finding_dict(f: Finding) -> dict[str, Any]:
             "trace": None if f.trace is None else [event_to_dict(e) for e in f.trace]}
 
 
-def verify(deal: Deal, depth: int = DEFAULT_DEPTH, max_states: int = 1_500) -> Report:
+def verify(deal: Deal, depth: int = DEFAULT_DEPTH, max_states: int = 1_000) -> Report:
     """Check ``deal``: static checks, then explore every slice to ``depth`` events."""
     began = time.perf_counter()
     findings = [Finding(prop, message, trace) for prop, message, trace in static_findings(deal)]

@@ -154,7 +154,7 @@ class _Graph:
         return [n for n in range(len(self.parent)) if not good[n] and not self.terminal[n]]
 
 
-def explore(deal: Deal, plan: Plan, depth: int, max_states: int = 1_500) -> Exploration:
+def explore(deal: Deal, plan: Plan, depth: int, max_states: int = 1_000) -> Exploration:
     """Explore one slice breadth first to ``depth`` events (or until nothing new is found)."""
     result = Exploration()
     kinds = []

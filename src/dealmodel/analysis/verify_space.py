@@ -43,7 +43,8 @@ from dealmodel.model.deal import Deal
 from dealmodel.model.events import EVENT_TYPES, Event
 from dealmodel.model.obligations import ObligationKind, ObligationStatus
 
-__all__ = ["Plan", "actions", "event_kinds", "handed_over", "plans", "state_key"]
+__all__ = ["Plan", "actions", "event_kinds", "explorable_kinds", "handed_over", "plans",
+           "state_key"]
 
 _ACTOR_FIELDS = ("party", "by", "against")
 #: the fields every event has (its day and provenance): never branched on
@@ -53,7 +54,7 @@ _INT = re.compile(r"\b\d+\b")
 #: Kinds that only add a record (no field of the run changes, so the state stays the same):
 #: one representative per state is tried (that it is accepted and breaks nothing), not
 #: every actor and obligation.
-RECORD_ONLY = frozenset({"report"})
+RECORD_ONLY = frozenset({"report", "statement", "incident", "finding"})
 
 
 @attrs.frozen
@@ -82,6 +83,11 @@ def event_kinds() -> tuple[tuple[type[Event], tuple[str, ...]], ...]:
         out.append((cls, fields))
     out.sort(key=lambda item: len(item[1]) > 0)
     return tuple(out)
+
+
+def explorable_kinds() -> tuple[tuple[type[Event], tuple[str, ...]], ...]:
+    """:func:`event_kinds` without the kinds that cannot be explored (see unexplorable)."""
+    return tuple((cls, fields) for cls, fields in event_kinds() if unexplorable(cls) is None)
 
 
 def unexplorable(cls: type[Event]) -> str | None:
@@ -166,7 +172,7 @@ def plans(deal: Deal) -> list[Plan]:
 _RUN_SKIP = {"deal", "log", "history", "ledger", "allegations"}
 _ENTRY_SKIP = {"obligation", "history"}
 _QUANTITY_SKIP = {"obligation", "history", "progress"}
-_ALLEGATION_SKIP = {"id", "day", "by", "evidence", "ruled_by", "ruled_day"}
+_ALLEGATION_SKIP = {"id", "day", "by", "evidence", "ruled_by", "ruled_day", "refers_to"}
 
 
 def _public_slots(cls: type, skip: set[str]) -> tuple[str, ...]:

@@ -13,22 +13,23 @@ from pathlib import Path
 from typing import Any
 
 from dealmodel.analysis.verify import DEFAULT_DEPTH, verify, write_counterexample
+from dealmodel.cli._help import docs
 from dealmodel.errors import DealDefinitionError, Problem
 from dealmodel.io.deals import builtin_deal, builtin_deals, load_deal
 from dealmodel.io.yaml import load_yaml
 from dealmodel.model.deal import Deal
 from dealmodel.scenarios.scenario import builtin_scenario, builtin_scenarios, load_scenario
 
-EPILOG = """\
+EPILOG = f"""\
 examples:
   dealmodel verify gaza-2025                     the built-in deal
   dealmodel verify my-deal.yaml --depth 20       a deal file, explored to 20 events
-  dealmodel verify examples/gaza-2025-as-reported.yaml --json
-                                                 a scenario file: its deal is verified
-Counterexamples are written to --out (default: counterexamples/) as scenario files with
-expect:, so `dealmodel run FILE` shows the violating outcome.
+  dealmodel verify gaza-2025-whatif --json       a scenario: its deal is verified
+Counterexamples are written to --out (default: a folder named counterexamples)
+as scenario files
+with expect:, so `dealmodel run FILE` shows the violating outcome.
 exit codes: 0 clean, 1 violations, 2 bad input
-docs: docs/how-to/check-your-deal.md
+docs: {docs("how-to/check-your-deal/")}
 """
 
 
@@ -46,7 +47,7 @@ def add_commands(sub: Any) -> None:
                         help="a built-in deal or scenario name, a deal file or a scenario file")
     parser.add_argument("--depth", type=int, default=DEFAULT_DEPTH, metavar="N",
                         help=f"explore runs of up to N events (default {DEFAULT_DEPTH})")
-    parser.add_argument("--max-states", type=int, default=1_500, metavar="K",
+    parser.add_argument("--max-states", type=int, default=1_000, metavar="K",
                         help="state budget per slice (default 4000)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--out", metavar="DIR", default="counterexamples",

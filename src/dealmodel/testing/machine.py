@@ -30,7 +30,7 @@ from dealmodel.analysis.verify_invariants import (
     state_violations,
     step_violations,
 )
-from dealmodel.analysis.verify_space import actions, event_kinds
+from dealmodel.analysis.verify_space import actions, explorable_kinds
 from dealmodel.engine import Run, start
 from dealmodel.errors import EventRejected
 from dealmodel.io.events import event_to_dict
@@ -80,7 +80,7 @@ class DealStateMachine(RuleBasedStateMachine):
         super().__init__()
         self.run: Run = start(self.deal)
         self.plan = full_plan(self.deal)
-        self.kinds = event_kinds()
+        self.kinds = explorable_kinds()
 
     @initialize()
     def begin(self) -> None:
