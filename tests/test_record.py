@@ -331,3 +331,24 @@ def test_variants_select_what_is_on_record_by_id(gaza_file: Path) -> None:
             if e.TYPE == "incident"] == [11]
     with pytest.raises(Exception, match="removes nothing"):
         scenario.variant("none").drop(id="no-such-id")
+
+
+def test_a_day_beyond_the_calendar_has_no_date(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "far.yaml"
+    path.write_text("""\
+hypothetical: true
+deal:
+  id: far
+  in_force: "9999-12-01"
+  hypothetical: true
+  parties: [{id: a, name: A}]
+  phases: [{id: only, duration_days: 90}]
+events:
+  - {day: 60, type: advance}
+""", "utf-8")
+    doc = run_json(path, capsys)
+    assert doc["as_of_day"] == 60 and doc["as_of_date"] is None  # past 9999-12-31
+    assert doc["phase_history"][1]["entered_date"] == "9999-12-01"
+    assert doc["phases"][0]["end_date"] is None
+    assert main(["run", str(path), "-q"]) == 0

@@ -157,8 +157,8 @@ def _load(cls: type[Run], data: dict[str, Any], deal: Deal) -> Run:
         run.log.append(LogEntry(event, [record_from_dict(r) for r in item["records"]]))
     run.history = [(s, d) for s, d in data["history"]]
     run.allegations = [Allegation.from_dict(a) for a in data["allegations"]]
-    run.noted = [r for e in run.log for r in e.records if isinstance(r, OnRecord)]
-    run.noted_index = None
+    run._noted = [r for e in run.log for r in e.records if isinstance(r, OnRecord)]
+    run._noted_index = None
     run._deadlines = [(d, k, s, r) for d, k, s, r in data["deadlines"]]
     heapq.heapify(run._deadlines)
     return run

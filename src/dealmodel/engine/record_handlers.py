@@ -56,15 +56,15 @@ class RecordIndex:
 
 
 def _index(run: Run) -> RecordIndex:
-    index = run.noted_index
-    if index is None or index.length > len(run.noted):
-        index = run.noted_index = RecordIndex()
-    return index.extend(run.noted)
+    index = run._noted_index
+    if index is None or index.length > len(run._noted):
+        index = run._noted_index = RecordIndex()
+    return index.extend(run._noted)
 
 
 def on_record(run: Run) -> list[OnRecord]:
     """What the run has put on record, in order."""
-    return run.noted
+    return run._noted
 
 
 def is_on_record(run: Run, record_id: str) -> bool:
@@ -163,7 +163,7 @@ def _commit(run: Run, event: _Noted, out: list[Record]) -> None:
     noted = OnRecord(event.day, event.TYPE, _next_id(run, event), _by(event),
                      event.obligation, indicator, quantity, total)
     out.append(noted)
-    run.noted.append(noted)  # truncated again if the event is undone
+    run._noted.append(noted)  # truncated again if the event is undone
 
 
 register(Reported, _check, _commit, neutral=True)

@@ -66,10 +66,10 @@ class Run:
     """One run of a deal. Create with :func:`start` (or ``Run(deal)``); change with apply()."""
 
     __slots__ = (
-        "_deadlines", "_journal", "_machine", "_owned", "_owned_allegations", "_seq", "_shared",
+        "_deadlines", "_journal", "_machine", "_noted", "_noted_index", "_owned",
+        "_owned_allegations", "_seq", "_shared",
         "agreed", "allegations", "day", "deal", "end", "expiry_deferred", "extended_days",
-        "history", "ledger", "log", "negotiating", "noted", "noted_index", "phase_end",
-        "phase_entered", "phase_index",
+        "history", "ledger", "log", "negotiating", "phase_end", "phase_entered", "phase_index",
         "renewal_objected", "renewals", "state", "suspended_by", "suspended_from", "termination"
     )
 
@@ -98,10 +98,11 @@ class Run:
         self.log: list[LogEntry] = []
         self.history: list[tuple[str, int]] = [("pending", 0)]
         self.allegations: list[Allegation] = []
-        #: what was put on record (reports, statements, incidents, findings), in order,
-        #: and its index (ids, counts, running totals; rebuilt after an undo)
-        self.noted: list[OnRecord] = []
-        self.noted_index: RecordIndex | None = None
+        # what was put on record (reports, statements, incidents, findings), in order,
+        # and its index (ids, counts, running totals; rebuilt after an undo): history,
+        # not state - nothing the deal does depends on it (see the ``noted`` property)
+        self._noted: list[OnRecord] = []
+        self._noted_index: RecordIndex | None = None
         self._deadlines: list[tuple[int, int, int, str]] = [(0, _ENTRY, 0, "")]
         self._seq = 1
         self._journal: dict[str, tuple[Any, Any]] | None = None
@@ -116,6 +117,11 @@ class Run:
     @property
     def terminal(self) -> bool:
         return self.state in TERMINAL
+
+    @property
+    def noted(self) -> list[OnRecord]:
+        """What was put on record (reports, statements, incidents, findings), in order."""
+        return self._noted
 
     @property
     def phase_id(self) -> str | None:
@@ -277,8 +283,8 @@ class Run:
         new._owned = set()
         self._owned = set()
         new.allegations = self.allegations.copy()
-        new.noted = self.noted.copy()
-        new.noted_index = None
+        new._noted = self._noted.copy()
+        new._noted_index = None
         new._owned_allegations = set()
         self._owned_allegations = set()
         new.log = self.log.copy()
@@ -295,7 +301,7 @@ class Run:
         self._journal = {}
         self._shared = True  # the sets and the deadline heap are saved by reference...
         return (_get_scalars(self), self.negotiating, self.agreed,
-                len(self.history), len(self.log), len(self.allegations), len(self.noted),
+                len(self.history), len(self.log), len(self.allegations), len(self._noted),
                 self._deadlines)
 
     def _own_mutables(self) -> None:
@@ -344,9 +350,9 @@ class Run:
         del self.history[history:]
         del self.log[log:]
         del self.allegations[allegations:]
-        if noted < len(self.noted):
-            del self.noted[noted:]
-            self.noted_index = None
+        if noted < len(self._noted):
+            del self._noted[noted:]
+            self._noted_index = None
         self._deadlines = deadlines
         for key, (original, saved) in (self._journal or {}).items():
             if key.startswith("allegation:"):

@@ -40,8 +40,12 @@ EVENT_KEYS = ("day", "date", "type", "accepted", "refusal", "description", "reco
 
 
 def iso(deal: Deal, day: int | None) -> str | None:
-    """The ISO date of deal day ``day``, where the deal has an ``in_force`` date."""
-    date = deal.date_of(day) if day is not None and day >= 1 else None
+    """The ISO date of deal day ``day``, where the deal has an ``in_force`` date (None
+    beyond the calendar's range: a day after the year 9999 has no date)."""
+    try:
+        date = deal.date_of(day) if day is not None and day >= 1 else None
+    except OverflowError:
+        return None
     return date.isoformat() if date is not None else None
 
 
