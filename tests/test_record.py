@@ -277,3 +277,78 @@ def test_bad_figures_are_named_at_load_time(tmp_path: Path, figures: str) -> Non
                     f"{figures}}}\n", "utf-8")
     with pytest.raises(ScenarioError, match=r"events\[0\]\.figures: must"):
         load_scenario(path)
+
+
+def test_the_record_index_follows_forks_undo_and_saving() -> None:
+    from dealmodel import Run
+    from dealmodel.model.events import HostilitiesResumed
+
+    run = start(builtin_deal("gaza-2025"))
+    run.apply(Reported(2, by="qatar", obligation="p1_aid", cumulative=100))
+    fork = run.fork()
+    fork.apply(Reported(3, by="qatar", obligation="p1_aid", cumulative=150))
+    assert [r.id for r in run.noted] == ["R1"] and [r.id for r in fork.noted] == ["R1", "R2"]
+    # a dry run after the end commits the report to see if it passes, then undoes it
+    run.apply(HostilitiesResumed(4))
+    assert run.refusal(Reported(5, by="qatar", obligation="p1_aid", cumulative=120)) is None
+    assert [r.id for r in run.noted] == ["R1"]
+    run.apply(Reported(5, by="qatar", obligation="p1_aid", cumulative=120))
+    assert [(r.id, r.quantity) for r in run.noted] == [("R1", 100), ("R2", 20)]
+    again = Run.from_dict(run.to_dict())
+    assert again.noted == run.noted
+    with pytest.raises(EventRejected) as info:
+        again.apply(Reported(6, by="qatar", obligation="p1_aid", cumulative=119))
+    assert info.value.code == "total-decreased"
+    outcome = load_scenario("gaza-2025").run()
+    aid = next(o for o in outcome.to_dict()["obligations"] if o["id"] == "p1_aid")
+    assert aid["reported_total"] is None  # nothing reported on it in the built-in scenario
+
+
+def test_reported_total_in_the_json(tmp_path: Path) -> None:
+    path = tmp_path / "totals.yaml"
+    path.write_text("""deal: gaza-2025
+hypothetical: true
+events:
+  - {day: 3, type: report, by: qatar, obligation: p1_aid, cumulative: 1800}
+  - {day: 5, type: report, by: egypt, obligation: p1_aid, quantity: 600}
+""", "utf-8")
+    doc = load_scenario(path).run().to_dict()
+    aid = next(o for o in doc["obligations"] if o["id"] == "p1_aid")
+    assert (aid["reported_total"], aid["progress"]) == (2400, 0)
+
+
+def test_variants_select_what_is_on_record_by_id(gaza_file: Path) -> None:
+    from dealmodel.analysis.compare import compare
+
+    scenario = load_scenario(gaza_file)
+    without = scenario.variant("no-incident").drop(id="rafah-shots")
+    moved = scenario.variant("incident-later").shift(1, type="incident")
+    comparison = compare(scenario, [without, moved])
+    run = comparison["no-incident"]
+    refused = [e for e in run.outcome.events if not e.accepted]
+    assert [(e.event.TYPE, e.code) for e in refused][:1] == [("allege", "unknown-record")]
+    assert [e.day for e in comparison["incident-later"].outcome.scenario.events
+            if e.TYPE == "incident"] == [11]
+    with pytest.raises(Exception, match="removes nothing"):
+        scenario.variant("none").drop(id="no-such-id")
+
+
+def test_a_day_beyond_the_calendar_has_no_date(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "far.yaml"
+    path.write_text("""\
+hypothetical: true
+deal:
+  id: far
+  in_force: "9999-12-01"
+  hypothetical: true
+  parties: [{id: a, name: A}]
+  phases: [{id: only, duration_days: 90}]
+events:
+  - {day: 60, type: advance}
+""", "utf-8")
+    doc = run_json(path, capsys)
+    assert doc["as_of_day"] == 60 and doc["as_of_date"] is None  # past 9999-12-31
+    assert doc["phase_history"][1]["entered_date"] == "9999-12-01"
+    assert doc["phases"][0]["end_date"] is None
+    assert main(["run", str(path), "-q"]) == 0

@@ -115,6 +115,20 @@ def test_definition_problems_are_named(changes: dict[str, Any], expected: str) -
     assert any(p.startswith(expected) for p in found), found
 
 
+def test_a_far_due_day_is_refused_for_a_one_off_duty_only() -> None:
+    data = copy.deepcopy(BASE)
+    data["phases"][0]["duration_days"] = 30
+    data["phases"][0]["obligations"][0]["due_day"] = 400
+    with pytest.raises(DealDefinitionError, match="day 400 is more than a year after the "
+                       "phase's 30 days"):
+        deal_from_dict(copy.deepcopy(data))
+    data["phases"][0]["obligations"][0]["due_day"] = 396  # 30 + 366: still accepted
+    data["phases"][0]["obligations"][1] = {"id": "watch", "obligor": "b", "kind": "ongoing",
+                                           "due_day": 1800}  # a mandate's last day
+    d = deal_from_dict(data)
+    assert d.obligation("watch").due_day == 1800
+
+
 def test_roles_combine_and_round_trip() -> None:
     d = deal(mediators=[{"id": "m", "name": "M", "roles": ["mediator", "obligor"]}],
              parties__1__roles=["party", "monitor"])

@@ -7,9 +7,10 @@ it saw, so refusals can be counted by cause and still read well.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dealmodel.engine.ledger import TERMINAL, LedgerEntry
+from dealmodel.engine.registry import HANDLERS, Handler
 from dealmodel.errors import EventRejected
 from dealmodel.model.events import Event
 
@@ -83,6 +84,22 @@ def refuse(event: Event, code: str, reason: str) -> EventRejected:
     """The refusal of ``event`` (``code`` must be one of :data:`CODES`)."""
     assert code in CODES, code
     return EventRejected(event, reason, code)
+
+
+def handler_for(run: Run, event: Event) -> Handler[Any]:
+    """The handler of ``event``, or the refusal: not an event, dated before the clock, or
+    of a class with no handler."""
+    if not isinstance(event, Event):
+        raise EventRejected(event, f"not an event: {type(event).__name__}", "unknown-event")
+    if event.day < run.day:
+        raise EventRejected(event, f"the event is dated day {event.day}, before the "
+                            f"clock (day {run.day}); events must be in date order",
+                            "before-clock")
+    handler = HANDLERS.get(type(event))
+    if handler is None:
+        raise EventRejected(event, f"unknown event type {type(event).__name__}",
+                            "unknown-event")
+    return handler
 
 
 def live(run: Run, event: Event) -> None:

@@ -28,7 +28,7 @@ from dealmodel.engine.ledger import (
     WITHHELD,
     Allegation,
 )
-from dealmodel.engine.record_handlers import on_record
+from dealmodel.engine.record_handlers import is_on_record, on_record
 from dealmodel.engine.records import (
     AllegationOpened,
     AllegationRuled,
@@ -276,7 +276,7 @@ def _check_allege(run: Run, event: ViolationAlleged) -> None:
         if event.against not in entry.obligation.obligors:
             raise refuse(event, "wrong-obligor", f"{entry.obligation.id!r} is owed by "
                          f"{_names(entry.obligation.obligors)}, not {event.against!r}")
-    if event.refers_to is not None and event.refers_to not in {r.id for r in on_record(run)}:
+    if event.refers_to is not None and not is_on_record(run, event.refers_to):
         known = ", ".join(r.id for r in on_record(run)[:10]) or "none yet"
         raise refuse(event, "unknown-record", f"nothing on record with id "
                      f"{event.refers_to!r} (on record: {known})")

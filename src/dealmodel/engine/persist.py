@@ -9,11 +9,12 @@ deal. Whatever is still inconsistent is reported as :class:`~dealmodel.errors.In
 from __future__ import annotations
 
 import heapq
+import json
 from typing import TYPE_CHECKING, Any
 
 from dealmodel.engine.ledger import Allegation
 from dealmodel.engine.record_data import record_from_dict, record_to_dict
-from dealmodel.engine.records import LogEntry
+from dealmodel.engine.records import LogEntry, OnRecord
 from dealmodel.errors import DealDefinitionError, InputError, Problem, short
 from dealmodel.io.deals import deal_from_dict, deal_to_dict
 from dealmodel.io.events import event_from_dict, event_to_dict
@@ -105,6 +106,16 @@ def _checked(data: object, deal: Deal | None) -> Deal:
     return deal
 
 
+def parse_json(text: str | bytes, name: str) -> Any:
+    """The data of a saved run's JSON text; bad JSON is an ``InputError`` naming ``name``."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
+        why = str(exc) if isinstance(exc, ValueError) else "nested too deeply"
+        raise InputError([Problem("", f"not a saved run: {why}",
+                                  "give a file written by Run.save")], name) from None
+
+
 def load_run(cls: type[Run], data: dict[str, Any], deal: Deal | None = None) -> Run:
     """Restore a run saved by :meth:`to_dict`; the restored run continues identically.
 
@@ -146,6 +157,8 @@ def _load(cls: type[Run], data: dict[str, Any], deal: Deal) -> Run:
         run.log.append(LogEntry(event, [record_from_dict(r) for r in item["records"]]))
     run.history = [(s, d) for s, d in data["history"]]
     run.allegations = [Allegation.from_dict(a) for a in data["allegations"]]
+    run._noted = [r for e in run.log for r in e.records if isinstance(r, OnRecord)]
+    run._noted_index = None
     run._deadlines = [(d, k, s, r) for d, k, s, r in data["deadlines"]]
     heapq.heapify(run._deadlines)
     return run

@@ -27,32 +27,68 @@ from dealmodel.model.reports import (
 if TYPE_CHECKING:
     from dealmodel.engine.run import Run
 
-__all__ = ["last_total", "on_record"]
+__all__ = ["RecordIndex", "is_on_record", "last_total", "on_record", "reported_total"]
 
 _Noted = Reported | Stated | IncidentReported | FindingIssued
 
 
+class RecordIndex:
+    """What a run's record holds, by id, by type and by measure: kept beside
+    ``run.noted`` and extended as it grows (rebuilt when an undo shortens it), so that
+    putting one more thing on record costs the same however long the record is."""
+
+    __slots__ = ("counts", "ids", "length", "totals")
+
+    def __init__(self) -> None:
+        self.length = 0
+        self.ids: set[str] = set()
+        self.counts: dict[str, int] = {}  # event type -> how many on record
+        self.totals: dict[tuple[str | None, str | None], int] = {}  # last running totals
+
+    def extend(self, noted: list[OnRecord]) -> RecordIndex:
+        for r in noted[self.length:]:
+            self.ids.add(r.id)
+            self.counts[r.event] = self.counts.get(r.event, 0) + 1
+            if r.total is not None:
+                self.totals[(r.obligation, r.indicator)] = r.total
+        self.length = len(noted)
+        return self
+
+
+def _index(run: Run) -> RecordIndex:
+    index = run._noted_index
+    if index is None or index.length > len(run._noted):
+        index = run._noted_index = RecordIndex()
+    return index.extend(run._noted)
+
+
 def on_record(run: Run) -> list[OnRecord]:
     """What the run has put on record, in order."""
-    return [r for e in run.log for r in e.records if isinstance(r, OnRecord)]
+    return run._noted
+
+
+def is_on_record(run: Run, record_id: str) -> bool:
+    """Whether a report, statement, incident or finding with id ``record_id`` is on record."""
+    return record_id in _index(run).ids
+
+
+def reported_total(run: Run, obligation: str) -> int | None:
+    """The running total last reported on ``obligation`` (None if none was)."""
+    return _index(run).totals.get((obligation, None))
 
 
 def last_total(run: Run, obligation: str | None, indicator: str | None) -> int:
     """The running total last reported on ``obligation`` or ``indicator`` (0 if none)."""
-    total = 0
-    for r in on_record(run):
-        if r.total is not None and r.obligation == obligation and r.indicator == indicator:
-            total = r.total
-    return total
+    return _index(run).totals.get((obligation, indicator), 0)
 
 
 def _next_id(run: Run, event: _Noted) -> str:
     if event.id is not None:
         return event.id
     prefix = ON_RECORD[type(event)]
-    taken = {r.id for r in on_record(run)}
-    n = sum(1 for r in on_record(run) if r.event == event.TYPE) + 1
-    while f"{prefix}{n}" in taken:
+    index = _index(run)
+    n = index.counts.get(event.TYPE, 0) + 1
+    while f"{prefix}{n}" in index.ids:
         n += 1
     return f"{prefix}{n}"
 
@@ -76,7 +112,7 @@ def _check(run: Run, event: _Noted) -> None:
         if not event.id or not event.id.replace("_", "").replace("-", "").isalnum():
             raise refuse(event, "bad-id", f"id {event.id!r} must use only letters, digits, "
                          "'_' and '-'")
-        if any(r.id == event.id for r in on_record(run)):
+        if event.id in _index(run).ids:
             raise refuse(event, "duplicate-id", f"{event.id!r} is on record already; give "
                          "each report, statement, incident or finding its own id")
     if isinstance(event, Reported):
@@ -124,8 +160,10 @@ def _commit(run: Run, event: _Noted, out: list[Record]) -> None:
             quantity = event.quantity
             total = last + (quantity or 0)
     indicator = event.indicator if isinstance(event, Reported) else None
-    out.append(OnRecord(event.day, event.TYPE, _next_id(run, event), _by(event),
-                        event.obligation, indicator, quantity, total))
+    noted = OnRecord(event.day, event.TYPE, _next_id(run, event), _by(event),
+                     event.obligation, indicator, quantity, total)
+    out.append(noted)
+    run._noted.append(noted)  # truncated again if the event is undone
 
 
 register(Reported, _check, _commit, neutral=True)

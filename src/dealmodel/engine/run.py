@@ -36,6 +36,7 @@ from dealmodel.engine import (
 )
 from dealmodel.engine.clock import advance, conclude_if_settled
 from dealmodel.engine.duties import anchor_reached
+from dealmodel.engine.guards import handler_for
 from dealmodel.engine.ledger import (
     _ENTRY,
     TERMINAL,
@@ -43,9 +44,10 @@ from dealmodel.engine.ledger import (
     LedgerEntry,
 )
 from dealmodel.engine.machine import Lifecycle, lifecycle
-from dealmodel.engine.records import AfterEnd, Ended, LogEntry, Record
+from dealmodel.engine.record_handlers import RecordIndex
+from dealmodel.engine.records import AfterEnd, Ended, LogEntry, OnRecord, Record
 from dealmodel.engine.registry import HANDLERS, Handler
-from dealmodel.errors import EventRejected, InputError, Problem
+from dealmodel.errors import EventRejected
 from dealmodel.io.resolve import Source, read_source
 from dealmodel.model.deal import Deal
 from dealmodel.model.events import ClockAdvanced, Event
@@ -64,7 +66,8 @@ class Run:
     """One run of a deal. Create with :func:`start` (or ``Run(deal)``); change with apply()."""
 
     __slots__ = (
-        "_deadlines", "_journal", "_machine", "_owned", "_owned_allegations", "_seq", "_shared",
+        "_deadlines", "_journal", "_machine", "_noted", "_noted_index", "_owned",
+        "_owned_allegations", "_seq", "_shared",
         "agreed", "allegations", "day", "deal", "end", "expiry_deferred", "extended_days",
         "history", "ledger", "log", "negotiating", "phase_end", "phase_entered", "phase_index",
         "renewal_objected", "renewals", "state", "suspended_by", "suspended_from", "termination"
@@ -95,6 +98,11 @@ class Run:
         self.log: list[LogEntry] = []
         self.history: list[tuple[str, int]] = [("pending", 0)]
         self.allegations: list[Allegation] = []
+        # what was put on record (reports, statements, incidents, findings), in order,
+        # and its index (ids, counts, running totals; rebuilt after an undo): history,
+        # not state - nothing the deal does depends on it (see the ``noted`` property)
+        self._noted: list[OnRecord] = []
+        self._noted_index: RecordIndex | None = None
         self._deadlines: list[tuple[int, int, int, str]] = [(0, _ENTRY, 0, "")]
         self._seq = 1
         self._journal: dict[str, tuple[Any, Any]] | None = None
@@ -109,6 +117,11 @@ class Run:
     @property
     def terminal(self) -> bool:
         return self.state in TERMINAL
+
+    @property
+    def noted(self) -> list[OnRecord]:
+        """What was put on record (reports, statements, incidents, findings), in order."""
+        return self._noted
 
     @property
     def phase_id(self) -> str | None:
@@ -211,17 +224,7 @@ class Run:
         return [r for e in self.log for r in e.records if isinstance(r, AfterEnd)]
 
     def _handler(self, event: Event) -> Handler[Any]:
-        if not isinstance(event, Event):
-            raise EventRejected(event, f"not an event: {type(event).__name__}", "unknown-event")
-        if event.day < self.day:
-            raise EventRejected(event, f"the event is dated day {event.day}, before the "
-                                f"clock (day {self.day}); events must be in date order",
-                                "before-clock")
-        handler = HANDLERS.get(type(event))
-        if handler is None:
-            raise EventRejected(event, f"unknown event type {type(event).__name__}",
-                                "unknown-event")
-        return handler
+        return handler_for(self, event)
 
     def apply_all(self, events: Iterable[Event]) -> Run:
         """Apply events in order (stops at the first refusal, which raises)."""
@@ -280,6 +283,8 @@ class Run:
         new._owned = set()
         self._owned = set()
         new.allegations = self.allegations.copy()
+        new._noted = self._noted.copy()
+        new._noted_index = None
         new._owned_allegations = set()
         self._owned_allegations = set()
         new.log = self.log.copy()
@@ -296,7 +301,8 @@ class Run:
         self._journal = {}
         self._shared = True  # the sets and the deadline heap are saved by reference...
         return (_get_scalars(self), self.negotiating, self.agreed,
-                len(self.history), len(self.log), len(self.allegations), self._deadlines)
+                len(self.history), len(self.log), len(self.allegations), len(self._noted),
+                self._deadlines)
 
     def _own_mutables(self) -> None:
         """...so they are copied before the first change an event makes to them."""
@@ -336,7 +342,7 @@ class Run:
         return allegation
 
     def _undo(self, record: tuple[Any, ...]) -> None:
-        scalars, negotiating, agreed, history, log, allegations, deadlines = record
+        scalars, negotiating, agreed, history, log, allegations, noted, deadlines = record
         for name, value in zip(_RUN_SCALARS, scalars, strict=True):
             setattr(self, name, value)
         self.negotiating = negotiating
@@ -344,6 +350,9 @@ class Run:
         del self.history[history:]
         del self.log[log:]
         del self.allegations[allegations:]
+        if noted < len(self._noted):
+            del self._noted[noted:]
+            self._noted_index = None
         self._deadlines = deadlines
         for key, (original, saved) in (self._journal or {}).items():
             if key.startswith("allegation:"):
@@ -381,13 +390,7 @@ class Run:
     def from_json(cls, text: str | bytes, deal: Deal | None = None, name: str = "saved run",
                   ) -> Run:
         """Restore a run from :meth:`to_json` text; bad JSON is an ``InputError``."""
-        try:
-            data = json.loads(text)
-        except (ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
-            why = str(exc) if isinstance(exc, ValueError) else "nested too deeply"
-            raise InputError([Problem("", f"not a saved run: {why}",
-                                      "give a file written by Run.save")], name) from None
-        return cls.from_dict(data, deal)
+        return cls.from_dict(persist.parse_json(text, name), deal)
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(self.to_json(), encoding="utf-8")

@@ -32,7 +32,8 @@ from dealmodel.model.conditions import Expression, compile_condition
 from dealmodel.model.obligations import Obligation
 from dealmodel.model.terms import Renewal
 
-__all__ = ["LIMBO_RULES", "TERMINAL_STATES", "ExpiryRule", "Extension", "Phase", "Renewal"]
+__all__ = ["LIMBO_RULES", "MAX_DAYS_AFTER_PHASE", "TERMINAL_STATES", "ExpiryRule", "Extension",
+           "Phase", "Renewal"]
 
 
 #: The lifecycle states in which a deal has ended (one definition for the whole library):
@@ -40,6 +41,10 @@ __all__ = ["LIMBO_RULES", "TERMINAL_STATES", "ExpiryRule", "Extension", "Phase",
 #: lapsed (talks ended in limbo, or a lapse rule), terminated (a declaration), collapsed
 #: (hostilities resumed).
 TERMINAL_STATES = ("concluded", "expired", "lapsed", "terminated", "collapsed")
+
+
+#: A one-off duty's phase-day deadline may fall at most this many days after its phase.
+MAX_DAYS_AFTER_PHASE = 366
 
 
 class ExpiryRule(enum.Enum):
@@ -115,14 +120,16 @@ class Phase:
         check_id(problems, "id", self.id)
         check_int(problems, "duration_days", self.duration_days, 1)
         for i, obligation in enumerate(self.obligations):
-            if self.duration_days is not None:
+            # a one-off deadline a year past its phase is most likely a slip (a deal day
+            # written as a phase day); a standing duty's due day is where it ends
+            if self.duration_days is not None and not obligation.standing:
                 for day in obligation.due_days():
-                    if day > self.duration_days + 366:
+                    if day > self.duration_days + MAX_DAYS_AFTER_PHASE:
                         problems.append(Problem(
                             f"obligations[{i}].due_day",
                             f"day {day} is more than a year after the phase's "
                             f"{self.duration_days} days", "due days count from the phase's "
-                            "first day"))
+                            "first day; for a deal day write due: {day: N}"))
         if self.extension is not None and self.duration_days is None:
             problems.append(Problem("extension", "an open-ended phase cannot be extended",
                                     "give duration_days"))

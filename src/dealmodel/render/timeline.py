@@ -56,9 +56,9 @@ def _date(run: Run, day: int) -> str | None:
         return None
     try:
         start = dt.date.fromisoformat(run.deal.in_force)
-    except ValueError:
+        return (start + dt.timedelta(days=day - 1)).strftime("%-d %b")
+    except (ValueError, OverflowError):  # no such date, or beyond the year 9999
         return None
-    return (start + dt.timedelta(days=day - 1)).strftime("%-d %b")
 
 
 def _deliveries(run: Run) -> dict[str, list[tuple[int, int]]]:

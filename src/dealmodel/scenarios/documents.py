@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from dealmodel.engine.record_data import record_to_dict
-from dealmodel.engine.record_handlers import last_total, on_record
+from dealmodel.engine.record_handlers import on_record, reported_total
 from dealmodel.engine.records import (
     AfterEnd,
     OnRecord,
@@ -40,8 +40,12 @@ EVENT_KEYS = ("day", "date", "type", "accepted", "refusal", "description", "reco
 
 
 def iso(deal: Deal, day: int | None) -> str | None:
-    """The ISO date of deal day ``day``, where the deal has an ``in_force`` date."""
-    date = deal.date_of(day) if day is not None and day >= 1 else None
+    """The ISO date of deal day ``day``, where the deal has an ``in_force`` date (None
+    beyond the calendar's range: a day after the year 9999 has no date)."""
+    try:
+        date = deal.date_of(day) if day is not None and day >= 1 else None
+    except OverflowError:
+        return None
     return date.isoformat() if date is not None else None
 
 
@@ -85,9 +89,7 @@ def obligation_document(run: Run, entry: LedgerEntry) -> dict[str, Any]:
         "clause": ob.clause,
         "document": ob.document,
         "renewals": entry.renewals,
-        "reported_total": (last_total(run, ob.id, None)
-                           if any(r.obligation == ob.id and r.total is not None
-                                  for r in on_record(run)) else None),
+        "reported_total": reported_total(run, ob.id),
     }
     if ob.parts:
         doc["parts"] = {part: entry.parts_done.get(part, 0) for part in ob.parts}
