@@ -517,6 +517,9 @@ def floor_chunk(plan: Plan, start: int, stop: int, log: list[Any] | None = None)
                     if deferred_expiry:
                         deferred_expiry = False
                         expire()
+                    elif back == limbo_of[phase] and phase + 1 in agreed:
+                        close(phase)  # agreed while suspended in limbo
+                        enter(phase + 1)
                     elif back == limbo_of[phase] and not hold[phase] \
                             and phase + 1 not in negotiating:
                         end_deal(lapsed)

@@ -227,3 +227,25 @@ def test_a_chunks_counts_do_not_grow_with_its_runs(example: Scenario) -> None:
     spec = SimSpec(example.deal, assumptions_of(example), 5)
     small, large = (len(pickle.dumps(run_chunk(spec, 0, n))) for n in (300, 3000))
     assert large < 3 * small  # ten times the runs, not ten times the bytes
+
+
+# -- the benchmark's floor is a second, hand-written simulator of the same model ------
+def test_the_benchmark_floor_counts_what_the_compiled_simulator_counts(
+        example: Scenario) -> None:
+    """benchmarks/bench_simulate.py's floor makes the same draws in the same order as the
+    compiled simulator, by hand for the Gaza deal; any difference in semantics between
+    the two (e.g. resuming in limbo after an agreement) shows as different counts."""
+    import importlib.util
+
+    path = Path(__file__).parent.parent / "benchmarks" / "bench_simulate.py"
+    spec_ = importlib.util.spec_from_file_location("bench_simulate", path)
+    assert spec_ is not None and spec_.loader is not None
+    bench = importlib.util.module_from_spec(spec_)
+    spec_.loader.exec_module(bench)
+    sim = SimSpec(example.deal, assumptions_of(example), bench.SEED)
+    from dealmodel.analysis.montecarlo import _plan
+
+    compiled = run_chunk(sim, 0, 3000)
+    floor = bench.floor_chunk(_plan(sim), 0, 3000)
+    assert bench.same_counts(compiled, floor)
+    assert compiled.runs == 3000
