@@ -3,8 +3,8 @@
 All contenders simulate the Gaza 2025 deal under the assumptions of
 ``examples/gaza-2025-montecarlo.yaml`` (hypothetical, illustrative numbers), every run
 from its own random stream (``SeedSequence(seed, spawn_key=(i,))``, as the determinism
-contract requires), and count the same outcomes (a ``Tally``; the counts of all three
-are checked equal):
+contract requires; all three get them from ``montecarlo_streams.run_streams``), and
+count the same outcomes (a ``Tally``; the counts of all three are checked equal):
 
 * compiled - dealmodel's simulator: the deal's lifecycle compiled once into integer
   tables, a lean run (``dealmodel.analysis.montecarlo.run_chunk``);
@@ -42,11 +42,10 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from dealmodel.analysis.montecarlo import SimSpec, assumptions_of, run_chunk, simulate
 from dealmodel.analysis.montecarlo_results import Tally
 from dealmodel.analysis.montecarlo_sampler import Plan, make_plan, simulate_run
+from dealmodel.analysis.montecarlo_streams import run_streams
 from dealmodel.analysis.montecarlo_table import (
     ACTIVE,
     DISCHARGED,
@@ -68,19 +67,15 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "gaza-2025-monte
 SEED = 7
 
 
-def stream(i: int) -> np.random.Generator:
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(SEED, spawn_key=(i,))))
-
-
 # -- contender: a transitions machine built for every run ---------------------------------
 def machine_per_run(plan: Plan, start: int, stop: int) -> Tally:
     """Each run: draw its events, build the deal's lifecycle machine, play them on the
     engine, and count its outcomes from the engine's run."""
     deal = plan.cd.deal
     tally = Tally(len(plan.cd.phase_ids), len(plan.cd.ob_ids))
-    for i in range(start, stop):
+    for rng in run_streams(SEED, start, stop):
         events: list[Event] = []
-        simulate_run(plan, stream(i), events)
+        simulate_run(plan, rng, events)
         deal._machine_cache.clear()  # this design has no per-deal machine to share
         run = Run(deal)
         for event in events:
@@ -163,8 +158,7 @@ def floor_chunk(plan: Plan, start: int, stop: int, log: list[Any] | None = None)
         COLL = -2, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
     tally = Tally(n_phase, n_ob)
 
-    for i in range(start, stop):
-        rng = stream(i)
+    for rng in run_streams(SEED, start, stop):
         buf: list[float] = rng.random(128).tolist()
         pos = 0
         status = [PENDING] * n_ob

@@ -249,3 +249,18 @@ def test_the_benchmark_floor_counts_what_the_compiled_simulator_counts(
     floor = bench.floor_chunk(_plan(sim), 0, 3000)
     assert bench.same_counts(compiled, floor)
     assert compiled.runs == 3000
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.one_of(st.integers(0, 2**64), st.integers(0, 2**200)),
+       start=st.one_of(st.integers(0, 5000), st.integers(2**32 - 5, 2**32 + 5)),
+       count=st.integers(1, 6))
+def test_bulk_streams_are_numpys_spawned_children(seed: int, start: int, count: int) -> None:
+    """run_streams computes a chunk's streams in bulk: each must be exactly
+    Generator(PCG64(SeedSequence(seed, spawn_key=(i,)))) - the same draws, in order."""
+    from dealmodel.analysis.montecarlo_streams import run_streams
+
+    got = [rng.random(5).tolist() for rng in run_streams(seed, start, start + count)]
+    want = [np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(i,))))
+            .random(5).tolist() for i in range(start, start + count)]
+    assert got == want

@@ -8,8 +8,9 @@ obligation's completion, the most frequent paths. The figures follow from the st
 assumptions; they are not forecasts.
 
 Randomness comes from one seed. Run ``i`` draws from its own stream, the ``i``-th child
-of ``numpy.random.SeedSequence(seed)`` (what ``SeedSequence(seed).spawn(n)[i]`` gives),
-so a run's outcome does not depend on which process plays it or with which others.
+of ``numpy.random.SeedSequence(seed)`` (what ``SeedSequence(seed).spawn(n)[i]`` gives;
+:mod:`~dealmodel.analysis.montecarlo_streams` makes a chunk's streams in one go), so a
+run's outcome does not depend on which process plays it or with which others.
 Runs are sent in chunks to an executor - this process, a local process pool
 (``workers``), or a Dask ``distributed`` cluster (``scheduler`` or ``client``) - and
 the chunks' tallies add up exactly: the same seed gives the same result however the
@@ -36,6 +37,7 @@ from dealmodel._optional import require
 from dealmodel.analysis.montecarlo_assumptions import Assumptions, parse_assumptions
 from dealmodel.analysis.montecarlo_results import SimulationResult, Tally
 from dealmodel.analysis.montecarlo_sampler import Plan, make_plan, simulate_run
+from dealmodel.analysis.montecarlo_streams import run_streams
 from dealmodel.analysis.montecarlo_table import simulation_problems
 from dealmodel.errors import DealModelError, Problem, ScenarioError
 from dealmodel.model.deal import Deal
@@ -95,14 +97,11 @@ def _plan(spec: SimSpec) -> Plan:
 
 def run_chunk(spec: SimSpec, start: int, stop: int) -> Tally:
     """Play runs ``start`` .. ``stop - 1`` of ``spec``; each from its own random stream."""
-    random = require("numpy.random", "a Monte Carlo simulation")
-    PCG64, Generator, SeedSequence = random.PCG64, random.Generator, random.SeedSequence
-
     plan = _plan(spec)
     tally = Tally(len(plan.cd.phase_ids), len(plan.cd.ob_ids))
-    seed = spec.seed
-    for i in range(start, stop):
-        tally.add(simulate_run(plan, Generator(PCG64(SeedSequence(seed, spawn_key=(i,))))))
+    add = tally.add
+    for rng in run_streams(spec.seed, start, stop):
+        add(simulate_run(plan, rng))
     return tally
 
 
