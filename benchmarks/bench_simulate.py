@@ -7,14 +7,18 @@ contract requires; all three get them from ``montecarlo_streams.run_streams``), 
 count the same outcomes (a ``Tally``; the counts of all three are checked equal):
 
 * compiled - dealmodel's simulator: the deal's lifecycle compiled once into integer
-  tables, a lean run (``dealmodel.analysis.montecarlo.run_chunk``);
+  tables, a lean run (``dealmodel.analysis.montecarlo.run_chunk``); its hot modules are
+  themselves compiled to C with mypyc when the install could (see setup.py; the first
+  line printed says which build is in use, and ``DEALMODEL_PURE_PYTHON=1`` runs this
+  benchmark on the pure-Python source instead);
 * machine per run - a design that builds a ``transitions`` machine for every run: the
   same drawn events played on the engine's ``Run`` with a lifecycle machine built for
   that run (the draws are made by the compiled simulator; a design drawing from the
   engine's own state would spend about as much on drawing as this one does);
 * floor - a bare simulator hand-written for this one deal in this file: the same
   model, one heap, no engine, no tables; it makes the same draws in the same order, so
-  its counts must equal the compiled simulator's exactly (checked).
+  its counts must equal the compiled simulator's exactly (checked). It is pure Python,
+  so against the mypyc build it is the slower of the two.
 
 Per-core speed is CPU time of this process (``time.process_time``), contenders taking
 turns in each round, best of the rounds, so that other load on the machine slows every
@@ -42,7 +46,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from dealmodel.analysis.montecarlo import SimSpec, assumptions_of, run_chunk, simulate
+from dealmodel.analysis.montecarlo import COMPILED, SimSpec, assumptions_of, run_chunk, simulate
 from dealmodel.analysis.montecarlo_results import Tally
 from dealmodel.analysis.montecarlo_sampler import Plan, make_plan, simulate_run
 from dealmodel.analysis.montecarlo_streams import run_streams
@@ -571,6 +575,8 @@ def main(argv: list[str] | None = None) -> int:
     plan = make_plan(scenario.deal, spec.assumptions)
     print(f"gaza-2025 under {EXAMPLE.name}; {os.cpu_count()} CPUs; load average "
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print("simulator build: " + ("compiled (mypyc, see setup.py)" if COMPILED else
+                                 "pure-Python source (no compiled build in use)"))
 
     # the same model: the floor's counts equal the compiled simulator's, run for run
     compiled_tally, floor_tally = run_chunk(spec, 0, runs), floor_chunk(plan, 0, runs)

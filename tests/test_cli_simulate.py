@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -46,6 +47,48 @@ def test_acceptance_same_json_with_one_and_two_workers() -> None:
     assert one["runs"] == 2000 and one["disclaimer"] == DISCLAIMER
     shares = _shares(one)
     assert len(shares) > 700 and all(0 <= p <= 1 for p in shares)
+
+
+def test_compiled_and_pure_python_simulators_give_the_same_json() -> None:
+    """setup.py compiles the simulator's hot modules with mypyc; the pure-Python source
+    (DEALMODEL_PURE_PYTHON=1 makes the import system take it) must give the very same
+    results. Where no build is compiled, both runs use the source (and this proves less)."""
+    import os
+
+    docs = []
+    for pure in ("", "1"):
+        env = {**os.environ, "DEALMODEL_PURE_PYTHON": pure}
+        done = subprocess.run(
+            [sys.executable, "-c", "import sys\n"
+             "from dealmodel.analysis.montecarlo import COMPILED\n"
+             "from dealmodel.cli.main import main\n"
+             "print('compiled' if COMPILED else 'source', file=sys.stderr)\n"
+             "sys.exit(main())", "simulate", str(EXAMPLE), "--runs", "1500", "--seed", "11",
+             "--json"],
+            capture_output=True, text=True, check=True, cwd=ROOT, env=env)
+        docs.append((done.stderr.strip().splitlines()[-1], json.loads(done.stdout)))
+    (build_a, a), (build_b, b) = docs
+    assert build_b == "source"
+    if shutil.which("cc") or shutil.which("gcc"):  # the build can compile: it must have
+        assert build_a == "compiled", "the mypyc build of the simulator is not in use"
+    a.pop("timing")
+    b.pop("timing")
+    assert a == b
+
+
+def test_setup_compiles_the_modules_the_import_guard_knows() -> None:
+    """setup.py's COMPILED list and dealmodel.analysis._compiled.MODULES name the same
+    modules (the guard must know every compiled module to prefer a newer source)."""
+    import ast
+
+    from dealmodel.analysis._compiled import MODULES
+
+    tree = ast.parse((ROOT / "setup.py").read_text(encoding="utf-8"))
+    listed = next(node.value for node in ast.walk(tree) if isinstance(node, ast.Assign)
+                  and any(isinstance(t, ast.Name) and t.id == "COMPILED" for t in node.targets))
+    paths = ast.literal_eval(listed)
+    assert sorted(Path(p).stem for p in paths) == sorted(MODULES)
+    assert all((ROOT / p).exists() for p in paths)
 
 
 def test_text_report_says_it_is_not_a_forecast(capsys: pytest.CaptureFixture[str]) -> None:

@@ -34,6 +34,7 @@ from typing import Any
 import attrs
 
 from dealmodel._optional import require
+from dealmodel.analysis import _compiled
 from dealmodel.analysis.montecarlo_assumptions import Assumptions, parse_assumptions
 from dealmodel.analysis.montecarlo_results import SimulationResult, Tally
 from dealmodel.analysis.montecarlo_sampler import Plan, make_plan, simulate_run
@@ -43,7 +44,12 @@ from dealmodel.errors import DealModelError, Problem, ScenarioError
 from dealmodel.model.deal import Deal
 from dealmodel.scenarios.scenario import Scenario
 
-__all__ = ["SimSpec", "assumptions_of", "chunks", "run_chunk", "simulate", "spec_for"]
+__all__ = ["COMPILED", "SimSpec", "assumptions_of", "chunks", "run_chunk", "simulate",
+           "spec_for"]
+
+#: Whether the simulator's hot modules are the mypyc-compiled build (see setup.py) or
+#: their pure-Python source; both give the same results (tests/test_montecarlo.py).
+COMPILED = _compiled.compiled()
 
 Progress = Callable[[int], None]
 #: How long to wait for a Dask scheduler before giving up.

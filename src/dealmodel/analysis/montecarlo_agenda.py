@@ -100,11 +100,11 @@ def handle_rare(self: Simulation, day: int, kind: int, arg: Any) -> None:
         if trace is not None:
             trace.append(ViolationAlleged(day, by=plan.alleged_by[ob], against=against,
                                           obligation=cd.ob_ids[ob]))
-        upheld, wait_u = self.u(), self.u()
+        u_upheld, wait_u = self.u(), self.u()
         chance = plan.upheld[ob]
         if chance is not None:
             self.push(day + plan.ruling_days[ob].sample(wait_u), RULE,
-                      (index, upheld < chance, ob))
+                      (index, u_upheld < chance, ob))
         self.push(day + self.wait(plan.allegation_daily[ob]), ALLEGE, ob)
     else:  # RULE
         index, upheld, ob = arg
