@@ -32,8 +32,13 @@ def ext_modules() -> list[object]:
         print("dealmodel: mypyc not available; the simulator stays pure Python",
               file=sys.stderr)
         return []
-    extensions = mypycify(["--ignore-missing-imports", "--follow-imports=silent", *COMPILED],
-                          opt_level="3")
+    try:
+        extensions = mypycify(
+            ["--ignore-missing-imports", "--follow-imports=silent", *COMPILED], opt_level="3")
+    except (Exception, SystemExit) as error:  # e.g. a newer mypy that disagrees
+        print(f"dealmodel: mypyc could not compile the simulator ({error!r}); it stays "
+              "pure Python", file=sys.stderr)
+        return []
     for extension in extensions:
         extension.optional = True  # no C compiler: install the pure-Python modules
     return list(extensions)
