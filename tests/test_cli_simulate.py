@@ -88,7 +88,8 @@ def test_setup_compiles_the_modules_the_import_guard_knows() -> None:
                   and any(isinstance(t, ast.Name) and t.id == "COMPILED" for t in node.targets))
     paths = ast.literal_eval(listed)
     assert sorted(Path(p).stem for p in paths) == sorted(MODULES)
-    assert all((ROOT / p).exists() for p in paths)
+    if (ROOT / "src").exists():  # not when testing an installed wheel (CI removes src/)
+        assert all((ROOT / p).exists() for p in paths)
 
 
 def test_text_report_says_it_is_not_a_forecast(capsys: pytest.CaptureFixture[str]) -> None:
