@@ -9,11 +9,17 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dealmodel import builtin_deal, load_deal, load_scenario
-from dealmodel.analysis.verify import verify
+from dealmodel import builtin_deal, builtin_deals, load_deal, load_scenario
+from dealmodel.analysis.verify import can_lapse, verify
+from dealmodel.analysis.verify_explore import _met
+from dealmodel.analysis.verify_invariants import step_violations
 from dealmodel.analysis.verify_static import edge_findings
 from dealmodel.cli.main import main
+from dealmodel.engine import replay
 from dealmodel.engine.machine import Edge, lifecycle
+from dealmodel.io.events import event_from_dict
+from dealmodel.model.events import Event
+from dealmodel.model.obligations import ObligationStatus
 
 ROOT = Path(__file__).parent.parent
 BROKEN = sorted(Path(__file__).parent.rglob("*broken*.yaml"))
@@ -66,7 +72,14 @@ def test_the_limbo_trap_trace_is_shortest(tmp_path: Path) -> None:
     assert "agreement_reached" in kinds and "negotiations_opened" in kinds
 
 
-@pytest.mark.parametrize("source", ["gaza-2025", "tests/data/truce-2phase.yaml"])
+BUILT_IN = [*builtin_deals(), "tests/data/truce-2phase.yaml"]
+
+
+def test_every_built_in_deal_is_verified() -> None:
+    assert set(builtin_deals()) <= set(BUILT_IN) and "gaza-2025" in BUILT_IN
+
+
+@pytest.mark.parametrize("source", BUILT_IN)
 def test_built_in_deals_verify_clean(
         source: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -83,19 +96,30 @@ def test_built_in_deals_verify_clean(
         capsys.readouterr()
 
 
-EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+EXAMPLES = sorted((ROOT / "examples").rglob("*.yaml"))
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_every_example_is_verified() -> None:
+    names = {p.relative_to(ROOT / "examples").as_posix() for p in EXAMPLES}
+    assert len([n for n in names if n.startswith("semantics/")]) >= 28
+    assert {"gaza-2025-whatif.yaml", "gaza-2025-record.yaml"} <= names
+
+
+@pytest.mark.parametrize("example", EXAMPLES,
+                         ids=[p.relative_to(ROOT / "examples").as_posix() for p in EXAMPLES])
 def test_examples_verify_clean(example: Path, tmp_path: Path,
                                capsys: pytest.CaptureFixture[str]) -> None:
-    """An example verifies its deal; each example's deal is a built-in one verified in full
-    above, so here a small budget shows the scenario route works end to end."""
-    code = main(["verify", str(example), "--json", "--out", str(tmp_path),
-                 "--max-states", "300"])
+    """Every example verifies clean. An example on a built-in deal (verified in full
+    above) runs with a small budget, to show the scenario route works end to end; an
+    example with a deal of its own (examples/semantics) is verified with the defaults."""
+    deal = load_scenario(example).deal
+    builtin = deal.id in builtin_deals() and deal == builtin_deal(deal.id)
+    budget = ["--max-states", "300"] if builtin else []
+    code = main(["verify", str(example), "--json", "--out", str(tmp_path), *budget])
     report = json.loads(capsys.readouterr().out)
     assert code == 0, report["violations"]
-    assert load_scenario(example).deal == builtin_deal(report["deal"])
+    assert report["result"] == "clean" and report["deal"] == deal.id
+    assert report["states_explored"] >= 50
 
 
 def test_bad_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -125,3 +149,118 @@ def test_edge_checks_catch_a_skip_the_format_cannot_express() -> None:
     found = list(edge_findings(gaza, edges))
     assert any(p == "phases-in-order" and "phase1 -> phase3" in m for p, m in found)
     assert not list(edge_findings(gaza, lifecycle(gaza).edges))
+
+
+# -- the rules follow the engine (each was a false alarm on an example) -----------------
+SEMANTICS = ROOT / "examples" / "semantics"
+
+
+def _events(*items: dict[str, object]) -> list[Event]:
+    out = []
+    for item in items:
+        event, problems = event_from_dict(dict(item))
+        assert event is not None, problems
+        out.append(event)
+    return out
+
+
+def test_no_mediator_grants_no_power_to_rule() -> None:
+    """Without a mediator, guarantor, monitor or joint body allegations stay on record,
+    unjudged: no fault. A power granted under powers: must still be exercised."""
+    deal = load_scenario(SEMANTICS / "fighting-after-expiry.yaml").deal
+    assert not deal.mediators
+    report = verify(deal)
+    assert report.exploration.accepted["allege@truce"] > 0
+    assert not [f for f in report.findings if f.property == "powers-usable"]
+    terminable = verify(load_scenario(SEMANTICS / "termination-with-notice.yaml").deal)
+    assert any(n for k, n in terminable.exploration.accepted.items()
+               if k.startswith("terminate@"))
+    assert "terminated" in terminable.exploration.reached
+
+
+def test_joint_extension_is_tried_with_every_holder() -> None:
+    deal = load_scenario(SEMANTICS / "truce-extended-twice.yaml").deal
+    report = verify(deal)
+    assert report.exploration.accepted["extend@pause"] > 0
+    assert not report.violations
+
+
+def test_an_amendment_may_lift_a_violation_day_nothing_else_may() -> None:
+    deal = load_scenario(SEMANTICS / "deadline-moved-after-it-passed.yaml").deal
+    before = replay(deal, _events(
+        {"day": 1, "type": "advance"},
+        {"day": 1, "type": "allege", "by": "south", "against": "north", "obligation": "withdraw"},
+        {"day": 1, "type": "rule", "by": "broker", "allegation": "A1", "upheld": True}))
+    amend = _events({"day": 1, "type": "amend", "by": "broker", "obligation": "withdraw",
+                     "quantity": 1})[0]
+    after = before.fork()
+    after.apply(amend)
+    assert before.ledger["withdraw"].violated_day == 1
+    assert after.ledger["withdraw"].violated_day is None  # the engine judged it again
+    assert not list(step_violations(before, amend, after))
+    # performing it afterwards is judged by the new terms, not against the upheld ruling
+    perform = _events({"day": 1, "type": "perform", "party": "north",
+                       "obligation": "withdraw"})[0]
+    later = after.fork()
+    later.apply(perform)
+    assert not list(step_violations(after, perform, later))
+    # any other event that moved it is still caught
+    tick = _events({"day": 1, "type": "advance"})[0]
+    forged = before.fork()
+    forged._writable(forged.ledger["withdraw"]).violated_day = None
+    found = {p for p, _ in step_violations(before, tick, forged)}
+    assert {"violation-day-fixed", "upheld-stays"} <= found
+
+
+def test_resuming_returns_to_the_standing_a_rejudging_gave() -> None:
+    deal = load_scenario(SEMANTICS / "zero-start-extension.yaml").deal
+    events = _events(
+        {"day": 1, "type": "advance"},
+        {"day": 1, "type": "extend", "by": "m", "days": 1},
+        {"day": 1, "type": "allege", "by": "a", "against": "b",
+         "obligation": "extra_releases"},
+        {"day": 1, "type": "rule", "by": "m", "allegation": "A1", "upheld": True},
+        {"day": 1, "type": "perform", "party": "b", "obligation": "extra_releases",
+         "quantity": 10},
+        {"day": 1, "type": "extend", "by": "m", "days": 1},
+        {"day": 1, "type": "suspend", "party": "b", "obligation": "extra_releases"})
+    before = replay(deal, events)
+    resume = _events({"day": 1, "type": "resume", "party": "b",
+                      "obligation": "extra_releases"})[0]
+    after = before.fork()
+    after.apply(resume)
+    assert after.ledger["extra_releases"].status.value == "active"
+    assert not list(step_violations(before, resume, after))
+    # a suspension holding a breach that came back active would still be caught
+    held = before.fork()
+    held._writable(held.ledger["extra_releases"]).held_status = ObligationStatus.VIOLATED
+    found = {p for p, _ in step_violations(held, resume, after)}
+    assert "upheld-stays" in found
+
+
+def test_a_duty_with_no_deadline_is_met_when_all_it_owed_was_delivered() -> None:
+    deal = load_scenario(SEMANTICS / "withholding.yaml").deal
+    start = [{"day": 1, "type": "advance"},
+             {"day": 1, "type": "perform", "party": "b", "obligation": "captives",
+              "quantity": 10}]
+    end = [{"day": 31, "type": "advance"}]
+    short = replay(deal, _events(*start, {"day": 1, "type": "perform", "party": "a",
+                                          "obligation": "prisoners", "quantity": 150}, *end))
+    full = replay(deal, _events(*start, {"day": 1, "type": "perform", "party": "a",
+                                         "obligation": "prisoners", "quantity": 300}, *end))
+    for run in (short, full):
+        assert run.terminal and run.ledger["prisoners"].status.value == "discharged"
+    assert not _met(short, short.ledger["prisoners"])
+    assert _met(full, full.ledger["prisoners"])
+    assert "prisoners" in verify(deal).exploration.fulfilled
+
+
+def test_lapse_is_demanded_only_when_a_clause_can_fire_it() -> None:
+    assert can_lapse(builtin_deal("gaza-2025"))
+    for name in ("open-ended-phase", "limbo-hold-then-collapse", "suspend-and-return"):
+        assert not can_lapse(load_scenario(SEMANTICS / f"{name}.yaml").deal), name
+    gated = load_scenario(SEMANTICS / "suspend-and-return.yaml").deal
+    gated = gated.evolve_phase(gated.phases[1].id, requires_agreement=True)
+    assert can_lapse(gated)
+    report = verify(gated)
+    assert "lapsed" in report.exploration.reached

@@ -27,6 +27,7 @@ from dealmodel.engine import replay
 from dealmodel.io.events import event_to_dict
 from dealmodel.model.deal import Deal
 from dealmodel.model.obligations import ObligationKind, ObligationStatus
+from dealmodel.model.phases import ExpiryRule
 from dealmodel.scenarios.outcome import apply_events
 
 __all__ = ["Finding", "Report", "verify", "write_counterexample"]
@@ -170,6 +171,8 @@ def _coverage_findings(deal: Deal, ex: Exploration, found: list[Finding]) -> lis
             out.append(Finding("phases-reachable", f"phase {phase.id!r} is never entered"
                                f"{bound}{hint}", _nearest_miss(deal, ex, phase.id)))
     for state in sorted(targets):
+        if state == "lapsed" and not can_lapse(deal):
+            continue  # the lifecycle has the edge, but no clause of this deal fires it
         if ":" not in state and state not in ex.reached and state not in {
                 p.id for p in deal.phases}:
             out.append(Finding("phases-reachable", f"ending {state!r} has a transition in the "
@@ -187,13 +190,48 @@ def _coverage_findings(deal: Deal, ex: Exploration, found: list[Finding]) -> lis
             out.append(Finding("powers-usable", f"the power to extend {phase.id} is never "
                                f"usable{bound}" + (f": {refused[1]}" if refused else ""),
                                refused[0] if refused else None))
-    if not any(k.startswith("rule") for k in ex.accepted) and any(
+    for i, power in enumerate(deal.powers):
+        keys = [f"{power.kind.value}@{p.id}" for p in deal.phases
+                if power.applies_to(p.id) and p.id in ex.reached]
+        if keys and not any(ex.accepted[k] for k in keys):
+            refused = next((ex.refused[k] for k in keys if k in ex.refused), None)
+            who = " and ".join(power.holders) if power.jointly else " or ".join(power.holders)
+            where = f" in {', '.join(power.phases)}" if power.phases else ""
+            out.append(Finding("powers-usable", f"the power to {power.kind.value} "
+                               f"(powers[{i}], held by {who}{where}) is never exercised{bound}"
+                               + (f": {refused[1]}" if refused else ""),
+                               refused[0] if refused else None))
+    # ruling is a role, not a clause: only a deal with a mediator, guarantor, monitor or
+    # joint body grants it (without one, allegations stay on record unjudged)
+    if deal.mediators and not any(k.startswith("rule") for k in ex.accepted) and any(
             k.startswith("allege") for k in ex.accepted):
         refused = next((v for k, v in ex.refused.items() if k.startswith("rule")), None)
         out.append(Finding("powers-usable", "allegations can be made but nobody can rule on "
                            "them" + (f": {refused[1]}" if refused else ""),
                            refused[0] if refused else None))
     return out
+
+
+def can_lapse(deal: Deal) -> bool:
+    """Whether some clause of ``deal`` can make it lapse, as the engine's expiry does
+    (engine/clock.py, ``expire``; handlers.py, talks ending in limbo): a phase before the
+    last whose successor needs an agreement or an entry condition, unless the phase waits
+    in limbo with no talks rule (hold), ends by expiring (expire, or a renewal clause);
+    or a last phase whose rule is lapse. The lifecycle has a lapse edge out of every
+    phase before the last, whether or not a clause can fire it."""
+    last = len(deal.phases) - 1
+    for i, phase in enumerate(deal.phases):
+        rule = phase.on_expiry
+        if phase.renewal is not None or rule in (ExpiryRule.EXPIRE, ExpiryRule.HOLD):
+            continue
+        if i == last:
+            if rule is ExpiryRule.LAPSE:
+                return True
+            continue
+        following = deal.phases[i + 1]
+        if following.requires_agreement or following.entry_condition is not None:
+            return True
+    return False
 
 
 def _nearest_miss(deal: Deal, ex: Exploration, phase_id: str) -> tuple[Any, ...] | None:

@@ -29,15 +29,17 @@ from dealmodel.analysis.verify_space import (
     state_key,
     unexplorable,
 )
-from dealmodel.engine import Run, start
+from dealmodel.engine import LedgerEntry, Run, start
 from dealmodel.errors import EventRejected
 from dealmodel.model.deal import Deal
 from dealmodel.model.events import Event
-from dealmodel.model.obligations import ObligationStatus
+from dealmodel.model.obligations import ObligationKind, ObligationStatus
 
 __all__ = ["Exploration", "Trace", "explore"]
 
 _FULFILLED = ObligationStatus.FULFILLED
+_DISCHARGED = ObligationStatus.DISCHARGED
+_JUDGED = (ObligationKind.QUANTITY, ObligationKind.ACT)
 _KEEP = 8
 
 
@@ -229,9 +231,35 @@ def explore(deal: Deal, plan: Plan, depth: int, max_states: int = 1_000) -> Expl
     return result
 
 
+#: Events whose power the engine checks in the phase of the duty they name (not the
+#: current phase): engine/power_handlers.py and obligation_handlers.py.
+_DUTY_PHASE = frozenset({"amend", "renew", "object_renewal", "end_duty"})
+
+
 def _kind(event: Event, run: Run) -> str:
+    """What an event exercises, for the powers-usable tally: its kind and the phase whose
+    powers apply (a declaration naming no phase is a statement, which needs no power)."""
     phase = run.phase_id
-    return f"{event.TYPE}@{phase}" if phase is not None else event.TYPE
+    kind = event.TYPE
+    oid = getattr(event, "obligation", None)
+    if kind in _DUTY_PHASE and oid is not None and oid in run.ledger:
+        deal = run.deal
+        phase = deal.phases[deal.obligation_phase(oid)].id
+    elif kind == "declare" and getattr(event, "phase", None) is None:
+        kind = "statement"
+    return f"{kind}@{phase}" if phase is not None else kind
+
+
+def _met(run: Run, entry: LedgerEntry) -> bool:
+    """Whether a duty was met: fulfilled on time; or, for a duty with no deadline (which the
+    engine never judges: it is owed while the deal lasts, then discharged), discharged
+    unbreached at the end with all it owed delivered."""
+    if entry.status is _FULFILLED:
+        return True
+    if entry.status is not _DISCHARGED or entry.violated_day is not None \
+            or entry.due_day is not None or entry.obligation.kind not in _JUDGED:
+        return False
+    return entry.progress >= max(run.owed(entry) or 0, 1)
 
 
 def _check_state(result: Exploration, run: Run, path: tuple[Event, ...]) -> None:
@@ -243,7 +271,7 @@ def _check_state(result: Exploration, run: Run, path: tuple[Event, ...]) -> None
     if state not in result.reached:
         result.reached[state] = path
     for oid, entry in run.ledger.items():
-        if entry.status is _FULFILLED:
+        if oid not in result.fulfilled and _met(run, entry):
             result.fulfilled.add(oid)
         elif entry.violated_day is not None and oid not in result.violated_at:
             result.violated_at[oid] = path

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import attrs
 
-from dealmodel.engine import Run
+from dealmodel.engine import LedgerEntry, Run
 from dealmodel.engine.records import Performance
 from dealmodel.model.events import Event
 from dealmodel.model.obligations import ObligationStatus
@@ -26,6 +26,11 @@ _SUSPENDED = ObligationStatus.SUSPENDED
 _PENDING = ObligationStatus.PENDING
 #: Events that judge a duty again against new terms (an upheld violation may become live).
 REJUDGING = frozenset({"extend", "amend", "renew"})
+#: Events that may lift a recorded breach: an amendment judges a breached duty again against
+#: the new terms and, if they are not yet missed, makes it active with no violation day
+#: (the old breach stays in its history; engine/power_handlers.py, ``_commit_amend``).
+REDATING = frozenset({"amend"})
+_HELD = (_SUSPENDED, ObligationStatus.WITHHELD)
 #: How far past its planned end a phase may run before it counts as "repeating forever".
 EXTENSION_LIMIT_DAYS = 366
 
@@ -44,9 +49,10 @@ BUILTIN: tuple[Property, ...] = (
     Property("phases-in-order", "no phase is skipped: the first phase comes first, then each "
              "phase only hands over to the next"),
     Property("history-monotone", "the history only grows; its days and the clock never go back"),
-    Property("violation-day-fixed", "a violation day, once recorded, never moves"),
+    Property("violation-day-fixed", "a violation day, once recorded, never moves (an "
+             "amendment may lift it: it judges the duty again against the new terms)"),
     Property("upheld-stays", "an upheld ruling stays upheld, and the duty it names stays "
-             "violated unless an extension judges it again"),
+             "violated unless an extension, amendment or renewal judges it again"),
     Property("totals-sum", "progress, delivered() and released() equal the sum of the "
              "accepted performances"),
     Property("terminal-stays", "a deal that has ended stays ended"),
@@ -82,6 +88,14 @@ def _phase_order(run: Run) -> dict[str, int]:
 
 def _family(state: str) -> str:
     return state.split(":", 1)[0]
+
+
+def _standing(entry: LedgerEntry) -> ObligationStatus:
+    """The entry's status, looking through a suspension or withholding to the status it
+    returns to (as the engine's resume and release do)."""
+    if entry.status in _HELD and entry.held_status is not None:
+        return entry.held_status
+    return entry.status
 
 
 def state_violations(run: Run) -> Iterator[tuple[str, str]]:
@@ -156,7 +170,8 @@ def step_violations(before: Run, event: Event, after: Run) -> Iterator[tuple[str
                f"{event.describe()} moved it to {after.state}")
     for oid, entry in before.ledger.items():
         now = after.ledger[oid]
-        if entry.violated_day is not None and now.violated_day != entry.violated_day:
+        if entry.violated_day is not None and now.violated_day != entry.violated_day and not (
+                event.TYPE in REDATING and now.violated_day is None):
             yield ("violation-day-fixed", f"{event.describe()} moved the violation day of "
                    f"{oid} from {entry.violated_day} to {now.violated_day}")
     ruled = {a.id: a for a in after.allegations}
@@ -169,8 +184,12 @@ def step_violations(before: Run, event: Event, after: Run) -> Iterator[tuple[str
                    f"{allegation.id} into {later.status if later else 'nothing'}")
         if allegation.obligation is not None and event.TYPE not in REJUDGING:
             was, now = before.ledger[allegation.obligation], after.ledger[allegation.obligation]
-            reset = now.status in (_PENDING, _ACTIVE) and was.status not in (_PENDING, _ACTIVE)
-            if reset or now.violated_day is None:
+            # a suspension or withholding holds the duty's standing: resuming or releasing
+            # it returns to that standing (active again, if a re-judging made it so)
+            standing = _standing(was)
+            reset = now.status in (_PENDING, _ACTIVE) and standing not in (_PENDING, _ACTIVE)
+            # a violation day lifted earlier by a re-judging is not lifted again now
+            if reset or (was.violated_day is not None and now.violated_day is None):
                 yield ("upheld-stays", f"{event.describe()} reset {allegation.obligation} to "
                        f"{now.status.value} although allegation {allegation.id} against it "
                        "was upheld")

@@ -38,7 +38,6 @@ from typing import Any
 import attrs
 
 from dealmodel.engine import Allegation, LedgerEntry, Run
-from dealmodel.model.actors import Role
 from dealmodel.model.deal import Deal
 from dealmodel.model.events import EVENT_TYPES, Event
 from dealmodel.model.obligations import ObligationKind, ObligationStatus
@@ -316,8 +315,11 @@ def _values(run: Run, plan: Plan, cls: type[Event], name: str) -> list[Any]:
         if optional:
             return optional  # e.g. who resumed hostilities: as reported, changes nothing
         if name == "by":
-            return [p.id for p in deal.parties]
-        return [p.id for p in deal.parties if p.role is Role.PARTY]
+            single: list[Any] = [p.id for p in deal.parties]
+            return single + list(_joint(run, cls)) if _takes_several(field) else single
+        # who owes (a party, or an actor that is also an obligor) performs, suspends and
+        # is accused: the engine lets any actor be accused, and obligors act on their duties
+        return [p.id for p in deal.parties if p.owes]
     if name == "obligation":
         allowed = plan.drive if cls.TYPE == "perform" else plan.allege
         general = plan.general_allegations or cls.TYPE != "allege"
@@ -332,6 +334,38 @@ def _values(run: Run, plan: Plan, cls: type[Event], name: str) -> list[Any]:
     if field.default is attrs.NOTHING and field.type in ("bool", bool):
         return [True, False]
     return [field.default]
+
+
+def _takes_several(field: Any) -> bool:
+    """Whether an actor field accepts several actors acting together (``by: [a, b]``)."""
+    return "tuple" in str(field.type)
+
+
+def _joint(run: Run, cls: type[Event]) -> Iterator[tuple[str, ...]]:
+    """The groups that must act together for ``cls``: the holders of each joint power of
+    its kind, and of a joint extension clause of the current phase (the engine refuses
+    any one of them acting alone: engine/power_handlers.py ``authorised``,
+    handlers.py ``_check_extend``)."""
+    deal = run.deal
+    groups: list[tuple[str, ...]] = []
+    if cls.TYPE == "extend" and run.phase_index >= 0:
+        ext = deal.phases[run.phase_index].extension
+        if ext is not None and ext.jointly:
+            groups.append(tuple(ext.granted_by))
+    for power in deal.powers:
+        if power.jointly and power.kind.value == cls.TYPE:
+            groups.append(deal.holders(power))
+    yield from dict.fromkeys(g for g in groups if len(g) > 1)
+
+
+def _parts(run: Run, oid: str) -> list[str | None]:
+    """The parts to name when performing ``oid``: none, or for an act done part by part
+    each part not yet done (the engine refuses an act with parts performed without one)."""
+    entry = run.ledger[oid]
+    ob = entry.obligation
+    if not ob.parts or ob.kind is not ObligationKind.ACT:
+        return [None]
+    return [p for p in ob.parts if not entry.parts_done.get(p)]
 
 
 def _next_day(run: Run, plan: Plan) -> int | None:
@@ -402,6 +436,12 @@ def actions(run: Run, plan: Plan, kinds: tuple[tuple[type[Event], tuple[str, ...
             if "quantity" in fields:
                 if oid is None or oid not in run.ledger:
                     continue
+                if cls.TYPE == "perform" and kwargs.get("part") is None:
+                    parts = _parts(run, oid)
+                    if parts != [None]:  # an act part by part: one part at a time
+                        for part in parts:
+                            yield cls(day, **{**kwargs, "part": part})
+                        continue
                 for amount in _amounts(run, plan, oid):
                     yield cls(day, **kwargs, quantity=amount)  # type: ignore[call-arg]
             else:

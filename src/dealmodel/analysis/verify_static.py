@@ -6,8 +6,9 @@ without running anything.
 * no edge skips a phase (each phase hands over only to the next) - the deal format
   cannot express a skip, so this guards the engine's machine itself;
 * every name in every condition (entry conditions, invariants) is defined;
-* someone holds each power: extensions name their holders, and rulings need a mediator,
-  guarantor or monitor.
+* (the loader checks that each power's holders are actors of the deal). A deal with no
+  mediator, guarantor, monitor or joint body grants no power to rule: its allegations
+  stay on record, unjudged (as the engine records them), which is no fault.
 
 Each finding is ``(property, message)``; the exploration decides what only a run can show.
 """
@@ -17,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from dealmodel.engine.machine import Edge, lifecycle
-from dealmodel.model.actors import Role
 from dealmodel.model.checks import condition_names
 from dealmodel.model.deal import Deal
 
@@ -32,9 +32,6 @@ def static_findings(deal: Deal) -> Iterator[tuple[str, str, None]]:
         yield prop, message, None
     for prop, message in _name_findings(deal):
         yield prop, message, None
-    if not any(p.role is not Role.PARTY for p in deal.parties):
-        yield ("powers-usable", "nobody holds the power to rule on an allegation: the deal "
-               "has no mediator, guarantor or monitor (add one under mediators:)", None)
 
 
 def edge_findings(deal: Deal, edges: Iterable[Edge]) -> Iterator[tuple[str, str]]:

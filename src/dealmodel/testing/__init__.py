@@ -15,8 +15,15 @@ except ImportError as exc:  # pragma: no cover - exercised without the extra ins
     raise ImportError("dealmodel.testing needs hypothesis: pip install 'dealmodel[testing]'"
                       ) from exc
 
-from dealmodel.testing.machine import DealStateMachine, machine_for, scenario_yaml, state_kinds
+from dealmodel.testing.machine import (
+    ENDINGS,
+    STATE_KINDS,
+    DealStateMachine,
+    machine_for,
+    scenario_yaml,
+    state_kinds,
+)
 from dealmodel.testing.strategies import deals, events, scenarios
 
-__all__ = ["DealStateMachine", "deals", "events", "machine_for", "scenario_yaml", "scenarios",
-           "state_kinds"]
+__all__ = ["ENDINGS", "STATE_KINDS", "DealStateMachine", "deals", "events", "machine_for",
+           "scenario_yaml", "scenarios", "state_kinds"]

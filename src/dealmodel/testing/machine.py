@@ -38,7 +38,7 @@ from dealmodel.model.deal import Deal
 from dealmodel.model.events import Event
 from dealmodel.testing.strategies import events_for, full_plan
 
-__all__ = ["DealStateMachine", "scenario_yaml", "state_kinds"]
+__all__ = ["ENDINGS", "STATE_KINDS", "DealStateMachine", "scenario_yaml", "state_kinds"]
 
 #: Built-in properties a subclass may tolerate (e.g. a known engine gap), by name.
 KNOWN_GAPS: frozenset[str] = frozenset({"no-active-after-end"})
@@ -52,10 +52,22 @@ def scenario_yaml(run: Run, why: str = "") -> str:
     return yaml.safe_dump(data, sort_keys=False, width=100)
 
 
+#: Every state kind and ending :func:`state_kinds` can report.
+STATE_KINDS = ("pending", "in a phase", "limbo", "extended", "suspended", "upheld ruling")
+ENDINGS = ("concluded", "expired", "lapsed", "terminated", "collapsed")
+
+
 def state_kinds(run: Run) -> set[str]:
-    """What a run has been through: limbo, extended, suspended, upheld ruling, its ending."""
+    """What a run has been through: pending (where every run starts), in a phase, limbo,
+    extended, suspended, upheld ruling, and its ending (one of :data:`ENDINGS`)."""
+    phases = {p.id for p in run.deal.phases}
     kinds = {kind for state, _ in run.history for kind in ("limbo", "extended", "suspended")
              if state.endswith(":" + kind)}
+    for state, _ in run.history:
+        if state == "pending":
+            kinds.add("pending")
+        elif state in phases:
+            kinds.add("in a phase")
     if any(a.status.value == "upheld" for a in run.allegations):
         kinds.add("upheld ruling")
     if run.terminal:
@@ -98,8 +110,8 @@ class DealStateMachine(RuleBasedStateMachine):
         return True
 
     def _candidates(self, kind: str) -> list[Event]:
-        return [e for e in actions(self.run, self.plan, self.kinds)
-                if kind == e.TYPE and self.run.check(e) is None]
+        kinds = tuple(k for k in self.kinds if kind == k[0].TYPE)
+        return [e for e in actions(self.run, self.plan, kinds) if self.run.check(e) is None]
 
     def _one(self, data: st.DataObject, kind: str) -> Event | None:
         found = self._candidates(kind)

@@ -1,6 +1,7 @@
 """Hypothesis strategies: generated deals, single events, and timeline-shaped scenarios.
 
-``deals()`` draws valid deals of 1-4 phases (every expiry rule, extensions, conditions);
+``deals()`` draws valid deals of 1-4 phases (every expiry rule, extensions, conditions,
+a power to terminate);
 ``events(deal)`` draws one event near a day, sometimes invalid (before the clock, naming
 strangers); ``scenarios(deal)`` draws a whole timeline that makes sense on each day: at
 every step it picks among the events the engine would accept now (found as
@@ -69,13 +70,15 @@ def obligations(draw: st.DrawFn, prefix: str, duration: int) -> list[dict[str, A
 
 @st.composite
 def deals(draw: st.DrawFn) -> Deal:
-    """Valid deals of 1-4 phases with every expiry rule, extensions and conditions."""
+    """Valid deals of 1-4 phases with every expiry rule, extensions, conditions and
+    (sometimes) the parties' power to terminate."""
     count = draw(st.integers(1, 4))
     phases: list[dict[str, Any]] = []
     for i in range(count):
         duration = draw(st.integers(1, 12))
         last = i == count - 1
-        rules = ["advance", "continue_while_negotiating"] + (["lapse"] if last else [])
+        rules = ["advance", "continue_while_negotiating", "hold", "expire"] + (
+            ["lapse"] if last else [])
         phase: dict[str, Any] = {
             "id": f"ph{i}", "duration_days": duration,
             "on_expiry": draw(st.sampled_from(rules)),
@@ -92,11 +95,16 @@ def deals(draw: st.DrawFn) -> Deal:
             phase["extension"] = {"max_days": draw(st.integers(1, 4)), "granted_by": [MEDIATOR],
                                   "per_day": {q: 1 for q in quantities[:1]}}
         phases.append(phase)
+    powers = []
+    if draw(st.booleans()):  # the parties may terminate (on notice, or at once)
+        powers.append({"power": "terminate", "holders": "parties",
+                       "notice_days": draw(st.integers(0, 3))})
     return deal_from_dict({
         "id": "generated", "title": "Generated (hypothetical)", "hypothetical": True,
         "parties": [{"id": p, "name": p.upper()} for p in PARTIES],
         "mediators": [{"id": MEDIATOR, "name": "M"}],
         "phases": phases,
+        "powers": powers,
     })
 
 
@@ -149,8 +157,8 @@ def events(deal: Deal, day: int = 0) -> st.SearchStrategy[Event]:
 
 #: How often each kind is drawn in a timeline (lifecycle progress first, war rarely).
 WEIGHTS = {"advance": 6, "perform": 5, "negotiations_opened": 4, "agreement_reached": 4,
-           "negotiations_ended": 1, "extend": 3, "suspend": 1, "resume": 3, "allege": 2,
-           "rule": 3, "hostilities_resumed": 1}
+           "negotiations_ended": 1, "extend": 3, "suspend": 2, "resume": 3, "allege": 2,
+           "rule": 3, "hostilities_resumed": 1, "terminate": 4}
 
 
 def full_plan(deal: Deal) -> Plan:
@@ -162,33 +170,39 @@ def full_plan(deal: Deal) -> Plan:
 #: Story lines a timeline may follow: kind weights that favour one way the deal goes.
 INTENTS = {
     "free": WEIGHTS,
-    "conclude": {"advance": 2, "perform": 8, "negotiations_opened": 8, "agreement_reached": 8,
-                 "extend": 1, "resume": 4, "rule": 1},
-    "limbo": {"advance": 8, "perform": 3, "negotiations_opened": 8, "resume": 4, "allege": 1,
-              "rule": 1, "suspend": 1, "extend": 1},
+    "conclude": {"advance": 1, "perform": 10, "negotiations_opened": 8, "agreement_reached": 8,
+                 "extend": 2, "resume": 4, "rule": 1},
+    "limbo": {"advance": 8, "perform": 5, "negotiations_opened": 8, "agreement_reached": 2,
+              "resume": 4, "allege": 1, "rule": 1, "suspend": 1, "extend": 1},
     "break off": {"advance": 6, "perform": 3, "negotiations_opened": 6, "negotiations_ended": 2,
-                  "resume": 2, "allege": 2, "rule": 3},
-    "dispute": {"advance": 2, "perform": 3, "suspend": 3, "resume": 1, "allege": 4, "rule": 4,
+                  "suspend": 2, "resume": 2, "allege": 2, "rule": 3, "hostilities_resumed": 1},
+    "dispute": {"advance": 1, "perform": 3, "suspend": 4, "resume": 1, "allege": 4, "rule": 6,
                 "negotiations_opened": 2, "agreement_reached": 2},
     "war": {"advance": 4, "perform": 3, "negotiations_opened": 2, "hostilities_resumed": 2,
-            "terminate": 2, "allege": 1, "rule": 1},
+            "terminate": 6, "allege": 1, "rule": 1},
 }
 
 
-#: The story lines as drawn: heading for conclusion twice as often as each other one.
-STORIES = ("conclude", *sorted(INTENTS))
+#: The story lines as drawn: heading for conclusion, or into a dispute (suspensions,
+#: allegations and rulings), twice as often as each other one.
+STORIES = ("conclude", "dispute", *sorted(INTENTS))
 
 
 def timeline_step(draw: st.DrawFn, run: Run, plan: Plan,
                   weights: dict[str, int] | None = None) -> Event | None:
-    """Draw the next event of a timeline: one the engine accepts now, by kind weight."""
+    """Draw the next event of a timeline: one the engine accepts now. A kind is drawn by
+    its weight among the kinds with an accepted event now, then one of its accepted events
+    (only the drawn kind's candidates are checked, so a step stays cheap on big deals)."""
     weights = WEIGHTS if weights is None else weights
-    kinds = explorable_kinds()
-    accepted = [e for e in actions(run, plan, kinds) if run.check(e) is None]
-    weighted = [e for e in accepted for _ in range(weights.get(e.TYPE, 0))]
-    if not weighted:
-        return None
-    return draw(st.sampled_from(weighted))
+    kinds = [k for k in explorable_kinds() if weights.get(k[0].TYPE, 0) > 0]
+    while kinds:
+        pick = draw(st.sampled_from([i for i, (cls, _) in enumerate(kinds)
+                                     for _ in range(weights[cls.TYPE])]))
+        accepted = [e for e in actions(run, plan, (kinds[pick],)) if run.check(e) is None]
+        if accepted:
+            return draw(st.sampled_from(accepted))
+        del kinds[pick]
+    return None
 
 
 @st.composite
