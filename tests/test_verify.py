@@ -264,3 +264,20 @@ def test_lapse_is_demanded_only_when_a_clause_can_fire_it() -> None:
     assert can_lapse(gated)
     report = verify(gated)
     assert "lapsed" in report.exploration.reached
+
+
+@pytest.mark.parametrize("name", ["limbo-no-way-out-broken.yaml", "extension-forever-broken.yaml"])
+def test_workers_do_not_change_the_report(name: str) -> None:
+    """Slices explored in two processes are merged in slice order: the same report (its
+    time aside), counterexamples and all, as one process gives."""
+    deal = load_deal(ROOT / "tests" / "data" / "broken" / name)
+    one = verify(deal, max_states=200).to_dict()
+    calls: list[tuple[int, int]] = []
+    two = verify(deal, max_states=200, workers=2,
+                 progress=lambda done, total: calls.append((done, total))).to_dict()
+    assert two.pop("workers") == 2 and one.pop("workers") == 1
+    one.pop("seconds")
+    two.pop("seconds")
+    assert one == two
+    assert one["slices"] > 1 and one["violations"]
+    assert calls == [(k, one["slices"]) for k in range(1, one["slices"] + 1)]

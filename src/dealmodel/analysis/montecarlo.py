@@ -21,10 +21,7 @@ numpy is needed (``pip install 'dealmodel[simulate]'``), and ``distributed`` for
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import sys
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -35,6 +32,7 @@ import attrs
 
 from dealmodel._optional import require
 from dealmodel.analysis import _compiled
+from dealmodel.analysis._pool import pool_context
 from dealmodel.analysis.montecarlo_assumptions import Assumptions, parse_assumptions
 from dealmodel.analysis.montecarlo_results import SimulationResult, Tally
 from dealmodel.analysis.montecarlo_sampler import Plan, make_plan, simulate_run
@@ -120,14 +118,6 @@ def _default_chunk(runs: int, workers: int) -> int:
 
 
 # -- executors ---------------------------------------------------------------------------
-def _pool_context() -> Any:
-    """fork when this process runs no other thread (cheap and safe), else forkserver."""
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1 and sys.platform != "darwin":
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-
-
 def _local(spec: SimSpec, parts: list[tuple[int, int]], workers: int,
            executor: Executor | None) -> Iterator[Tally]:
     if executor is None and workers <= 1:
@@ -135,7 +125,7 @@ def _local(spec: SimSpec, parts: list[tuple[int, int]], workers: int,
             yield run_chunk(spec, start, stop)
         return
     own = executor is None
-    pool = executor or ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context())
+    pool = executor or ProcessPoolExecutor(max_workers=workers, mp_context=pool_context())
     try:
         futures = [pool.submit(run_chunk, spec, start, stop) for start, stop in parts]
         for future in as_completed(futures):

@@ -13,15 +13,19 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
 import attrs
 import yaml
 
+from dealmodel.analysis._pool import pool_context
 from dealmodel.analysis.verify_explore import Exploration, Trace, explore
 from dealmodel.analysis.verify_invariants import BUILTIN, property_named
-from dealmodel.analysis.verify_space import plans
+from dealmodel.analysis.verify_space import Plan, plans
 from dealmodel.analysis.verify_static import condition_hints, static_findings
 from dealmodel.engine import replay
 from dealmodel.io.events import event_to_dict
@@ -58,6 +62,7 @@ class Report:
     seconds: float
     slices: int
     properties: list[str]
+    workers: int = 1
 
     @property
     def violations(self) -> list[Finding]:
@@ -79,6 +84,7 @@ class Report:
             "exhausted": ex.exhausted,
             "slices": self.slices,
             "seconds": round(self.seconds, 3),
+            "workers": self.workers,
             "properties_checked": len(self.properties),
             "properties": [{"name": p, "holds": p not in failing} for p in self.properties],
             "violations": [_finding_dict(f) for f in self.violations],
@@ -121,14 +127,22 @@ def _finding_dict(f: Finding) -> dict[str, Any]:
             "trace": None if f.trace is None else [event_to_dict(e) for e in f.trace]}
 
 
-def verify(deal: Deal, depth: int = DEFAULT_DEPTH, max_states: int = 1_000) -> Report:
-    """Check ``deal``: static checks, then explore every slice to ``depth`` events."""
+def verify(deal: Deal, depth: int = DEFAULT_DEPTH, max_states: int = 1_000,
+           workers: int = 1, progress: Callable[[int, int], None] | None = None) -> Report:
+    """Check ``deal``: static checks, then explore every slice to ``depth`` events.
+
+    The slices are independent: with ``workers`` > 1 they are explored in that many
+    processes, and merged in the same order as one process would, so the report is the
+    same whatever the number of workers (its time aside). ``progress(done, total)`` is
+    called as slices finish."""
     began = time.perf_counter()
     findings = [Finding(prop, message, trace) for prop, message, trace in static_findings(deal)]
     total = Exploration()
     slices = plans(deal)
-    for plan in slices:
-        total.merge(explore(deal, plan, depth, max_states))
+    for done, found in enumerate(_explorations(deal, slices, depth, max_states, workers), 1):
+        total.merge(found)
+        if progress is not None:
+            progress(done, len(slices))
     for traces in total.findings.values():
         classified = [_classify(deal, t, total.counts[t.property]) for t in traces]
         for gap in (False, True):  # the shortest violation, and the shortest known gap
@@ -138,7 +152,19 @@ def verify(deal: Deal, depth: int = DEFAULT_DEPTH, max_states: int = 1_000) -> R
     findings.extend(_coverage_findings(deal, total, findings))
     properties = [p.name for p in BUILTIN] + [f"invariant: {e.source}" for e in deal.invariants]
     return Report(deal, depth, total, findings, time.perf_counter() - began, len(slices),
-                  properties)
+                  properties, max(1, min(workers, len(slices))))
+
+
+def _explorations(deal: Deal, slices: list[Plan], depth: int, max_states: int,
+                  workers: int) -> Iterator[Exploration]:
+    """Each slice's exploration, in slice order (in a process pool when workers > 1)."""
+    if workers <= 1 or len(slices) <= 1:
+        for plan in slices:
+            yield explore(deal, plan, depth, max_states)
+        return
+    with ProcessPoolExecutor(max_workers=min(workers, len(slices)),
+                             mp_context=pool_context()) as pool:
+        yield from pool.map(explore, repeat(deal), slices, repeat(depth), repeat(max_states))
 
 
 def _classify(deal: Deal, trace: Trace, count: int) -> Finding:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +50,10 @@ def add_commands(sub: Any) -> None:
     parser.add_argument("--depth", type=int, default=DEFAULT_DEPTH, metavar="N",
                         help=f"explore runs of up to N events (default {DEFAULT_DEPTH})")
     parser.add_argument("--max-states", type=int, default=1_000, metavar="K",
-                        help="state budget per slice (default 4000)")
+                        help="state budget per slice (default 1000)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="W",
+                        help="explore slices in W processes (default: one per CPU, here "
+                             f"{os.cpu_count() or 1}); the report is the same for any W")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--out", metavar="DIR", default="counterexamples",
                         help="where to write counterexample scenarios (default counterexamples)")
@@ -80,11 +85,13 @@ def resolve(source: str) -> tuple[Deal, str | None]:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    if args.depth < 1 or args.max_states < 1:
-        raise DealDefinitionError([Problem("--depth" if args.depth < 1 else "--max-states",
-                                           "must be at least 1")])
+    for flag in ("depth", "max_states", "workers"):
+        if getattr(args, flag) < 1:
+            raise DealDefinitionError([Problem("--" + flag.replace("_", "-"),
+                                               "must be at least 1")])
     deal, ref = resolve(args.source)
-    report = verify(deal, args.depth, args.max_states)
+    report = verify(deal, args.depth, args.max_states, args.workers,
+                    _progress if sys.stderr.isatty() else None)
     out = Path(args.out)
     numbers: dict[str, int] = {}
     for i, finding in enumerate(report.findings):
@@ -103,6 +110,12 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         print(report.text())
     failed = report.violations or (args.strict and report.gaps)
     return 1 if failed else 0
+
+
+def _progress(done: int, total: int) -> None:
+    """On a terminal: how many slices are explored (stderr, overwritten in place)."""
+    end = "\n" if done == total else ""
+    print(f"\rverify: {done}/{total} slices explored", end=end, file=sys.stderr, flush=True)
 
 
 def _with_file(finding: Any, file: str) -> Any:
