@@ -226,3 +226,22 @@ def test_no_obligation_of_a_finished_deal_is_left_open(deal: Deal, data: st.Data
         open_ = {k: e.status.value for k, e in run.ledger.items()
                  if e.status.value in ("active", "suspended", "withheld")}
         assert not open_, f"{run.state} on day {run.end.day if run.end else '?'}: {open_}"
+
+
+@pytest.mark.parametrize("upheld", [True, False])
+def test_a_fault_during_a_ruling_leaves_the_allegation_open(upheld: bool) -> None:
+    deal = builtin_deal("gaza-2025")
+    run = start(deal)
+    run.apply(ViolationAlleged(2, by="israel", against="hamas", obligation="p1_hostages"))
+    ruling = Ruling(3, by="qatar", allegation="A1", upheld=upheld)
+    with fault_at(10**9) as calls:
+        run.fork().apply(ruling)
+    assert calls[0] >= 1
+    before = snapshot(run)
+    for step in range(calls[0]):
+        with fault_at(step), pytest.raises(Injected):
+            run.apply(ruling)
+        assert snapshot(run) == before
+        assert [a.status.value for a in run.allegations] == ["open"]
+    run.apply(ruling)
+    assert run.allegations[0].status.value == ("upheld" if upheld else "dismissed")

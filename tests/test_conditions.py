@@ -67,6 +67,8 @@ def test_compiled_once() -> None:
         ('bogus("x")', "unknown function 'bogus'", 0, 5),
         ("released(hostages) > 1", 'released() takes a quoted name', 9, 8),
         ('day + "x" > 1', "'+' needs int operands, got str", 4, 1),
+        ('"x" + day > 1', "'+' needs int operands, got str", 4, 1),
+        ("true * 2 > 1", "'*' needs int operands, got bool", 5, 1),
         ("day", "a condition must be true or false", 0, 3),
         ("(day > 1", "expected ')', found end of expression", 8, 1),
         ("day > 1 )", "unexpected ')'", 8, 1),

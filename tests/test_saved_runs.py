@@ -43,6 +43,8 @@ def test_round_trip_still_works() -> None:
     (("day",), "5", "day: must be a whole number, got '5'"),
     (("day",), -3, "day: must be >= 0, got -3"),
     (("phase_index",), 7, "phase_index: must be -1 to 2 for gaza-2025, got 7"),
+    (("phase_index",), 3, "phase_index: must be -1 to 2 for gaza-2025, got 3"),
+    (("phase_index",), -2, "phase_index: must be -1 to 2 for gaza-2025, got -2"),
     (("ledger",), {"a": 1}, "ledger: must be a list"),
     (("ledger", 0, "id"), "nope", "ledger[0].id: not an obligation of gaza-2025"),
     (("ledger", 0, "status"), "bogus", "inconsistent content (ValueError"),

@@ -114,6 +114,9 @@ def _check_amend(run: Run, event: Amended) -> None:
     if entry.obligation.kind is ObligationKind.PROHIBITION:
         raise refuse(event, "prohibition", f"{entry.id!r} is a prohibition: it has no "
                      "deadline or quantity to amend")
+    if entry.obligation.kind is ObligationKind.ACT and event.quantity is not None:
+        raise refuse(event, "bad-quantity", f"{entry.id!r} is an act: it is done once (or "
+                     "part by part), so it has no quantity to amend; amend its due_day")
     if entry.status.value in ("pending", "discharged"):
         raise refuse(event, "obligation-settled", f"{entry.id!r} is {entry.status.value}; "
                      "only a duty in force can be amended")
