@@ -18,7 +18,9 @@ from dealmodel import (
     NegotiationsEnded,
     NegotiationsOpened,
     Performed,
+    PhaseEnded,
     Released,
+    Reported,
     Resumed,
     Ruling,
     Run,
@@ -31,8 +33,16 @@ from dealmodel import (
     replay,
     start,
 )
+from dealmodel.engine.registry import HANDLERS
 from dealmodel.engine.score import score
-from dealmodel.model.events import Amended, DutyEnded, RenewalObjected
+from dealmodel.model.events import (
+    Amended,
+    Declared,
+    DutyEnded,
+    RenewalObjected,
+    Renewed,
+    Terminated,
+)
 
 DATA = Path(__file__).parent / "data"
 BROKEN = DATA / "broken"
@@ -409,7 +419,7 @@ def test_only_the_withholder_releases() -> None:
     run.apply(Withheld(2, party="a", obligation="aid", condition="crossings open"))
     assert _code(run, Released(3, party="b", obligation="aid")) == "not-withholder"
     run.apply(Released(3, party="a", obligation="aid"))
-    assert _status(run, "aid") == "active"
+    assert (_status(run, "aid"), run.ledger["aid"].suspended_by) == ("active", None)
     assert _code(run, Released(4, party="a", obligation="aid")) == "not-withheld"
 
 
@@ -435,3 +445,221 @@ def test_an_act_without_parts_scores_0_until_it_is_done() -> None:
     entry = run.ledger["act"]
     assert (entry.status.value, entry.progress, entry.target) == ("active", 1, 3)
     assert score(run, entry) == 0
+
+
+def _termed(status_events: list[Event]) -> Run:
+    """A prohibition of a with a term of its own (to day 5) in a 20-day phase."""
+    run = start(_deal(phases=[{"id": "p1", "duration_days": 20, "obligations": [
+        {"id": "ban", "obligor": "a", "kind": "prohibition", "due_day": 5}]}]))
+    for event in status_events:
+        run.apply(event)
+    run.advance_to(7)  # the term ended at the end of day 5
+    return run
+
+
+def test_a_standing_duty_whose_term_ends_is_kept_discharged_or_stays_breached() -> None:
+    alleged = [ViolationAlleged(2, by="b", against="a", obligation="ban"),
+               Ruling(3, by="m", allegation="A1", upheld=True)]
+    suspended = [Suspended(2, party="a", obligation="ban")]
+    assert _status(_termed([]), "ban") == "fulfilled"
+    assert _status(_termed(alleged), "ban") == "violated"
+    assert _status(_termed(suspended), "ban") == "discharged"
+    assert _status(_termed([*suspended, *alleged]), "ban") == "violated"
+
+
+def test_an_event_of_a_type_with_no_handler_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    run = start(_deal())
+    monkeypatch.delitem(HANDLERS, NegotiationsOpened)
+    with pytest.raises(EventRejected, match="unknown event type NegotiationsOpened") as info:
+        run.apply(NegotiationsOpened(2, phase="p2"))
+    assert info.value.code == "unknown-event"
+    assert (run.day, run.negotiating) == (0, set())
+
+
+def test_nothing_is_suspended_before_the_deal_is_in_force() -> None:
+    run = start(_deal())
+    assert _code(run, Suspended(0, party="a")) == "not-in-force"
+    assert _code(run, Suspended(0, party="a", obligation="act")) == "not-in-force"
+    assert _code(run, ViolationAlleged(0, by="b", against="a")) == "not-in-force"
+
+
+def test_an_allegation_names_known_actors() -> None:
+    run = start(_deal())
+    assert _code(run, ViolationAlleged(2, by="b", against="zz")) == "unknown-party"
+    assert _code(run, ViolationAlleged(2, by="zz", against="a")) == "unknown-party"
+    assert _code(run, ViolationAlleged(2, by="a", against="a")) == "self-allegation"
+    run.apply(ViolationAlleged(2, by="a", against="m"))  # any actor, a mediator included
+    assert [a.against for a in run.allegations] == ["m"]
+
+
+def test_resuming_one_duty_does_not_resume_a_suspended_deal() -> None:
+    run = start(_deal(phases=[
+        {"id": "p1", "duration_days": 5, "obligations": [
+            {"id": "ban", "obligor": "b", "kind": "prohibition"}]},
+        {"id": "p2", "duration_days": 5}]))
+    run.apply(Suspended(2, party="a"))
+    run.apply(Suspended(3, party="b", obligation="ban"))
+    run.advance_to(7)  # p1's time ran out while the deal was suspended: its expiry waits
+    run.apply(Resumed(7, party="b", obligation="ban"))
+    assert (run.state, _status(run, "ban")) == ("p1:suspended", "active")
+    run.apply(Resumed(8, party="a"))
+    assert run.state == "p2"
+
+
+def test_a_saved_run_keeps_amended_terms() -> None:
+    run = start(_deal(powers=[{"power": "amend", "holders": ["m"]}], phases=[
+        {"id": "p1", "duration_days": 10, "obligations": [
+            {"id": "aid", "obligor": "a", "quantity": {"amount": 10, "unit": "trucks"},
+             "due_day": 8}]}]))
+    run.apply(Amended(2, by="m", obligation="aid", quantity=15, due_day=9))
+    restored = Run.from_json(run.to_json())
+    entry = restored.ledger["aid"]
+    assert (entry.target, entry.due_day) == (15, 9)
+    restored.apply(Performed(3, party="a", obligation="aid", quantity=12))
+    assert _status(restored, "aid") == "active"  # 12 of 15, not of the 10 first agreed
+
+
+def test_a_strict_reciprocal_duty_is_capped_by_its_cap_not_by_what_is_owed() -> None:
+    run = start(_deal(phases=[{"id": "p1", "duration_days": 10, "obligations": [
+        {"id": "captives", "obligor": "b", "quantity": {"amount": 50, "unit": "captives"}},
+        {"id": "detainees", "obligor": "a", "strict": True,
+         "quantity": {"amount": 400, "unit": "detainees"},
+         "reciprocal": [{"per": "captives", "ratio": 3}]}]}]))
+    run.apply(Performed(2, party="b", obligation="captives", quantity=10))
+    assert run.owed(run.ledger["detainees"]) == 30
+    run.apply(Performed(3, party="a", obligation="detainees", quantity=31))  # ahead: allowed
+    assert _code(run, Performed(4, party="a", obligation="detainees", quantity=370)) \
+        == "over-quantity"
+    run.apply(Performed(4, party="a", obligation="detainees", quantity=369))
+    assert run.ledger["detainees"].progress == 400
+
+
+def test_a_phase_is_ended_by_a_known_actor() -> None:
+    run = start(_deal(phases=[{"id": "p1", "duration_days": None}, {"id": "p2",
+                                                                     "duration_days": 5}]))
+    run.advance_to(2)
+    assert _code(run, PhaseEnded(3, phase="p1", by="zz")) == "unknown-party"
+    assert _code(run, PhaseEnded(3, phase="p2", by="m")) == "not-current-phase"
+    run.apply(PhaseEnded(3, phase="p1", by="m"))
+    assert run.state == "p2"
+
+
+def test_a_termination_on_notice_is_saved_and_takes_effect_after_restoring() -> None:
+    run = start(_deal(powers=[{"power": "terminate", "holders": ["a"]}]))
+    run.advance_to(2)
+    assert _code(run, Terminated(2, by="a", notice_days=-1)) == "bad-quantity"
+    run.apply(Terminated(2, by="a", notice_days=3))
+    restored = Run.from_json(run.to_json())
+    assert restored.to_dict() == run.to_dict()
+    assert restored.termination == run.termination and restored.termination is not None
+    assert _code(restored, Terminated(3, by="a")) == "already-terminating"
+    restored.advance_to(7)
+    assert restored.state == "terminated"
+    assert restored.end is not None and restored.end.by == ("a",)
+
+
+def _renewing(**renewal: object) -> Run:
+    """One 10-day term renewing itself by 10 days (5 days' notice); m holds the power to
+    renew; a's prohibition ``ban`` has a term of its own (to day 8) that renews too."""
+    return start(_deal(powers=[{"power": "renew", "holders": ["m"]}], phases=[
+        {"id": "term", "duration_days": 10,
+         "renewal": {"term_days": 10, "automatic": True, "notice_days": 5, **renewal},
+         "obligations": [{"id": "ban", "obligor": "a", "kind": "prohibition", "due_day": 8,
+                          "renewal": {"term_days": 8, "automatic": True}}]}]))
+
+
+def test_an_objection_to_renewal_comes_by_the_notice_day() -> None:
+    run = _renewing()
+    assert _code(run, RenewalObjected(6, by="a")) == "late-objection"
+    run.apply(RenewalObjected(5, by="a"))  # the last day: 10 - 5
+    assert run.renewal_objected == ("a",)
+
+
+def test_no_renewal_and_no_objection_while_the_deal_is_suspended() -> None:
+    run = _renewing()
+    run.apply(Suspended(2, party="b"))
+    assert _code(run, RenewalObjected(3, by="a")) == "cannot-renew"
+    assert _code(run, Renewed(3, by="m")) == "cannot-renew"
+
+
+def test_a_renewal_by_power_counts_clears_the_objection_and_stops_at_the_maximum() -> None:
+    run = _renewing(max_renewals=1)
+    run.apply(RenewalObjected(3, by="a"))
+    run.apply(Renewed(4, by="m"))
+    assert (run.renewals, run.renewal_objected, run.phase_end) == (1, (), 20)
+    assert _code(run, Renewed(5, by="m")) == "over-maximum"
+    unbounded = _renewing()
+    unbounded.apply(Renewed(4, by="m"))
+    unbounded.apply(Renewed(5, by="m"))
+    assert (unbounded.renewals, unbounded.phase_end) == (2, 30)
+
+
+def test_an_objection_to_a_duty_renewal_is_the_duty_s_not_the_term_s() -> None:
+    run = _renewing()
+    run.apply(RenewalObjected(2, by="a", obligation="ban"))
+    entry = run.ledger["ban"]
+    assert (entry.renewal_objected, run.renewal_objected) == (("a",), ())
+    assert [r.kind for r in entry.history].count("renewal_objected") == 1
+    run.advance_to(12)  # the duty's term ended (day 8); the deal's term renewed (day 10)
+    assert (_status(run, "ban"), run.state, run.phase_end) == ("fulfilled", "term", 20)
+
+
+def test_a_duty_renewed_by_power_is_on_its_record() -> None:
+    run = _renewing()
+    run.apply(Renewed(2, by="m", obligation="ban"))
+    entry = run.ledger["ban"]
+    assert (entry.due_day, entry.renewals) == (16, 1)
+    assert [str(r) for r in entry.history if r.kind == "duty_renewed"] == \
+        ["ban renewed by m to day 16"]
+
+
+def test_an_amended_due_day_drops_the_milestones_still_ahead() -> None:
+    run = start(_deal(powers=[{"power": "amend", "holders": ["m"]}], phases=[
+        {"id": "p1", "duration_days": 20, "obligations": [
+            {"id": "aid", "obligor": "a", "quantity": {"amount": 30, "unit": "trucks"},
+             "schedule": [{"day": 5, "cumulative": 10}, {"day": 10, "cumulative": 30}]}]}]))
+    run.apply(Amended(2, by="m", obligation="aid", due_day=15))
+    run.advance_to(12)  # neither day 5 nor day 10 is a deadline any more
+    assert (_status(run, "aid"), run.ledger["aid"].violated_day) == ("active", None)
+    run.advance_to(16)
+    assert (_status(run, "aid"), run.ledger["aid"].violated_day) == ("violated", 15)
+
+
+def test_only_the_next_phase_is_declared_begun() -> None:
+    run = start(_deal(powers=[{"power": "declare", "holders": ["m"]}], phases=[
+        {"id": "p1", "duration_days": 10}, {"id": "p2", "duration_days": 10},
+        {"id": "p3", "duration_days": 10}]))
+    run.advance_to(2)
+    assert _code(run, Declared(2, by="m", phase="p3")) == "not-next-phase"
+    assert _code(run, Declared(2, by="m", phase="p9")) == "unknown-phase"
+    run.apply(Declared(2, by="m", phase="p2"))
+    run.apply(Declared(3, by="m", phase="p3"))
+    assert run.state == "p3"
+    assert _code(run, Declared(4, by="m", phase="p1")) == "not-next-phase"
+    assert _code(run, Declared(4, by="m", phase="p3")) == "not-next-phase"
+
+
+def test_the_log_tells_what_each_event_changed() -> None:
+    run = start(_deal(powers=[{"power": "terminate", "holders": ["a", "b"]}]))
+    opened = run.apply(NegotiationsOpened(2, phase="p2"))
+    notice = run.apply(Terminated(3, by=["a", "b"], notice_days=2))
+    assert opened.changes == ["state -> p1", "negotiating p2"]  # in force on the way
+    assert notice.changes == ["termination by a and b takes effect on day 5"]
+    assert repr(notice) == "<LogEntry day 3 terminate: 1 records>"
+    assert run.events() == [NegotiationsOpened(2, phase="p2"),
+                            Terminated(3, by=("a", "b"), notice_days=2)]
+
+
+def test_a_running_total_reported_again_adds_nothing() -> None:
+    run = start(_deal(indicators=[{"id": "tonnes", "unit": "tonnes"}]))
+    first = run.apply(Reported(2, by="m", indicator="tonnes", cumulative=100))
+    again = run.apply(Reported(3, by="m", indicator="tonnes", cumulative=100))
+    assert first.changes[-1] == "report R1 on record (tonnes: total 100, +100)"
+    assert again.changes == ["report R2 on record (tonnes: total 100, +0)"]
+
+
+def test_a_duty_whose_phase_has_not_begun_is_not_scored() -> None:
+    run = start(_deal())
+    run.advance_to(2)
+    assert (_status(run, "later"), score(run, run.ledger["later"])) == ("pending", None)
+    assert score(run, run.ledger["act"]) == 0

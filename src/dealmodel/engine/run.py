@@ -341,8 +341,10 @@ class Run:
                 journal[key] = (allegation, None)
             self.allegations[index] = allegation = allegation.copy()
             self._owned_allegations.add(allegation_id)
-        elif journal is not None and key not in journal:
-            journal[key] = (allegation, allegation.copy())
+        # unreachable today: once its own, a run never changes an allegation again (its
+        # ruling is the one change an allegation takes); kept for the day one does
+        elif journal is not None and key not in journal:  # mutate: skip (unreachable)
+            journal[key] = (allegation, allegation.copy())  # mutate: skip (unreachable)
         return allegation
 
     def _undo(self, record: tuple[Any, ...]) -> None:
