@@ -68,7 +68,7 @@ def fault_at(step: int) -> Iterator[list[int]]:
     wrap(Run, "_writable")
     wrap(Run, "_writable_allegation")
     for module in (clock, handlers):
-        for name in ("record", "set_state"):
+        for name in ("record", "set_state", "transition", "note_state"):
             if hasattr(module, name):
                 wrap(module, name)
     try:

@@ -663,3 +663,50 @@ def test_a_duty_whose_phase_has_not_begun_is_not_scored() -> None:
     run.advance_to(2)
     assert (_status(run, "later"), score(run, run.ledger["later"])) == ("pending", None)
     assert score(run, run.ledger["act"]) == 0
+
+
+def test_resuming_one_duty_in_limbo_is_no_way_out_of_it() -> None:
+    # the ways out of limbo are agreement, termination and collapse: a duty resumed is
+    # none of them, even when it makes the next phase's entry condition true
+    run = start(_deal(phases=[
+        {"id": "p1", "duration_days": 5, "on_expiry": "hold", "obligations": [
+            {"id": "aid", "obligor": "b", "kind": "ongoing"}]},
+        {"id": "p2", "duration_days": 5, "entry_condition": 'status("aid") == "active"'}]))
+    run.apply(Suspended(2, party="b", obligation="aid"))
+    run.advance_to(7)
+    assert run.state == "p1:limbo"
+    run.apply(Resumed(7, party="b", obligation="aid"))
+    assert (run.state, _status(run, "aid")) == ("p1:limbo", "active")
+    run.apply(NegotiationsOpened(8, phase="p2"))
+    run.apply(AgreementReached(9, phase="p2"))
+    assert run.state == "p2" and run.phase_entered == 9
+
+
+def _reads_its_duty(rule: str = "advance") -> Run:
+    """p2 may begin while p1's standing duty ``aid`` is active - which p1's end settles."""
+    return start(_deal(powers=[{"power": "declare", "holders": ["m"]}], phases=[
+        {"id": "p1", "duration_days": 5, "on_expiry": rule, "obligations": [
+            {"id": "aid", "obligor": "b", "kind": "ongoing"}]},
+        {"id": "p2", "duration_days": 5, "entry_condition": 'status("aid") == "active"'}]))
+
+
+@pytest.mark.parametrize("how", ["expiry", "declaration", "agreement in limbo"])
+def test_readiness_is_judged_before_the_phase_closes(how: str) -> None:
+    # regression: the hand-over closed the phase first (aid: fulfilled), then took the
+    # transition, whose guard read the entry condition again, now false: AssertionError
+    if how == "expiry":
+        run = _reads_its_duty()
+        entry = run.advance_to(7)
+    elif how == "declaration":
+        run = _reads_its_duty()
+        entry = run.apply(Declared(3, by="m", phase="p2"))
+    else:
+        run = _reads_its_duty("hold")
+        run.apply(Suspended(2, party="b", obligation="aid"))
+        run.advance_to(7)
+        run.apply(Resumed(7, party="b", obligation="aid"))
+        run.apply(NegotiationsOpened(8, phase="p2"))
+        entry = run.apply(AgreementReached(9, phase="p2"))
+    assert (run.state, _status(run, "aid")) == ("p2", "fulfilled")
+    changes = entry.changes
+    assert changes.index("aid fulfilled") < changes.index("state -> p2")
