@@ -1,9 +1,11 @@
 """Mutation testing as a tracked measure (issue #11): ``tools/mutate.py`` on a small fixed
 sample must find the suite killing at least 90% of the mutants it tests.
 
-The full measure (``--sample 150 --seed 11``, and every mutant without ``--sample``) is
-run on demand and its figure is in the CHANGELOG; this is the CI-sized guard on the real
-script: it mutates copies of the engine and condition modules and runs their tests.
+The tracked measure (``--sample 150 --seed 11``; every mutant without ``--sample``) is
+run on demand and its figure is in the CHANGELOG. This is the CI-sized guard on the real
+script: it mutates a scratch copy of the engine and condition modules and runs the tests
+that judge them. A sample is the first K mutants in the order of its seed, so this one
+(the first 6 of seed 11) is part of the tracked 150.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import pytest
 ROOT = Path(__file__).parent.parent
 SCRIPT = ROOT / "tools" / "mutate.py"
 #: a handful of mutants, fixed by the seed, that run in well under a minute
-SAMPLE, SEED = 5, 2
+SAMPLE, SEED = 6, 11
 
 pytestmark = pytest.mark.skipif(
     not SCRIPT.exists() or not (ROOT / "src" / "dealmodel" / "engine").is_dir(),

@@ -76,6 +76,8 @@ def pragmas(source: str) -> dict[int, tuple[frozenset[str], str]]:
         if not match:
             continue
         reason = (match["reason"] or "").strip()
+        if reason.startswith("(") and reason.endswith(")"):
+            reason = reason[1:-1].strip()
         if not reason:
             raise SystemExit(f"line {number}: a '# mutate: skip' pragma needs a reason")
         kinds = frozenset(k.strip() for k in (match["kinds"] or ",".join(KINDS)).split(","))
