@@ -139,9 +139,22 @@ def test_a_later_violation_keeps_the_first_violation_day() -> None:
     run.apply(ViolationAlleged(2, by="b", against="a", obligation="act"))
     run.apply(Ruling(3, by="m", allegation="A1", upheld=True))
     assert (_status(run, "act"), run.ledger["act"].violated_day) == ("violated", 3)
-    run.advance_to(9)  # the deadline on day 8 judges it again: still violated since day 3
+    run.advance_to(9)  # the deadline on day 8 finds the same breach: still since day 3
     entry = run.ledger["act"]
     assert (entry.status.value, entry.violated_day) == ("violated", 3)
+
+
+def test_a_second_breach_of_a_schedule_keeps_the_first_violation_day() -> None:
+    run = start(_deal(phases=[{"id": "p1", "duration_days": 20, "obligations": [
+        {"id": "aid", "obligor": "a", "quantity": {"amount": 30, "unit": "trucks"},
+         "schedule": [{"day": 5, "cumulative": 10}, {"day": 10, "cumulative": 30}]}]}]))
+    run.advance_to(6)  # nothing by day 5: violated
+    assert (_status(run, "aid"), run.ledger["aid"].violated_day) == ("violated", 5)
+    run.apply(Performed(7, party="a", obligation="aid", quantity=5))
+    run.advance_to(11)  # 5 of 30 by day 10: a second breach, partial now
+    entry = run.ledger["aid"]
+    assert (entry.status.value, entry.violated_day) == ("partially fulfilled", 5)
+    assert [r.day for r in entry.history if r.kind == "violated"] == [5, 10]
 
 
 def test_only_the_suspending_party_resumes_a_whole_deal_suspension() -> None:

@@ -223,7 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="dealmodel-mutants-") as scratch:
         tree = Path(scratch) / "tree"
         shutil.copytree(ROOT, tree, ignore=shutil.ignore_patterns(
-            ".git", ".venv", "*.pyc", "__pycache__", ".hypothesis", "dist", "site"))
+            ".git", ".venv", "*.pyc", "__pycache__", ".hypothesis", ".mypy_cache",
+            ".ruff_cache", ".pytest_cache", "dist", "site"))
         for module, tests, index, line, kind, what, skipped, _ in mutants:
             record: dict[str, object] = {"module": module, "line": line, "kind": kind,
                                          "mutation": what}
