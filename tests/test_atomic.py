@@ -33,11 +33,13 @@ from dealmodel import (
     Suspended,
     ViolationAlleged,
     builtin_deal,
+    deal_from_dict,
     start,
 )
 from dealmodel.engine import clock, handlers
 from dealmodel.engine.guards import CODES
 from dealmodel.engine.records import StateChanged, Violated
+from dealmodel.model.events import Declared
 from tests.strategies import deals, events_for
 
 
@@ -66,7 +68,7 @@ def fault_at(step: int) -> Iterator[list[int]]:
     wrap(Run, "_writable")
     wrap(Run, "_writable_allegation")
     for module in (clock, handlers):
-        for name in ("record", "set_state"):
+        for name in ("record", "set_state", "transition", "note_state"):
             if hasattr(module, name):
                 wrap(module, name)
     try:
@@ -226,3 +228,53 @@ def test_no_obligation_of_a_finished_deal_is_left_open(deal: Deal, data: st.Data
         open_ = {k: e.status.value for k, e in run.ledger.items()
                  if e.status.value in ("active", "suspended", "withheld")}
         assert not open_, f"{run.state} on day {run.end.day if run.end else '?'}: {open_}"
+
+
+@pytest.mark.parametrize("upheld", [True, False])
+def test_a_fault_during_a_ruling_leaves_the_allegation_open(upheld: bool) -> None:
+    deal = deal_from_dict({
+        "id": "quiet", "title": "t",
+        "parties": [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}],
+        "mediators": [{"id": "m", "name": "M"}],
+        "phases": [{"id": "p1", "duration_days": 10, "obligations": [
+            {"id": "quiet", "obligor": "a", "kind": "prohibition"}]}]})
+    run = start(deal)
+    run.apply(ViolationAlleged(2, by="b", against="a", obligation="quiet"))
+    ruling = Ruling(3, by="m", allegation="A1", upheld=upheld)
+    with fault_at(10**9) as calls:
+        run.fork().apply(ruling)
+    assert calls[0] == (2 if upheld else 1)  # upheld: the ledger entry is written too
+    before = snapshot(run)
+    for step in range(calls[0]):
+        with fault_at(step), pytest.raises(Injected):
+            run.apply(ruling)
+        assert snapshot(run) == before
+        assert [a.status.value for a in run.allegations] == ["open"]
+    run.apply(ruling)
+    assert run.allegations[0].status.value == ("upheld" if upheld else "dismissed")
+    assert run.ledger["quiet"].status.value == ("violated" if upheld else "active")
+
+
+def test_a_fault_while_a_phase_is_declared_begun_leaves_no_trace() -> None:
+    deal = deal_from_dict({
+        "id": "declared", "title": "t",
+        "parties": [{"id": "x", "name": "X"}, {"id": "y", "name": "Y"}],
+        "mediators": [{"id": "envoy", "name": "Envoy"}],
+        "powers": [{"power": "declare", "holders": ["envoy"]}],
+        "phases": [{"id": "first", "duration_days": 42,
+                    "on_expiry": "continue_while_negotiating"},
+                   {"id": "second", "duration_days": 60, "requires_agreement": True}]})
+    run = start(deal)
+    run.apply(NegotiationsOpened(20, phase="second"))
+    declared = Declared(40, by="envoy", phase="second")
+    with fault_at(10**9) as calls:
+        run.fork().apply(declared)
+    assert calls[0] >= 1
+    before = snapshot(run)
+    for step in range(calls[0]):
+        with fault_at(step), pytest.raises(Injected):
+            run.apply(declared)
+        assert snapshot(run) == before
+        assert (run.negotiating, run.agreed) == ({"second"}, set())
+    run.apply(declared)
+    assert (run.state, run.negotiating, run.agreed) == ("second", set(), {"second"})

@@ -67,6 +67,8 @@ def test_compiled_once() -> None:
         ('bogus("x")', "unknown function 'bogus'", 0, 5),
         ("released(hostages) > 1", 'released() takes a quoted name', 9, 8),
         ('day + "x" > 1', "'+' needs int operands, got str", 4, 1),
+        ('"x" + day > 1', "'+' needs int operands, got str", 4, 1),
+        ("true * 2 > 1", "'*' needs int operands, got bool", 5, 1),
         ("day", "a condition must be true or false", 0, 3),
         ("(day > 1", "expected ')', found end of expression", 8, 1),
         ("day > 1 )", "unexpected ')'", 8, 1),
@@ -157,3 +159,10 @@ def test_a_deep_condition_in_a_deal_file_is_a_located_problem(tmp_path: object) 
         deal_from_dict(parse_yaml(text))
     assert "line 7: phases[1].entry_condition: nested more than 32 levels deep" in str(
         info.value)
+
+
+@pytest.mark.parametrize("group", ["(day > 1)", "not agreed(\"phase2\")", "-day < 1"])
+def test_the_depth_limit_counts_nesting_not_siblings(group: str) -> None:
+    # 40 groups side by side are one level deep each, well within MAX_DEPTH (32)
+    source = " and ".join([group] * 40)
+    assert compile_condition(source).evaluate(CTX) is True

@@ -44,7 +44,8 @@ from dealmodel.model.phases import LIMBO_RULES, ExpiryRule
 if TYPE_CHECKING:
     from dealmodel.engine.run import Run
 
-__all__ = ["advance", "conclude_if_settled", "end_deal", "enter", "expire", "push", "record"]
+__all__ = ["advance", "conclude_if_settled", "end_deal", "enter", "expire", "hand_over", "push",
+           "record"]
 
 _OPEN = (ACTIVE, SUSPENDED, WITHHELD)  # what the end of a deal discharges
 
@@ -79,16 +80,46 @@ def advance(run: Run, day: int, out: list[Record]) -> None:
 
 
 def set_state(run: Run, trigger: str, out: list[Record]) -> None:
+    transition(run, trigger)
+    note_state(run, trigger, out)
+
+
+def transition(run: Run, trigger: str) -> None:
+    """Take the lifecycle transition ``trigger`` (the caller has checked it is allowed)."""
     if not run._machine.fire(trigger, run):  # pragma: no cover - checked before
         raise AssertionError(f"{trigger} refused from {run.state}")
+
+
+def note_state(run: Run, trigger: str, out: list[Record]) -> None:
+    """Record the state ``trigger`` has led to, on this day."""
     run.history.append((run.state, run.day))
     out.append(StateChanged(run.day, run.state, trigger))
 
 
 def enter(run: Run, index: int, out: list[Record]) -> None:
     """Enter phase ``index`` (the lifecycle transition has been chosen by the caller)."""
-    phase = run.deal.phases[index]
     set_state(run, "enter_force" if index == 0 else "advance", out)
+    begin(run, index, out)
+
+
+def hand_over(run: Run, out: list[Record]) -> None:
+    """The current phase hands over to the next one, which the caller found ready.
+
+    Readiness is judged as the phase stands: the transition is taken before the phase
+    closes, because closing it (its standing duties kept) may change what the next
+    phase's entry condition reads. The records keep their order: the duties the close
+    settles, then the state it leads to.
+    """
+    index = run.phase_index
+    transition(run, "advance")
+    close_phase(run, index, out)
+    note_state(run, "advance", out)
+    begin(run, index + 1, out)
+
+
+def begin(run: Run, index: int, out: list[Record]) -> None:
+    """Phase ``index`` begins today (its state is entered): its clock, its duties."""
+    phase = run.deal.phases[index]
     run.phase_index = index
     run.phase_entered = run.day
     run.extended_days = 0
@@ -165,8 +196,7 @@ def expire(run: Run, out: list[Record]) -> None:
     rule = phase.on_expiry
     if index + 1 < len(run.deal.phases):
         if machine.can("advance", state) and run.phase_ready(index + 1):
-            close_phase(run, index, out)
-            enter(run, index + 1, out)
+            hand_over(run, out)
         elif rule in LIMBO_RULES and machine.fire("limbo", run):
             run.history.append((run.state, run.day))
             out.append(StateChanged(run.day, run.state, "limbo"))

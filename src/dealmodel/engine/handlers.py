@@ -10,11 +10,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dealmodel.engine.clock import (
-    close_phase,
     conclude_if_settled,
     end_deal,
-    enter,
     expire,
+    hand_over,
     in_limbo_for,
     set_state,
 )
@@ -116,8 +115,7 @@ def _commit_agreed(run: Run, event: AgreementReached, out: list[Record]) -> None
     run.agreed.add(event.phase)
     out.append(TalksChanged(event.day, event.phase, TalksStatus.AGREED))
     if in_limbo_for(run, event.phase) and run.phase_ready(run.phase_index + 1):
-        close_phase(run, run.phase_index, out)
-        enter(run, run.phase_index + 1, out)
+        hand_over(run, out)
 
 
 # -- suspension --------------------------------------------------------------------------
@@ -194,8 +192,7 @@ def _commit_resume(run: Run, event: Resumed, out: list[Record]) -> None:
     nxt = run.phase_index + 1
     if nxt < len(phases) and in_limbo_for(run, phases[nxt].id):
         if run.phase_ready(nxt):  # agreed while the deal was suspended in limbo
-            close_phase(run, run.phase_index, out)
-            enter(run, nxt, out)
+            hand_over(run, out)
         elif (phases[run.phase_index].on_expiry is ExpiryRule.CONTINUE_WHILE_NEGOTIATING
               and phases[nxt].id not in run.negotiating
               and phases[nxt].id not in run.agreed):  # agreed, waiting on its condition

@@ -158,7 +158,7 @@ def _load(cls: type[Run], data: dict[str, Any], deal: Deal) -> Run:
     run.history = [(s, d) for s, d in data["history"]]
     run.allegations = [Allegation.from_dict(a) for a in data["allegations"]]
     run._noted = [r for e in run.log for r in e.records if isinstance(r, OnRecord)]
-    run._noted_index = None
+    run._noted_index = None  # mutate: skip (None already: the run is new, its index unbuilt)
     run._deadlines = [(d, k, s, r) for d, k, s, r in data["deadlines"]]
     heapq.heapify(run._deadlines)
     return run

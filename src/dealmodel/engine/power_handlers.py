@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dealmodel.engine.clock import close_phase, end_deal, enter
+from dealmodel.engine.clock import end_deal, hand_over
 from dealmodel.engine.duties import current, fulfil, judge, push, record
 from dealmodel.engine.guards import in_force, obligation, party, refuse
 from dealmodel.engine.ledger import (
@@ -114,6 +114,9 @@ def _check_amend(run: Run, event: Amended) -> None:
     if entry.obligation.kind is ObligationKind.PROHIBITION:
         raise refuse(event, "prohibition", f"{entry.id!r} is a prohibition: it has no "
                      "deadline or quantity to amend")
+    if entry.obligation.kind is ObligationKind.ACT and event.quantity is not None:
+        raise refuse(event, "bad-quantity", f"{entry.id!r} is an act: it is done once (or "
+                     "part by part), so it has no quantity to amend; amend its due_day")
     if entry.status.value in ("pending", "discharged"):
         raise refuse(event, "obligation-settled", f"{entry.id!r} is {entry.status.value}; "
                      "only a duty in force can be amended")
@@ -283,8 +286,7 @@ def _commit_declare(run: Run, event: Declared, out: list[Record]) -> None:
         run._own_mutables()
         run.agreed.add(event.phase)
         run.negotiating.discard(event.phase)
-        close_phase(run, run.phase_index, out)
-        enter(run, run.phase_index + 1, out)
+        hand_over(run, out)
 
 
 register(Terminated, _check_terminate, _commit_terminate)

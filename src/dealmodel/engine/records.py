@@ -95,7 +95,7 @@ class Cause(enum.Enum):
     DEAL_ENDED = "deal ended"
     SUSPENDED = "suspended"
     RESUMED = "resumed"
-    EXTENDED = "extended"
+    EXTENDED = "extended"  # mutate: skip (no rule records this cause: nothing reads it)
     AMENDED = "amended"
     TERM_ENDED = "term ended"  # a standing duty's own term ran out (or its due day passed)
     ENDED_EARLY = "ended early"  # a standing duty withdrawn or ended by power

@@ -107,7 +107,7 @@ class Run:
         self._seq = 1
         self._journal: dict[str, tuple[Any, Any]] | None = None
         self._owned_allegations: set[str] = set()
-        self._shared = False
+        self._shared = False  # mutate: skip (every event sets it before it is read)
         #: ids of the ledger entries this run may change in place. A new run shares the
         #: deal's pristine entries, and after a fork both runs share theirs: an entry is
         #: copied before its first change (see _writable).
@@ -173,7 +173,8 @@ class Run:
         is re-raised too. Either way the run is restored exactly as it was first.
         """
         handler = HANDLERS.get(type(event))
-        if handler is None or event.day < self.day:
+        if (handler is None
+                or event.day < self.day):  # mutate: skip[flip] (<=: the same handler, slower)
             handler = self._handler(event)  # raises the refusal
         records: list[Record] = []
         undo = self._undo_record()
@@ -189,7 +190,9 @@ class Run:
                 handler.commit(self, event, records)
                 if event.TYPE in self._machine.event_anchors:  # deadlines counted from it
                     anchor_reached(self, f"event:{event.TYPE}", event.day, records)
-                if self.phase_end is None and not handler.neutral:
+                # (after a neutral event this is a no-op: it changes no duty, and the
+                # clock concludes the phase when its deadlines settle the last duty)
+                if self.phase_end is None and not handler.neutral:  # mutate: skip[swap] (no-op)
                     conclude_if_settled(self, records)  # an open-ended last phase, settled
             entry = LogEntry(event, records)
             self.log.append(entry)
@@ -197,7 +200,7 @@ class Run:
             self._undo(undo)
             raise
         self._journal = None
-        self._shared = False
+        self._shared = False  # mutate: skip (every event sets it before it is read)
         return entry
 
     def _after_end(self, handler: Handler[Any], event: Event, records: list[Record]) -> None:
@@ -291,7 +294,7 @@ class Run:
         new.history = self.history.copy()
         new._deadlines = self._deadlines.copy()
         new._journal = None
-        new._shared = False
+        new._shared = False  # mutate: skip (every event sets it before it is read)
         return new
 
     # What applying an event can change, and how to put it back: scalars, the sets of
@@ -333,12 +336,15 @@ class Run:
         key = f"allegation:{allegation_id}"
         journal = self._journal
         if allegation_id not in self._owned_allegations:
-            if journal is not None and key not in journal:
+            # journal is never None here: allegations change only while an event applies
+            if journal is not None and key not in journal:  # mutate: skip[swap] (see above)
                 journal[key] = (allegation, None)
             self.allegations[index] = allegation = allegation.copy()
             self._owned_allegations.add(allegation_id)
-        elif journal is not None and key not in journal:
-            journal[key] = (allegation, allegation.copy())
+        # unreachable today: once its own, a run never changes an allegation again (its
+        # ruling is the one change an allegation takes); kept for the day one does
+        elif journal is not None and key not in journal:  # mutate: skip (unreachable)
+            journal[key] = (allegation, allegation.copy())  # mutate: skip (unreachable)
         return allegation
 
     def _undo(self, record: tuple[Any, ...]) -> None:
@@ -358,8 +364,10 @@ class Run:
             if key.startswith("allegation:"):
                 aid = key.split(":", 1)[1]
                 index = int(aid[1:]) - 1
-                if index >= len(self.allegations):
-                    continue
+                # a guard: an allegation an event changes existed before it, so it is
+                # never among those the undo just removed
+                if index >= len(self.allegations):  # mutate: skip[flip] (see above)
+                    continue  # mutate: skip (unreachable, see above)
                 if saved is None:
                     self.allegations[index] = original
                     self._owned_allegations.discard(aid)
@@ -371,7 +379,7 @@ class Run:
             else:
                 original.restore(saved)
         self._journal = None
-        self._shared = False
+        self._shared = False  # mutate: skip (every event sets it before it is read)
 
     # -- saving ----------------------------------------------------------------------
     def to_dict(self, include_deal: bool = True) -> dict[str, Any]:

@@ -89,7 +89,7 @@ class ConditionContext(Protocol):
     def call(self, name: str, args: tuple[str, ...]) -> Value: ...
 
 
-Evaluator = Callable[[ConditionContext], Value]
+Evaluator = Callable[[ConditionContext], Value]  # mutate: skip (a type alias for mypy)
 
 _TOKEN = re.compile(
     r"""
