@@ -275,6 +275,16 @@ def test_a_prohibition_found_violated_while_suspended_scores_0() -> None:
     assert score(run, entry) == 0
 
 
+
+def test_a_prohibition_suspended_but_never_breached_keeps_scoring_3() -> None:
+    """score.py: a prohibition scores 3 until first found breached; suspending it is not
+    a breach (an ongoing duty, by contrast, scores 0 while suspended)."""
+    run = start(_deal())
+    run.apply(Suspended(2, party="a", obligation="quiet"))
+    entry = run.ledger["quiet"]
+    assert entry.status.value == "suspended" and entry.violated_day is None
+    assert score(run, entry) == 3
+
 @pytest.mark.parametrize("rule", ["advance", "lapse", "expire"])
 def test_a_renewable_term_objected_to_expires_whatever_its_expiry_rule(rule: str) -> None:
     run = start(_deal(phases=[{"id": "term", "duration_days": 10, "on_expiry": rule,

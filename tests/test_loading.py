@@ -265,3 +265,33 @@ def test_the_pure_python_parser_gives_the_same_data_and_lines(
     assert slow == fast and slow.key_lines == fast.key_lines
     assert slow["extra"]["a"][1].line == fast["extra"]["a"][1].line == len(text.splitlines())
     assert "duplicate key" in problems_of("a: 1\na: 2\n")[0]
+
+
+def test_an_extend_power_is_refused_with_where_it_goes(tmp_path: Path) -> None:
+    """The engine extends a phase by its extension: clause only; a power of kind extend
+    would be accepted and then never honoured, so loading refuses it and says where the
+    grant belongs (file, line, path)."""
+    path = tmp_path / "deal.yaml"
+    path.write_text("id: t\ntitle: t\nparties: [{id: a, name: A}, {id: b, name: B}]\n"
+                    "phases:\n  - {id: p1, duration_days: 10}\n"
+                    "powers:\n  - {power: extend, holders: [a]}\n", encoding="utf-8")
+    with pytest.raises(DealDefinitionError) as caught:
+        load_deal(path)
+    text = str(caught.value)
+    assert "deal.yaml" in text and "line 7" in text and "powers[0].power" in text
+    assert "extension:" in text and "granted_by" in text
+
+
+def test_an_extension_cannot_add_per_day_to_an_act(tmp_path: Path) -> None:
+    """per_day adds to a duty's amount for each day of extension: an act has none (its
+    target would silently grow past its one act), so the definition names the field."""
+    path = tmp_path / "deal.yaml"
+    path.write_text("id: t\ntitle: t\nparties: [{id: a, name: A}, {id: b, name: B}]\n"
+                    "phases:\n  - id: p1\n    duration_days: 10\n"
+                    "    extension: {max_days: 3, granted_by: [a], per_day: {withdraw: 1}}\n"
+                    "    obligations:\n      - {id: withdraw, obligor: a, due: end_of_phase}\n",
+                    encoding="utf-8")
+    with pytest.raises(DealDefinitionError) as caught:
+        load_deal(path)
+    text = str(caught.value)
+    assert "phases[0].extension.per_day.withdraw" in text and "an act" in text

@@ -7,8 +7,10 @@ After the Peace Accords Matrix, each obligation in force gets a score on a day:
   the full amount it calls for (its target; for a reciprocal duty its cap, or what is owed
   that day when it has none): nothing is 0, under half is 1, half or more is 2, all of it
   (or a fulfilment, on time or late) is 3. An act without parts is 0 or 3.
-* A standing duty (ongoing, prohibition) scores 3 while kept, 0 on the days it is
-  suspended, withheld or found violated.
+* An ongoing duty scores 3 while kept, 0 on the days it is suspended, withheld or found
+  violated. A prohibition scores 3 until it is first found breached and 0 from then on:
+  a breach of a prohibition cannot be made good later, and a suspension of one (or a
+  withholding) is not a breach of it.
 * A duty is not scored before its phase begins, nor while it owes nothing (a quantity
   that starts at zero). After a deal ends, a duty keeps the score it had (its discharge
   is not a change in how far it was carried out).

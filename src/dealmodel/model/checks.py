@@ -108,6 +108,13 @@ def deal_problems(deal: Deal) -> list[Problem]:
                 ref(f"{path}.extension.granted_by[{k}]", holder, parties, "party or mediator")
             for ob_id, _ in ext.per_day:
                 ref(f"{path}.extension.per_day.{ob_id}", ob_id, obligations, "obligation")
+                owed = obligations[ob_id][1] if ob_id in obligations else None
+                if owed is not None and owed.kind is not ObligationKind.QUANTITY:
+                    problems.append(Problem(
+                        f"{path}.extension.per_day.{ob_id}", f"{ob_id!r} is "
+                        f"{'an' if owed.kind.value[0] in 'aeiou' else 'a'} "
+                        f"{owed.kind.value}, which has no amount to add to per day",
+                        "name a duty with a quantity (kind: quantity)"))
             ref(f"{path}.extension.clause", ext.clause, clauses, "clause")
         if phase.entry_condition is not None:
             for _func, arg, kind, known in condition_names(deal, phase.entry_condition):

@@ -3,9 +3,10 @@
 A power is held by an actor, a set of actors (any one of them may act), or a set acting
 *jointly* (all must be named in the event's ``by``). The token ``parties`` stands for
 every party of the deal. Events that exercise a power (``terminate``, ``amend``,
-``renew``, ``object_renewal``, ``declare``, and ``extend`` where no phase-level
-extension clause applies) are refused, with the missing power named, when their
-authors do not hold it.
+``renew``, ``object_renewal``, ``declare``) are refused, with the missing power named,
+when their authors do not hold it. Extending a phase is granted by the phase's own
+``extension:`` clause (who, jointly or not, how many days), not here: a power of kind
+``extend`` is refused with a problem that says where it goes.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ class Power:
     """``kind`` granted to ``holders`` (jointly or each), in ``phases`` (empty: all).
 
     ``notice_days``: a termination takes effect that many days after it is declared.
-    ``max_days``: an extension under this power adds at most that many days each time.
+    ``max_days``: kept for files written for the ``extend`` kind, which is refused.
     """
 
     kind: PowerKind = attrs.field(converter=PowerKind)
@@ -57,6 +58,11 @@ class Power:
             check_id(problems, f"holders[{i}]", holder)
         check_int(problems, "notice_days", self.notice_days, 0)
         check_int(problems, "max_days", self.max_days, 1)
+        if self.kind is PowerKind.EXTEND:  # the engine extends by a phase's clause only
+            problems.append(Problem(
+                "power", "an extension is granted by the phase's extension: clause, not "
+                "under powers:", "move it to the phase: extension: {granted_by: [...], "
+                "max_days_each: N, max_days: N, jointly: true|false}"))
         raise_if(problems)
 
     def applies_to(self, phase_id: str | None) -> bool:
