@@ -192,7 +192,7 @@ def test_an_amendment_may_lift_a_violation_day_nothing_else_may() -> None:
         {"day": 1, "type": "allege", "by": "south", "against": "north", "obligation": "withdraw"},
         {"day": 1, "type": "rule", "by": "broker", "allegation": "A1", "upheld": True}))
     amend = _events({"day": 1, "type": "amend", "by": "broker", "obligation": "withdraw",
-                     "quantity": 1})[0]
+                     "due_day": 20})[0]
     after = before.fork()
     after.apply(amend)
     assert before.ledger["withdraw"].violated_day == 1

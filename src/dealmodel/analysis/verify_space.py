@@ -38,6 +38,7 @@ from typing import Any
 import attrs
 
 from dealmodel.engine import Allegation, LedgerEntry, Run
+from dealmodel.engine.records import Amendment
 from dealmodel.model.deal import Deal
 from dealmodel.model.events import EVENT_TYPES, Event
 from dealmodel.model.obligations import ObligationKind, ObligationStatus
@@ -435,6 +436,16 @@ def actions(run: Run, plan: Plan, kinds: tuple[tuple[type[Event], tuple[str, ...
                 break
             if "quantity" in fields:
                 if oid is None or oid not in run.ledger:
+                    continue
+                entry = run.ledger[oid]
+                if cls.TYPE == "amend" and entry.obligation.kind is ObligationKind.ACT:
+                    # an act has no quantity to amend: its deadline - once passed, or
+                    # when it has none - set to tomorrow, once (the case that re-judges a
+                    # breach; moving it again and again would make the space unbounded
+                    # for no new behaviour)
+                    if (entry.due_day is None or entry.due_day < day) and not any(
+                            isinstance(r, Amendment) for r in entry.history):
+                        yield cls(day, **{**kwargs, "due_day": day + 1})
                     continue
                 if cls.TYPE == "perform" and kwargs.get("part") is None:
                     parts = _parts(run, oid)
