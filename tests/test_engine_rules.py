@@ -457,19 +457,6 @@ def test_an_act_has_no_quantity_to_amend() -> None:
     assert run.ledger["act"].due_day == 9
 
 
-def test_an_act_without_parts_scores_0_until_it_is_done() -> None:
-    # an extension that adds to an act (per_day) raises its target above 1: done once of
-    # three, it is still not done, and an act without parts is 0 or 3, nothing between
-    run = start(_deal(phases=[{"id": "p1", "duration_days": 10, "extension": {
-        "granted_by": ["m"], "per_day": {"act": 1}}, "obligations": [
-        {"id": "act", "obligor": "a", "due": "end_of_phase"}]}]))
-    run.apply(Extended(2, by="m", days=2))
-    run.apply(Performed(3, party="a", obligation="act"))
-    entry = run.ledger["act"]
-    assert (entry.status.value, entry.progress, entry.target) == ("active", 1, 3)
-    assert score(run, entry) == 0
-
-
 def _termed(status_events: list[Event]) -> Run:
     """A prohibition of a with a term of its own (to day 5) in a 20-day phase."""
     run = start(_deal(phases=[{"id": "p1", "duration_days": 20, "obligations": [

@@ -113,8 +113,7 @@ def score(run: Run, entry: LedgerEntry, day: int | None = None) -> int | None:
         return 0
     if share >= 1:
         return 3
-    if ob.kind is ObligationKind.ACT and not ob.parts:
-        return 0
+    # (an act without parts owes 1: its share is 0 or 1, never between)
     return 1 if share < 0.5 else 2
 
 
