@@ -14,9 +14,7 @@ does with a finder on ``sys.meta_path`` (importlib's public API):
 
 from __future__ import annotations
 
-import importlib.abc
 import importlib.machinery
-import importlib.util
 import os
 import sys
 import warnings
@@ -49,8 +47,10 @@ def _stale(name: str) -> bool:
         > extension.stat().st_mtime
 
 
-class _SourceFinder(importlib.abc.MetaPathFinder):
-    """Finds the chosen modules as their ``.py`` source files."""
+class _SourceFinder:
+    """Finds the chosen modules as their ``.py`` source files (a meta path finder: the
+    protocol is ``find_spec``; importlib.abc is not imported for it, to keep start-up
+    light)."""
 
     def __init__(self, names: set[str]) -> None:
         self.names = {f"{_PACKAGE}.{name}": name for name in names}
@@ -60,6 +60,8 @@ class _SourceFinder(importlib.abc.MetaPathFinder):
         name = self.names.get(fullname)
         if name is None:
             return None
+        import importlib.util
+
         return importlib.util.spec_from_file_location(fullname, _HERE / f"{name}.py")
 
 
