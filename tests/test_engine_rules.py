@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,7 @@ from dealmodel import (
     replay,
     start,
 )
+from dealmodel.engine.records import DutyEnd, EndCause
 from dealmodel.engine.registry import HANDLERS
 from dealmodel.engine.score import score
 from dealmodel.model.events import (
@@ -457,7 +459,7 @@ def test_an_act_has_no_quantity_to_amend() -> None:
     assert run.ledger["act"].due_day == 9
 
 
-def _termed(status_events: list[Event]) -> Run:
+def _termed(status_events: Sequence[Event]) -> Run:
     """A prohibition of a with a term of its own (to day 5) in a 20-day phase."""
     run = start(_deal(phases=[{"id": "p1", "duration_days": 20, "obligations": [
         {"id": "ban", "obligor": "a", "kind": "prohibition", "due_day": 5}]}]))
@@ -720,3 +722,121 @@ def test_readiness_is_judged_before_the_phase_closes(how: str) -> None:
     assert (run.state, _status(run, "aid")) == ("p2", "fulfilled")
     changes = entry.changes
     assert changes.index("aid fulfilled") < changes.index("state -> p2")
+
+
+# -- the survivors of the seed-7 sample ---------------------------------------------------
+def test_a_last_phase_that_lapses_on_expiry_ends_the_deal_on_record() -> None:
+    run = start(_deal(phases=[{"id": "p1", "duration_days": 5, "on_expiry": "lapse"}]))
+    entry = run.advance_to(8)
+    assert run.state == "lapsed" and run.end is not None
+    assert (run.end.cause, run.end.day) == (EndCause.LAPSE_RULE, 6)
+    assert [r for r in entry.records if r.kind == "ended"] == [run.end]
+
+
+def test_the_end_of_a_standing_duty_is_on_its_record() -> None:
+    run = start(_deal(phases=[{"id": "p1", "duration_days": 20, "obligations": [
+        {"id": "mandate", "obligor": "a", "kind": "ongoing", "term_days": 10},
+        {"id": "quiet", "obligor": "a", "kind": "prohibition"}]}]))
+    ran_out = run.advance_to(12)  # the term ran out at the end of day 10
+    early = run.apply(DutyEnded(13, obligation="quiet", by="a"))
+    ends = {oid: [r for r in run.ledger[oid].history if r.kind == "duty_ended"]
+            for oid in ("mandate", "quiet")}
+    assert ends == {"mandate": [DutyEnd(10, "mandate")],
+                    "quiet": [DutyEnd(13, "quiet", ("a",), early=True)]}
+    assert [r for r in ran_out.records if r.kind == "duty_ended"] == ends["mandate"]
+    assert [r for r in early.records if r.kind == "duty_ended"] == ends["quiet"]
+
+
+def _aid() -> Run:
+    """a alone owes 10 trucks of ``aid`` by day 8 (not strict); in force from day 1."""
+    run = start(_deal(phases=[{"id": "p1", "duration_days": 10, "obligations": [
+        {"id": "aid", "obligor": "a", "quantity": {"amount": 10, "unit": "trucks"},
+         "due_day": 8}]}]))
+    run.advance_to(1)
+    return run
+
+
+def test_a_plain_performance_is_still_checked_for_its_total_actor_and_part() -> None:
+    run = _aid()
+    run.apply(Performed(2, party="a", obligation="aid", cumulative=4))
+    assert _code(run, Performed(3, party="a", obligation="aid", cumulative=4)) == \
+        "bad-quantity"
+    assert _code(run, Performed(3, party="a", obligation="aid", cumulative=3)) == \
+        "total-decreased"
+    assert _code(run, Performed(3, party="a", obligation="aid", by="zz")) == "unknown-party"
+    assert _code(run, Performed(3, party="a", obligation="aid", part="north")) == \
+        "unknown-part"
+    assert run.ledger["aid"].progress == 4
+
+
+def test_a_release_needs_a_deal_in_force_and_after_its_end_is_only_recorded() -> None:
+    assert _code(start(_deal()), Released(0, party="a", obligation="act")) == "not-in-force"
+    run = start(_deal(phases=[{"id": "p1", "duration_days": 5, "on_expiry": "lapse",
+                               "obligations": [{"id": "act", "obligor": "a"}]}]))
+    run.apply(Withheld(2, party="a", obligation="act"))
+    run.advance_to(8)
+    assert (run.state, _status(run, "act")) == ("lapsed", "discharged")
+    entry = run.apply(Released(8, party="a", obligation="act"))
+    assert [r.kind for r in entry.records] == ["after_end"]
+    assert _status(run, "act") == "discharged"
+
+
+def test_a_standing_duty_without_a_renewal_clause_cannot_be_renewed() -> None:
+    run = start(_deal(powers=[{"power": "renew", "holders": ["m"]}], phases=[
+        {"id": "p1", "duration_days": 20, "obligations": [
+            {"id": "mandate", "obligor": "a", "kind": "ongoing", "term_days": 10}]}]))
+    run.advance_to(2)
+    assert _code(run, Renewed(2, by="m", obligation="mandate")) == "no-term"
+    assert _code(run, RenewalObjected(2, by="a", obligation="mandate")) == "no-term"
+
+
+def test_a_declaration_is_on_record() -> None:
+    run = start(_deal(powers=[{"power": "declare", "holders": ["m"]}]))
+    said = run.apply(Declared(2, by="m", statement="the crossings are open"))
+    begun = run.apply(Declared(3, by="m", phase="p2"))
+    assert [str(r) for r in said.records if r.kind == "declaration"] == \
+        ["declared by m: the crossings are open"]
+    # the declaration comes first, then what the hand-over it stands for changed
+    assert [str(r) for r in begun.records] == \
+        ["declared by m: p2 has begun", "quiet fulfilled", "state -> p2"]
+
+
+def test_an_entry_condition_reads_a_target() -> None:
+    run = start(_deal(phases=[
+        {"id": "p1", "duration_days": 5, "obligations": [
+            {"id": "aid", "obligor": "a", "quantity": {"amount": 10, "unit": "trucks"}},
+            {"id": "quiet", "obligor": "a", "kind": "prohibition"}]},
+        {"id": "p2", "duration_days": 5,
+         "entry_condition": 'target("aid") == 10 and target("quiet") == 0'}]))
+    run.advance_to(7)
+    assert run.state == "p2"
+
+
+def test_an_ongoing_duty_in_breach_scores_nothing() -> None:
+    run = start(_deal(phases=[{"id": "p1", "duration_days": 10, "obligations": [
+        {"id": "patrols", "obligor": "a", "kind": "ongoing"}]}]))
+    run.advance_to(2)
+    assert score(run, run.ledger["patrols"]) == 3
+    run.apply(ViolationAlleged(2, by="b", against="a", obligation="patrols"))
+    run.apply(Ruling(3, by="m", allegation="A1", upheld=True))
+    assert (_status(run, "patrols"), score(run, run.ledger["patrols"])) == ("violated", 0)
+
+
+def test_a_resumption_that_concludes_the_deal_sets_no_deadline_counted_from_it() -> None:
+    # the last phase's duties were settled while the deal was suspended: resuming
+    # concludes it at once, before a deadline counted from the resumption is set (p1's
+    # ``report``, still open, is discharged by the end with no due day)
+    run = start(_deal(phases=[
+        {"id": "p1", "duration_days": 5, "obligations": [
+            {"id": "report", "obligor": "b", "due": {"after": "event:resume", "days": 3}}]},
+        {"id": "p2", "duration_days": None, "obligations": [
+            {"id": "go", "obligor": "b", "due_day": 5}]}]))
+    run.advance_to(7)
+    run.apply(Suspended(7, party="a"))
+    run.apply(Performed(8, party="b", obligation="go"))
+    assert run.state == "p2:suspended"
+    entry = run.apply(Resumed(9, party="a"))
+    assert (run.state, _status(run, "go"), _status(run, "report")) == \
+        ("concluded", "fulfilled", "discharged")
+    assert run.ledger["report"].due_day is None
+    assert "due" not in [r.kind for r in entry.records]

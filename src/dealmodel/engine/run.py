@@ -103,7 +103,13 @@ class Run:
         # not state - nothing the deal does depends on it (see the ``noted`` property)
         self._noted: list[OnRecord] = []
         self._noted_index: RecordIndex | None = None
-        self._deadlines: list[tuple[int, int, int, str]] = [(0, _ENTRY, 0, "")]
+        # the first deadline: the deal takes effect at the end of day 0. Its sequence
+        # number only breaks ties between deadlines of one day and kind, and there is only
+        # ever one entry: any number would do (saved runs show it, nothing reads it).
+        self._deadlines: list[tuple[int, int, int, str]] = [(
+            0, _ENTRY,
+            0,  # mutate: skip[const] (the sequence number, see above)
+            "")]
         self._seq = 1
         self._journal: dict[str, tuple[Any, Any]] | None = None
         self._owned_allegations: set[str] = set()
@@ -262,7 +268,7 @@ class Run:
             return exc
         finally:
             self._undo(undo)
-        return None
+        return None  # mutate: skip[drop] (falling off the end returns None too)
 
     def can_apply(self, event: Event) -> bool:
         return self.refusal(event) is None
@@ -378,7 +384,9 @@ class Run:
                 self._owned.discard(key)
             else:
                 original.restore(saved)
-        self._journal = None
+        # the journal is read only while an event is applied, and _undo_record replaces it
+        # before that: dropping this keeps the spent journal alive until the next event
+        self._journal = None  # mutate: skip[drop] (see above)
         self._shared = False  # mutate: skip (every event sets it before it is read)
 
     # -- saving ----------------------------------------------------------------------
