@@ -616,7 +616,7 @@ def main(argv: list[str] | None = None) -> int:
               "other processes share the cores, so wall-clock ratios understate scaling")
 
     overhead = _dask_overhead(scenario, 1000 if args.quick else 10_000,
-                              1 if args.quick else 3)
+                              1 if args.quick else 7)  # short timings: more rounds
     missed = []
     if not (floor_same and engine_same):
         missed.append("contenders disagree")
