@@ -84,11 +84,16 @@ def test_built_in_deals_verify_clean(
         source: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    code = main(["verify", source, "--json", "--out", str(tmp_path)])
+    # the built-in deals with the defaults; the hypothetical test deal (150,000 states
+    # at its bound, a minute) with a budget
+    budget = [] if source in builtin_deals() else ["--max-states", "3000"]
+    code = main(["verify", source, "--json", "--out", str(tmp_path), *budget])
     report = json.loads(capsys.readouterr().out)
     assert code == 0, report["violations"]
     assert report["states_explored"] >= 100
     assert isinstance(report["states_explored"], int)
+    if not budget:  # explored to its natural bound (no new state left), not cut short
+        assert report["exhausted"] is True, "stopped by the depth or the state budget"
     assert report["properties_checked"] >= 12
     for gap in report["known_gaps"]:  # reported honestly, each with a reproducing file
         assert gap["known_gap"] and gap["file"]
@@ -111,10 +116,12 @@ def test_examples_verify_clean(example: Path, tmp_path: Path,
                                capsys: pytest.CaptureFixture[str]) -> None:
     """Every example verifies clean. An example on a built-in deal (verified in full
     above) runs with a small budget, to show the scenario route works end to end; an
-    example with a deal of its own (examples/semantics) is verified with the defaults."""
+    example with a deal of its own (examples/semantics) with a budget of 3,000 live
+    states per slice, which all but the deals whose extensions or deadlines have no cap
+    (infinite state spaces) exhaust."""
     deal = load_scenario(example).deal
     builtin = deal.id in builtin_deals() and deal == builtin_deal(deal.id)
-    budget = ["--max-states", "300"] if builtin else []
+    budget = ["--max-states", "300" if builtin else "3000"]
     code = main(["verify", str(example), "--json", "--out", str(tmp_path), *budget])
     report = json.loads(capsys.readouterr().out)
     assert code == 0, report["violations"]
@@ -180,7 +187,7 @@ def test_no_mediator_grants_no_power_to_rule() -> None:
 
 def test_joint_extension_is_tried_with_every_holder() -> None:
     deal = load_scenario(SEMANTICS / "truce-extended-twice.yaml").deal
-    report = verify(deal)
+    report = verify(deal, max_states=3_000)  # its extensions have no total cap: no bound
     assert report.exploration.accepted["extend@pause"] > 0
     assert not report.violations
 

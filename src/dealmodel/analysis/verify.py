@@ -37,6 +37,8 @@ from dealmodel.scenarios.outcome import apply_events
 __all__ = ["Finding", "Report", "verify", "write_counterexample"]
 
 DEFAULT_DEPTH = 40
+#: live states explored per slice at most (the Gaza deal's largest slice has about 17,000)
+DEFAULT_MAX_STATES = 50_000
 
 
 @attrs.frozen
@@ -127,7 +129,7 @@ def _finding_dict(f: Finding) -> dict[str, Any]:
             "trace": None if f.trace is None else [event_to_dict(e) for e in f.trace]}
 
 
-def verify(deal: Deal, depth: int = DEFAULT_DEPTH, max_states: int = 1_000,
+def verify(deal: Deal, depth: int = DEFAULT_DEPTH, max_states: int = DEFAULT_MAX_STATES,
            workers: int = 1, progress: Callable[[int, int], None] | None = None) -> Report:
     """Check ``deal``: static checks, then explore every slice to ``depth`` events.
 

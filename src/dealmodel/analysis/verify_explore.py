@@ -22,10 +22,13 @@ from dealmodel.analysis.verify_invariants import (
     step_violations,
 )
 from dealmodel.analysis.verify_space import (
+    STATIC_REFUSALS,
     Plan,
     actions,
     event_kinds,
+    follows,
     handed_over,
+    refusal_key,
     state_key,
     unexplorable,
 )
@@ -169,11 +172,14 @@ def explore(deal: Deal, plan: Plan, depth: int, max_states: int = 1_000) -> Expl
     kinds_t = tuple(kinds)
     graph = _Graph()
     root = start(deal)
-    seen: dict[tuple[Any, ...], int] = {state_key(root, plan): 0}
+    keys: dict[tuple[int, int, int], Any] = {}  # the entries' parts of the key
+    seen: dict[tuple[Any, ...], int] = {state_key(root, plan, keys): 0}
     _check_state(result, root, ())
     frontier: list[tuple[int, Run]] = [(0, root)]
     level = 0
     live = 1  # the budget counts live states: a terminal one is never expanded
+    known_refused: set[tuple[Any, ...]] = set()  # see verify_space.STATIC_REFUSALS
+    records_tried: set[tuple[Any, ...]] = set()  # see verify_space.RECORD_ONLY
     while frontier and level < depth and live < max_states:
         level += 1
         following: list[tuple[int, Run]] = []
@@ -182,16 +188,19 @@ def explore(deal: Deal, plan: Plan, depth: int, max_states: int = 1_000) -> Expl
                 following.extend(frontier[index:])
                 break
             # a handed-over state is only partly expanded: its future is the core's
-            graph.expanded[node] = not handed_over(run, plan)
+            restricted = handed_over(run, plan)
+            graph.expanded[node] = not restricted
             if run.terminal:
                 continue  # what is recorded after the end is not explored
             path = graph.trace(node)
-            for event in actions(run, plan, kinds_t):
-                reason = run.check(event)
+            for event in actions(run, plan, kinds_t, known_refused, records_tried):
+                refusal = run.refusal(event)
                 kind = _kind(event, run)
-                if reason is not None:
+                if refusal is not None:
+                    if refusal.code in STATIC_REFUSALS:
+                        known_refused.add(refusal_key(event, run))
                     if kind not in result.refused:
-                        result.refused[kind] = ((*path, event), reason)
+                        result.refused[kind] = ((*path, event), refusal.reason)
                     continue
                 child = run.fork()
                 try:
@@ -200,11 +209,13 @@ def explore(deal: Deal, plan: Plan, depth: int, max_states: int = 1_000) -> Expl
                     result.record("check-agrees", f"check() accepted {event.describe()} but "
                                   f"apply() refused it: {exc.reason}", (*path, event))
                     continue
+                if restricted and not follows(event, run, child, plan):
+                    continue
                 result.transitions += 1
                 result.accepted[kind] += 1
                 for prop, message in step_violations(run, event, child):
                     result.record(prop, message, (*path, event), _obligations_in(message, run))
-                key = state_key(child, plan)
+                key = state_key(child, plan, keys)
                 target = seen.get(key)
                 if target is None:
                     target = seen[key] = graph.add(node, event, child)

@@ -129,7 +129,9 @@ def state_violations(run: Run) -> Iterator[tuple[str, str]]:
     elif run.phase_index >= 0 and run.phase_end is not None:
         phase = run.deal.phases[run.phase_index]
         if phase.duration_days is not None:
-            planned = run.phase_entered + phase.duration_days - 1
+            # a term renewed by its renewal clause is planned, not extended
+            renewed = run.renewals * phase.renewal.term_days if phase.renewal else 0
+            planned = run.phase_entered + phase.duration_days - 1 + renewed
             if run.phase_end - planned > EXTENSION_LIMIT_DAYS:
                 yield ("extension-bounded", f"{phase.id} now ends on day {run.phase_end}, "
                        f"{run.phase_end - planned} days after its planned end (day {planned})")

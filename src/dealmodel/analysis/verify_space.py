@@ -18,8 +18,10 @@ Abstraction (what makes the space finite):
   phase, or to a day a condition names;
 * runs are the same state when every field of the run, its ledger entries and its
   allegations is equal, except records that only describe the past (history, log, who
-  made or ruled an allegation, evidence, ids and days of allegations, dismissed
-  allegations - unless a condition counts allegations).
+  made or ruled an allegation, evidence, ids and days of allegations, allegations once
+  ruled - unless a condition counts allegations);
+* time is counted from today when nothing reads the deal's day (see Plan.relative_time),
+  and a deadline that has passed is one value however long ago it was.
 
 Slicing ("cone of influence"): duties that no condition reads and that do not settle an
 open-ended phase cannot change the lifecycle. The space is explored once for the duties
@@ -31,6 +33,7 @@ allegations and suspensions of each core duty are explored in a slice of their o
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -40,11 +43,11 @@ import attrs
 from dealmodel.engine import Allegation, LedgerEntry, Run
 from dealmodel.engine.records import Amendment
 from dealmodel.model.deal import Deal
-from dealmodel.model.events import EVENT_TYPES, Event
+from dealmodel.model.events import EVENT_TYPES, ClockAdvanced, Event
 from dealmodel.model.obligations import ObligationKind, ObligationStatus
 
-__all__ = ["Plan", "actions", "event_kinds", "explorable_kinds", "handed_over", "plans",
-           "state_key"]
+__all__ = ["STATIC_REFUSALS", "Plan", "actions", "event_kinds", "explorable_kinds", "follows",
+           "handed_over", "plans", "refusal_key", "state_key"]
 
 _ACTOR_FIELDS = ("party", "by", "against")
 #: the fields every event has (its day and provenance): never branched on
@@ -52,8 +55,8 @@ _PROVENANCE = tuple(f.name for f in attrs.fields(Event))
 _LIVE = (ObligationStatus.ACTIVE, ObligationStatus.SUSPENDED, ObligationStatus.WITHHELD)
 _INT = re.compile(r"\b\d+\b")
 #: Kinds that only add a record (no field of the run changes, so the state stays the same):
-#: one representative per state is tried (that it is accepted and breaks nothing), not
-#: every actor and obligation.
+#: one representative is tried (that it is accepted and breaks nothing) in each lifecycle
+#: state of each phase, not in every state, nor for every actor and obligation.
 RECORD_ONLY = frozenset({"report", "statement", "incident", "finding"})
 
 
@@ -70,9 +73,16 @@ class Plan:
     phase_day_marks: tuple[int, ...]
     quantity_marks: dict[str, tuple[int, ...]] = attrs.field(eq=False)
     #: in the slice of a duty outside the core: the last phase of its duties. Once the
-    #: run is past it and nothing about them is open, only events naming them are tried
-    #: (the rest of the run is the core's, explored in the core's slices)
+    #: run is past it with none of them owed by a deadline still ahead, only events naming
+    #: them (or their allegations) and events that end the deal are followed: the rest of
+    #: the run is the core's, explored in the core's slices (see :func:`handed_over`)
     focus_phase: int = -1
+    #: the duties in focus (the cluster this slice is for); empty in the core's slices
+    focus: frozenset[str] = frozenset()
+    #: whether only time relative to today matters (no condition reads the deal's ``day``
+    #: and no duty has an absolute deadline): then runs that differ only by when things
+    #: happened, the same deadlines ahead at the same distances, are one state
+    relative_time: bool = False
 
 
 def event_kinds() -> tuple[tuple[type[Event], tuple[str, ...]], ...]:
@@ -129,7 +139,9 @@ def plans(deal: Deal) -> list[Plan]:
     day_marks: set[int] = set()
     phase_day_marks: set[int] = set()
     marks: dict[str, set[int]] = {oid: set() for oid in ids}
+    relative = not any(o.due_deal_day is not None for o in deal.obligations())
     for expr in _conditions(deal):
+        relative = relative and re.search(r"\bday\b", expr.source) is None
         numbers = {int(n) for n in _INT.findall(expr.source)}
         numbers |= {n + 1 for n in numbers}
         if re.search(r"\bday\b", expr.source):
@@ -150,7 +162,7 @@ def plans(deal: Deal) -> list[Plan]:
                    if counts_allegations), default=0)
     base = Plan("core", core, frozenset(), counts_allegations, min(cap, 4),
                 tuple(sorted(day_marks)), tuple(sorted(phase_day_marks)),
-                {k: tuple(sorted(v)) for k, v in marks.items()})
+                {k: tuple(sorted(v)) for k, v in marks.items()}, relative_time=relative)
     out = [base]
     for oid in sorted(core):  # each core duty's allegations and suspensions, one at a time
         out.append(attrs.evolve(base, name=oid, allege=frozenset({oid}),
@@ -164,12 +176,12 @@ def plans(deal: Deal) -> list[Plan]:
             name = oid if len(cluster) == 1 else f"{oid}(+{'+'.join(sorted(cluster - {oid}))})"
             out.append(attrs.evolve(base, name=name, drive=core | cluster,
                                     allege=frozenset({oid}), general_allegations=False,
-                                    focus_phase=last))
+                                    focus_phase=last, focus=cluster))
     return out
 
 
 # -- the key ---------------------------------------------------------------------------
-_RUN_SKIP = {"deal", "log", "history", "ledger", "allegations"}
+_RUN_SKIP = {"deal", "log", "history", "ledger", "allegations", "phase_entered"}
 _ENTRY_SKIP = {"obligation", "history"}
 _QUANTITY_SKIP = {"obligation", "history", "progress"}
 _ALLEGATION_SKIP = {"id", "day", "by", "evidence", "ruled_by", "ruled_day", "refers_to"}
@@ -182,7 +194,6 @@ def _public_slots(cls: type, skip: set[str]) -> tuple[str, ...]:
     return tuple(sorted(s for s in set(slots) if not s.startswith("_") and s not in skip))
 
 
-_MUTABLE = (set, list, dict)
 _JUDGED = (ObligationKind.QUANTITY, ObligationKind.ACT)
 #: Fields whose value does not change what can happen next, only whether it is set.
 _ONLY_IF_SET = {"violated_day", "ruled_day", "fulfilled_day", "withheld_from"}
@@ -205,21 +216,72 @@ def _freeze(value: Any) -> Any:
 
 
 def _getter(field: str) -> Any:
+    """A reader of one field, called as ``get(obj, today, origin)``: days in the future are
+    counted from ``origin`` (today when time is relative, else 0); days in the past are
+    one value, ``_PAST`` (a deadline that has passed has been judged: when changes nothing
+    that can happen next)."""
     if field in _ONLY_IF_SET:
-        return lambda obj: getattr(obj, field) is not None
-    project = _PROJECTED.get(field)
-    if project is not None:
-        return lambda obj: project(getattr(obj, field))
+        return lambda obj, today, origin: getattr(obj, field) is not None
+    if field == "day":
+        return lambda obj, today, origin: today - origin
+    if field in ("phase_end", "due_day"):
+        def ahead(obj: Any, today: int, origin: int) -> int | None:
+            value = getattr(obj, field)
+            if value is None:
+                return None
+            return _PAST if value < today else value - origin
+        return ahead
+    if field == "milestones":
+        return lambda obj, today, origin: tuple(
+            (d - origin, c) for d, c in obj.milestones if d >= today)
+    if field == "termination":
+        return lambda obj, today, origin: None if obj.termination is None else (
+            obj.termination[0] - origin, obj.termination[1])
+    if field == "renewals":
+        return _renewals
+    project = _PROJECTED[field]
+    return lambda obj, today, origin: project(getattr(obj, field))
 
-    def get(obj: Any) -> Any:
-        value = getattr(obj, field)
-        return _freeze(value) if isinstance(value, _MUTABLE) else value
-    return get
+
+def _renewals(obj: Any, today: int, origin: int) -> int:
+    """How many times a term was renewed matters only against a cap on renewals."""
+    if isinstance(obj, Run):
+        renewal = obj.deal.phases[obj.phase_index].renewal if obj.phase_index >= 0 else None
+    else:
+        renewal = obj.obligation.renewal
+    if renewal is None or renewal.max_renewals is None:
+        return 0
+    return int(obj.renewals)
 
 
-_GETTERS: dict[type, tuple[Any, ...]] = {}
+_SPECIAL = {*_ONLY_IF_SET, *_PROJECTED, "day", "phase_end", "due_day", "milestones",
+            "termination", "renewals"}
+_MUTABLE_TYPES = frozenset({set, list, dict})
 
 
+class _Reader:
+    """Reads the key fields of one class: the plain ones at once (frozen when mutable),
+    then those with a reader of their own (see :func:`_getter`)."""
+
+    __slots__ = ("plain", "special")
+
+    def __init__(self, cls: type, skip: set[str]) -> None:
+        fields = _public_slots(cls, skip)
+        plain = [f for f in fields if f not in _SPECIAL]
+        getter = operator.attrgetter(*plain)
+        self.plain: Any = getter if len(plain) > 1 else (lambda obj: (getter(obj),))
+        self.special = tuple(_getter(f) for f in fields if f in _SPECIAL)
+
+    def __call__(self, obj: Any, today: int, origin: int) -> tuple[Any, ...]:
+        return (*(_freeze(v) if type(v) in _MUTABLE_TYPES else v for v in self.plain(obj)),
+                *(get(obj, today, origin) for get in self.special))
+
+
+
+
+_READERS: dict[type, _Reader] = {}
+#: What a deadline that has passed reads as in the key.
+_PAST = -(1 << 30)
 
 
 def _progress_region(run: Run, entry: LedgerEntry, marks: tuple[int, ...]) -> tuple[int, ...]:
@@ -230,9 +292,20 @@ def _progress_region(run: Run, entry: LedgerEntry, marks: tuple[int, ...]) -> tu
     if entry.status.settled:  # done with: more (surplus) changes nothing but the totals
         return (sum(1 for mark in marks if progress >= mark),)
     day = run.day
-    ahead = {c for d, c in entry.milestones if d >= day} if entry.milestones else {
-        m.cumulative for m in ob.schedule}
-    ahead.update(marks)
+    if entry.violated_day is not None:
+        # breached: a later milestone can only switch the breach between partial (something
+        # delivered) and not; the final one, or the target, fulfils it late
+        # (engine/duties.py judge, performed)
+        due = entry.due_day
+        ahead = {1, *marks}
+        if due is not None and due >= day:
+            ahead.update(c for d, c in entry.milestones if d == due)
+    elif entry.milestones:
+        ahead = {c for d, c in entry.milestones if d >= day}
+        ahead.update(marks)
+    else:
+        ahead = {m.cumulative for m in ob.schedule}
+        ahead.update(marks)
     if entry.target is not None:
         ahead.add(entry.target)
     region = sum(1 for mark in ahead if progress >= mark)
@@ -242,11 +315,11 @@ def _progress_region(run: Run, entry: LedgerEntry, marks: tuple[int, ...]) -> tu
     return (region, (progress > owed) - (progress < owed))
 
 
-def _getters(cls: type, skip: set[str]) -> tuple[Any, ...]:
-    getters = _GETTERS.get(cls)
-    if getters is None:
-        getters = _GETTERS[cls] = tuple(_getter(f) for f in _public_slots(cls, skip))
-    return getters
+def _reader(cls: type, skip: set[str]) -> _Reader:
+    reader = _READERS.get(cls)
+    if reader is None:
+        reader = _READERS[cls] = _Reader(cls, skip)
+    return reader
 
 
 class _Quantity(LedgerEntry):
@@ -255,30 +328,75 @@ class _Quantity(LedgerEntry):
     __slots__ = ()
 
 
-def state_key(run: Run, plan: Plan | None = None) -> tuple[Any, ...]:
+def state_key(run: Run, plan: Plan | None = None,
+              cache: dict[tuple[int, int, int], tuple[LedgerEntry, tuple[Any, ...]]] | None = None
+              ) -> tuple[Any, ...]:
     """What makes two runs the same abstract state (see the module docstring). With a
     plan, only the duties it drives count: the others cannot change the lifecycle, and
     their own properties are checked in their own slice. A violation day counts only as
-    set or not: when it fell changes nothing that can happen next."""
-    run_get = _getters(Run, _RUN_SKIP)
-    entry_get = _getters(LedgerEntry, _ENTRY_SKIP)
-    allegation_get = _getters(Allegation, _ALLEGATION_SKIP)
-    quantity_get = _getters(_Quantity, _QUANTITY_SKIP)
-    marks = plan.quantity_marks if plan is not None else {}
-    kept = plan.drive | plan.allege if plan is not None else None
-    keep_dismissed = plan is None or plan.general_allegations
+    set or not: when it fell changes nothing that can happen next.
+
+    ``cache`` (one per exploration) keeps each ledger entry's part of the key by the entry
+    object and the day: runs forked from one another share the entries neither changed
+    (copy on write, engine/run.py), and a shared entry is never changed in place."""
+    run_get = _reader(Run, _RUN_SKIP)
+    allegation_get = _reader(Allegation, _ALLEGATION_SKIP)
     ledger = run.ledger
-    entries = ledger.values() if kept is None else [ledger[oid] for oid in sorted(kept)]
+    entries = ledger.values() if plan is None else [ledger[oid] for oid in _kept(plan)]
+    marks = plan.quantity_marks if plan is not None else {}
+    # a ruling's effect is in the duty's entry (an upheld one violates it): once ruled, an
+    # allegation changes nothing that can happen next, unless a condition counts them
+    keep_ruled = plan is None or plan.general_allegations
+    today = run.day
+    origin = today if plan is not None and plan.relative_time else 0
+    age = None
+    if plan is not None and plan.phase_day_marks and run.phase_index >= 0:
+        age = min(today - run.phase_entered, plan.phase_day_marks[-1])
+    if cache is None:
+        parts = tuple(_entry_key(run, e, marks, today, origin) for e in entries)
+    else:
+        found = []
+        for e in entries:
+            slot = (id(e), today, origin)
+            hit = cache.get(slot)
+            if hit is not None and hit[0] is e:
+                found.append(hit[1])
+                continue
+            part = _entry_key(run, e, marks, today, origin)
+            if not e.obligation.reciprocal:  # what it owes depends on other entries
+                if len(cache) > _CACHE_LIMIT:
+                    cache.clear()
+                cache[slot] = (e, part)
+            found.append(part)
+        parts = tuple(found)
     return (
-        tuple(get(run) for get in run_get),
-        tuple((*(get(e) for get in quantity_get),
-               *_progress_region(run, e, marks.get(e.obligation.id, ())))
-              if e.obligation.kind in _JUDGED else tuple(get(e) for get in entry_get)
-              for e in entries),
-        tuple(sorted((tuple(get(a) for get in allegation_get)
-                      for a in run.allegations if keep_dismissed or a.status.value != "dismissed"),
+        run_get(run, today, origin),
+        age,
+        parts,
+        tuple(sorted((allegation_get(a, today, origin)
+                      for a in run.allegations if keep_ruled or a.status.value == "open"),
                      key=repr)),
     )
+
+
+_CACHE_LIMIT = 200_000
+_KEPT: dict[Plan, tuple[str, ...]] = {}
+
+
+def _kept(plan: Plan) -> tuple[str, ...]:
+    """The duties whose entries are in a slice's key, in order."""
+    kept = _KEPT.get(plan)
+    if kept is None:
+        kept = _KEPT[plan] = tuple(sorted(plan.drive | plan.allege))
+    return kept
+
+
+def _entry_key(run: Run, entry: LedgerEntry, marks: dict[str, tuple[int, ...]], today: int,
+               origin: int) -> tuple[Any, ...]:
+    if entry.obligation.kind in _JUDGED:
+        return (*_reader(_Quantity, _QUANTITY_SKIP)(entry, today, origin),
+                *_progress_region(run, entry, marks.get(entry.obligation.id, ())))
+    return _reader(LedgerEntry, _ENTRY_SKIP)(entry, today, origin)
 
 
 # -- the actions -----------------------------------------------------------------------
@@ -308,8 +426,14 @@ def _days(run: Run) -> list[int]:
     return sorted({1, rest}) if rest > 1 else [1]
 
 
+_FIELDS: dict[type, dict[str, Any]] = {}
+
+
 def _values(run: Run, plan: Plan, cls: type[Event], name: str) -> list[Any]:
-    field = attrs.fields_dict(cls)[name]
+    table = _FIELDS.get(cls)
+    if table is None:
+        table = _FIELDS[cls] = attrs.fields_dict(cls)
+    field = table[name]
     optional = [None] if field.default is None else []
     deal = run.deal
     if name in _ACTOR_FIELDS:
@@ -380,6 +504,8 @@ def _next_day(run: Run, plan: Plan) -> int | None:
                    if run.phase_entered + c - 1 > day]
     if run.phase_end is not None and run.phase_end >= day:
         candidates.append(run.phase_end + 1)
+    if run.termination is not None and run.termination[0] > day:
+        candidates.append(run.termination[0])  # a termination on notice takes effect
     for oid in plan.drive:
         entry = run.ledger[oid]
         if entry.status in _LIVE:
@@ -390,17 +516,73 @@ def _next_day(run: Run, plan: Plan) -> int | None:
 
 
 def handed_over(run: Run, plan: Plan) -> bool:
-    """Whether the run is past the focus duties' phase with nothing about them open (see
-    :attr:`Plan.focus_phase`): from here only events naming them are tried."""
-    if plan.focus_phase < 0 or run.phase_index <= plan.focus_phase:
+    """Whether the run has handed over from the focus duties (see :attr:`Plan.focus_phase`):
+    it is past their phase. What the lifecycle does from here is explored in the core's
+    slices; it changes the focus duties only by ending (which discharges what is still
+    open, and after which no allegation is made). So only the steps :func:`follows` names
+    are followed."""
+    return 0 <= plan.focus_phase < run.phase_index
+
+
+def follows(event: Event, run: Run, child: Run, plan: Plan) -> bool:
+    """In a handed-over state: whether the step from ``run`` to ``child`` by ``event`` is
+    followed. It is if it ends the deal, names a duty or an allegation, changes a focus
+    duty (a suspension of the whole deal suspends it), or moves the clock while a focus
+    duty still has a deadline ahead (which the clock brings on)."""
+    if child.terminal or getattr(event, "obligation", None) is not None \
+            or getattr(event, "allegation", None) is not None:
+        return True
+    before, after = run.ledger, child.ledger
+    if any(after[oid] is not before[oid] for oid in plan.focus):  # copied to be written
+        return True
+    if type(event) is not ClockAdvanced:
         return False
-    return not any(a.obligation in plan.allege and a.status.value == "open"
-                   for a in run.allegations)
+    day = run.day
+    for oid in plan.focus:
+        entry = run.ledger[oid]
+        if entry.status in _LIVE and any(
+                due is not None and due >= day
+                for due in (entry.due_day, *(d for d, _ in entry.milestones))):
+            return True
+    return False
 
 
-def actions(run: Run, plan: Plan, kinds: tuple[tuple[type[Event], tuple[str, ...]], ...]
-            ) -> Iterator[Event]:
-    """Every event to try in ``run`` (the engine decides which apply).
+#: Refusals that depend only on the deal, the event's fields (not its day or quantity),
+#: the current phase and the lifecycle state: an event refused so once is refused in every
+#: state with the same phase and lifecycle state, so it need not be tried there again
+#: (the guards behind them: engine/guards.py next_phase, handlers.py _check_extend and
+#: _check_rule, obligation_handlers.py _check_end_phase and _check_end_duty,
+#: power_handlers.py authorised and the renewal checks).
+STATIC_REFUSALS = frozenset({"no-extension-clause", "no-power", "no-renewal-clause",
+                             "not-current-phase", "not-next-phase", "not-standing",
+                             "party-cannot-rule"})
+
+
+def refusal_key(event: Event, run: Run) -> tuple[Any, ...]:
+    """What a refusal in :data:`STATIC_REFUSALS` depends on (see :func:`actions`)."""
+    cls = type(event)
+    return (cls, tuple(getattr(event, f) for f in _simple_fields(cls)), run.phase_index,
+            run.state)
+
+
+_SIMPLE: dict[type, tuple[str, ...]] = {}
+
+
+def _simple_fields(cls: type[Event]) -> tuple[str, ...]:
+    fields = _SIMPLE.get(cls)
+    if fields is None:
+        fields = _SIMPLE[cls] = tuple(f.name for f in attrs.fields(cls)
+                                      if f.name not in _PROVENANCE and f.name != "quantity")
+    return fields
+
+
+def actions(run: Run, plan: Plan, kinds: tuple[tuple[type[Event], tuple[str, ...]], ...],
+            refused: set[tuple[Any, ...]] | frozenset[tuple[Any, ...]] = frozenset(),
+            tried: set[tuple[Any, ...]] | None = None) -> Iterator[Event]:
+    """Every event to try in ``run`` (the engine decides which apply), except those whose
+    :func:`refusal_key` is in ``refused`` (refused already for a reason that still holds)
+    and, when ``tried`` is given, a :data:`RECORD_ONLY` kind tried already in this phase
+    and lifecycle state (``tried`` is updated).
 
     An event that names a duty names its obligor as the actor (authority is the hypothesis
     route's job: it tries strangers); an allegation is made by one representative accuser
@@ -408,18 +590,18 @@ def actions(run: Run, plan: Plan, kinds: tuple[tuple[type[Event], tuple[str, ...
     """
     day = run.day
     restricted = handed_over(run, plan)
-    if restricted:
-        kinds = tuple((cls, fields) for cls, fields in kinds
-                      if "obligation" in fields or "allegation" in fields)
+    where = (run.phase_index, run.state)
     for cls, fields in kinds:
         if not fields:
             following = _next_day(run, plan)
             if following is not None:
                 yield cls(following)
             continue
-        simple = [f for f in fields if f != "quantity"]
+        simple = _simple_fields(cls)
         accusers: set[tuple[Any, ...]] = set()
         for combo in itertools.product(*(_values(run, plan, cls, f) for f in simple)):
+            if refused and (cls, combo, *where) in refused:
+                continue
             kwargs = dict(zip(simple, combo, strict=True))
             oid = kwargs.get("obligation")
             if restricted and "obligation" in kwargs and oid not in plan.allege:
@@ -432,6 +614,10 @@ def actions(run: Run, plan: Plan, kinds: tuple[tuple[type[Event], tuple[str, ...
                     continue
                 accusers.add(what)
             if cls.TYPE in RECORD_ONLY:
+                if tried is not None:
+                    if (cls, *where) in tried:
+                        break
+                    tried.add((cls, *where))
                 yield cls(day, **kwargs)
                 break
             if "quantity" in fields:
@@ -468,6 +654,9 @@ def _may_allege(run: Run, plan: Plan, kwargs: dict[str, Any]) -> bool:
     against, oid = kwargs.get("against"), kwargs.get("obligation")
     if kwargs.get("by") == against or (oid is not None and _obligor(run, oid) != against):
         return False
+    # with conditions counting allegations, every one not dismissed counts towards the
+    # cap; else only those still open do (a ruled one leaves no trace in the key)
+    counted = ("open", "upheld") if plan.general_allegations else ("open",)
     same = sum(1 for a in run.allegations if a.against == against and a.obligation == oid
-               and a.status.value != "dismissed")
+               and a.status.value in counted)
     return same < plan.allegation_cap

@@ -14,7 +14,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from dealmodel.analysis.verify import DEFAULT_DEPTH, verify, write_counterexample
+from dealmodel.analysis.verify import (
+    DEFAULT_DEPTH,
+    DEFAULT_MAX_STATES,
+    verify,
+    write_counterexample,
+)
 from dealmodel.cli._help import docs
 from dealmodel.errors import DealDefinitionError, Problem
 from dealmodel.io.deals import builtin_deal, builtin_deals, load_deal
@@ -49,8 +54,10 @@ def add_commands(sub: Any) -> None:
                         help="a built-in deal or scenario name, a deal file or a scenario file")
     parser.add_argument("--depth", type=int, default=DEFAULT_DEPTH, metavar="N",
                         help=f"explore runs of up to N events (default {DEFAULT_DEPTH})")
-    parser.add_argument("--max-states", type=int, default=1_000, metavar="K",
-                        help="state budget per slice (default 1000)")
+    parser.add_argument("--max-states", type=int, default=DEFAULT_MAX_STATES, metavar="K",
+                        help="live states explored per slice at most (default "
+                             f"{DEFAULT_MAX_STATES:,}); a slice stops earlier at its natural "
+                             "bound, when no new state is reachable")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="W",
                         help="explore slices in W processes (default: one per CPU, here "
                              f"{os.cpu_count() or 1}); the report is the same for any W")
