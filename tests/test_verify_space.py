@@ -11,7 +11,8 @@ import pytest
 from dealmodel import builtin_deal, load_deal, load_scenario
 from dealmodel.analysis import verify_space
 from dealmodel.analysis.verify_explore import Exploration, explore
-from dealmodel.analysis.verify_space import Plan, plans, state_key
+from dealmodel.analysis.verify_key import state_key
+from dealmodel.analysis.verify_space import Plan, plans
 from dealmodel.engine import replay
 from dealmodel.io.events import event_from_dict
 from dealmodel.model.deal import Deal

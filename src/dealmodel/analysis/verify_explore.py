@@ -21,6 +21,7 @@ from dealmodel.analysis.verify_invariants import (
     state_violations,
     step_violations,
 )
+from dealmodel.analysis.verify_key import state_key
 from dealmodel.analysis.verify_space import (
     STATIC_REFUSALS,
     Plan,
@@ -29,7 +30,6 @@ from dealmodel.analysis.verify_space import (
     follows,
     handed_over,
     refusal_key,
-    state_key,
     unexplorable,
 )
 from dealmodel.engine import LedgerEntry, Run, start
