@@ -97,12 +97,13 @@ class Report:
 
     def text(self) -> str:
         ex = self.exploration
-        bound = ("every slice exhausted (natural bound: nothing new to explore)"
-                 if ex.exhausted else f"bounded: depth {self.depth_bound} or the state "
-                 "budget cut at least one slice")
+        bound = ("every slice explored to its natural bound (nothing new left to explore)"
+                 if ex.exhausted else f"cut short: the depth bound ({self.depth_bound}) or "
+                 "the state budget (--max-states) stopped at least one slice")
         lines = [f"verify {self.deal.id}: {self.deal.title}",
                  f"explored {ex.states:,} states, {ex.transitions:,} transitions in "
-                 f"{self.slices} slices, depth {ex.depth} ({bound}), {self.seconds:.1f} s",
+                 f"{self.slices} slices to depth {ex.depth} in {self.seconds:.1f} s",
+                 bound,
                  f"properties checked: {len(self.properties)}"]
         for kind, why in sorted(ex.skipped_kinds.items()):
             lines.append(f"  event kind {kind!r} not explored: {why}")

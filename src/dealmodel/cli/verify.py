@@ -32,9 +32,10 @@ examples:
   dealmodel verify gaza-2025                     the built-in deal
   dealmodel verify my-deal.yaml --depth 20       a deal file, explored to 20 events
   dealmodel verify gaza-2025-whatif --json       a scenario: its deal is verified
-Counterexamples are written to --out (default: a folder named counterexamples)
-as scenario files
-with expect:, so `dealmodel run FILE` shows the violating outcome.
+Counterexamples are written to --out (default: a folder named counterexamples) as
+scenario files with expect:, so `dealmodel run FILE` shows the violating outcome.
+A report says whether every slice was explored to its natural bound (no new state
+left: "exhausted") or cut by --depth or --max-states.
 exit codes: 0 clean, 1 violations, 2 bad input
 docs: {docs("how-to/check-your-deal/")}
 """
