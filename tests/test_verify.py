@@ -17,9 +17,8 @@ from dealmodel.analysis.verify_static import edge_findings
 from dealmodel.cli.main import main
 from dealmodel.engine import replay
 from dealmodel.engine.machine import Edge, lifecycle
-from dealmodel.io.events import event_from_dict
-from dealmodel.model.events import Event
 from dealmodel.model.obligations import ObligationStatus
+from tests.helpers import events_of
 
 ROOT = Path(__file__).parent.parent
 BROKEN = sorted(Path(__file__).parent.rglob("*broken*.yaml"))
@@ -162,15 +161,6 @@ def test_edge_checks_catch_a_skip_the_format_cannot_express() -> None:
 SEMANTICS = ROOT / "examples" / "semantics"
 
 
-def _events(*items: dict[str, object]) -> list[Event]:
-    out = []
-    for item in items:
-        event, problems = event_from_dict(dict(item))
-        assert event is not None, problems
-        out.append(event)
-    return out
-
-
 def test_no_mediator_grants_no_power_to_rule() -> None:
     """Without a mediator, guarantor, monitor or joint body allegations stay on record,
     unjudged: no fault. A power granted under powers: must still be exercised."""
@@ -194,11 +184,11 @@ def test_joint_extension_is_tried_with_every_holder() -> None:
 
 def test_an_amendment_may_lift_a_violation_day_nothing_else_may() -> None:
     deal = load_scenario(SEMANTICS / "deadline-moved-after-it-passed.yaml").deal
-    before = replay(deal, _events(
+    before = replay(deal, events_of(
         {"day": 1, "type": "advance"},
         {"day": 1, "type": "allege", "by": "south", "against": "north", "obligation": "withdraw"},
         {"day": 1, "type": "rule", "by": "broker", "allegation": "A1", "upheld": True}))
-    amend = _events({"day": 1, "type": "amend", "by": "broker", "obligation": "withdraw",
+    amend = events_of({"day": 1, "type": "amend", "by": "broker", "obligation": "withdraw",
                      "due_day": 20})[0]
     after = before.fork()
     after.apply(amend)
@@ -206,13 +196,13 @@ def test_an_amendment_may_lift_a_violation_day_nothing_else_may() -> None:
     assert after.ledger["withdraw"].violated_day is None  # the engine judged it again
     assert not list(step_violations(before, amend, after))
     # performing it afterwards is judged by the new terms, not against the upheld ruling
-    perform = _events({"day": 1, "type": "perform", "party": "north",
+    perform = events_of({"day": 1, "type": "perform", "party": "north",
                        "obligation": "withdraw"})[0]
     later = after.fork()
     later.apply(perform)
     assert not list(step_violations(after, perform, later))
     # any other event that moved it is still caught
-    tick = _events({"day": 1, "type": "advance"})[0]
+    tick = events_of({"day": 1, "type": "advance"})[0]
     forged = before.fork()
     forged._writable(forged.ledger["withdraw"]).violated_day = None
     found = {p for p, _ in step_violations(before, tick, forged)}
@@ -221,7 +211,7 @@ def test_an_amendment_may_lift_a_violation_day_nothing_else_may() -> None:
 
 def test_resuming_returns_to_the_standing_a_rejudging_gave() -> None:
     deal = load_scenario(SEMANTICS / "zero-start-extension.yaml").deal
-    events = _events(
+    events = events_of(
         {"day": 1, "type": "advance"},
         {"day": 1, "type": "extend", "by": "m", "days": 1},
         {"day": 1, "type": "allege", "by": "a", "against": "b",
@@ -232,7 +222,7 @@ def test_resuming_returns_to_the_standing_a_rejudging_gave() -> None:
         {"day": 1, "type": "extend", "by": "m", "days": 1},
         {"day": 1, "type": "suspend", "party": "b", "obligation": "extra_releases"})
     before = replay(deal, events)
-    resume = _events({"day": 1, "type": "resume", "party": "b",
+    resume = events_of({"day": 1, "type": "resume", "party": "b",
                       "obligation": "extra_releases"})[0]
     after = before.fork()
     after.apply(resume)
@@ -251,9 +241,9 @@ def test_a_duty_with_no_deadline_is_met_when_all_it_owed_was_delivered() -> None
              {"day": 1, "type": "perform", "party": "b", "obligation": "captives",
               "quantity": 10}]
     end = [{"day": 31, "type": "advance"}]
-    short = replay(deal, _events(*start, {"day": 1, "type": "perform", "party": "a",
+    short = replay(deal, events_of(*start, {"day": 1, "type": "perform", "party": "a",
                                           "obligation": "prisoners", "quantity": 150}, *end))
-    full = replay(deal, _events(*start, {"day": 1, "type": "perform", "party": "a",
+    full = replay(deal, events_of(*start, {"day": 1, "type": "perform", "party": "a",
                                          "obligation": "prisoners", "quantity": 300}, *end))
     for run in (short, full):
         assert run.terminal and run.ledger["prisoners"].status.value == "discharged"

@@ -14,9 +14,8 @@ from dealmodel.analysis.verify_explore import Exploration, explore
 from dealmodel.analysis.verify_key import state_key
 from dealmodel.analysis.verify_space import Plan, plans
 from dealmodel.engine import replay
-from dealmodel.io.events import event_from_dict
 from dealmodel.model.deal import Deal
-from dealmodel.model.events import Event
+from tests.helpers import events_of
 
 ROOT = Path(__file__).parent.parent
 SEMANTICS = ROOT / "examples" / "semantics"
@@ -58,15 +57,6 @@ def _deal(tmp_path: Path, text: str = LATE_DUTY, name: str = "deal.yaml") -> Dea
     return load_deal(path)
 
 
-def _events(*items: dict[str, object]) -> list[Event]:
-    out = []
-    for item in items:
-        event, problems = event_from_dict(dict(item))
-        assert event is not None, problems
-        out.append(event)
-    return out
-
-
 def _plan(deal: Deal, name: str) -> Plan:
     return next(p for p in plans(deal) if p.name == name)
 
@@ -77,16 +67,16 @@ def test_days_count_from_today_when_nothing_reads_the_day(tmp_path: Path) -> Non
     assert plan.relative_time
     # phase two begun on day 1 or on day 2 (phase one ended early): the same deadlines
     # ahead at the same distances
-    early = replay(deal, _events({"day": 1, "type": "advance"},
+    early = replay(deal, events_of({"day": 1, "type": "advance"},
                                  {"day": 1, "type": "end_phase", "phase": "one"}))
-    late = replay(deal, _events({"day": 2, "type": "advance"},
+    late = replay(deal, events_of({"day": 2, "type": "advance"},
                                 {"day": 2, "type": "end_phase", "phase": "one"}))
     assert early.phase_id == late.phase_id == "two"
     assert early.ledger["close"].due_day != late.ledger["close"].due_day
     assert state_key(early, plan) == state_key(late, plan)
     # a day later in the same run is not the same state (a deadline is a day nearer)
     later = early.fork()
-    later.apply(_events({"day": 2, "type": "advance"})[0])
+    later.apply(events_of({"day": 2, "type": "advance"})[0])
     assert state_key(early, plan) != state_key(later, plan)
     # nor for a slice that keeps phase one's duty, due on day 12 whenever phase two began
     assert state_key(early, _plan(deal, "leave")) != state_key(late, _plan(deal, "leave"))
@@ -97,9 +87,9 @@ def test_a_condition_on_the_day_keeps_days_absolute(tmp_path: Path) -> None:
     deal = _deal(tmp_path, text)
     plan = _plan(deal, "close")
     assert not plan.relative_time
-    early = replay(deal, _events({"day": 1, "type": "advance"},
+    early = replay(deal, events_of({"day": 1, "type": "advance"},
                                  {"day": 1, "type": "end_phase", "phase": "one"}))
-    late = replay(deal, _events({"day": 2, "type": "advance"},
+    late = replay(deal, events_of({"day": 2, "type": "advance"},
                                 {"day": 2, "type": "end_phase", "phase": "one"}))
     assert early.phase_id == late.phase_id == "two"
     assert state_key(early, plan) != state_key(late, plan)
@@ -108,13 +98,13 @@ def test_a_condition_on_the_day_keeps_days_absolute(tmp_path: Path) -> None:
 def test_a_breached_duty_is_told_apart_by_delivery_and_target_only(tmp_path: Path) -> None:
     deal = _deal(tmp_path)
     plan = _plan(deal, "count")
-    start = _events({"day": 1, "type": "advance"}, {"day": 3, "type": "advance"})
+    start = events_of({"day": 1, "type": "advance"}, {"day": 3, "type": "advance"})
     breached = replay(deal, start)  # nothing delivered by day 2: breached
     assert breached.ledger["count"].violated_day == 2
 
     def after(quantity: int) -> tuple[object, ...]:
         run = breached.fork()
-        run.apply(_events({"day": 3, "type": "perform", "party": "b", "obligation": "count",
+        run.apply(events_of({"day": 3, "type": "perform", "party": "b", "obligation": "count",
                            "quantity": quantity})[0])
         return state_key(run, plan)
 
@@ -124,11 +114,11 @@ def test_a_breached_duty_is_told_apart_by_delivery_and_target_only(tmp_path: Pat
     assert after(7) != after(10)  # the target fulfils it late
     assert after(4) != state_key(breached, plan)  # something delivered, or nothing
     # on schedule, the milestones ahead still matter
-    on_time = replay(deal, _events({"day": 1, "type": "advance"}))
+    on_time = replay(deal, events_of({"day": 1, "type": "advance"}))
 
     def ahead(quantity: int) -> tuple[object, ...]:
         run = on_time.fork()
-        run.apply(_events({"day": 1, "type": "perform", "party": "b", "obligation": "count",
+        run.apply(events_of({"day": 1, "type": "perform", "party": "b", "obligation": "count",
                            "quantity": quantity})[0])
         return state_key(run, plan)
 
@@ -138,8 +128,8 @@ def test_a_breached_duty_is_told_apart_by_delivery_and_target_only(tmp_path: Pat
 def test_ruled_allegations_leave_the_key_unless_counted(tmp_path: Path) -> None:
     deal = _deal(tmp_path)
     plan = _plan(deal, "leave")
-    base = replay(deal, _events({"day": 1, "type": "advance"}))
-    ruled = replay(deal, _events(
+    base = replay(deal, events_of({"day": 1, "type": "advance"}))
+    ruled = replay(deal, events_of(
         {"day": 1, "type": "advance"},
         {"day": 1, "type": "allege", "by": "b", "against": "a"},
         {"day": 1, "type": "rule", "by": "m", "allegation": "A1", "upheld": False}))
