@@ -32,7 +32,7 @@ from typing import Any
 
 import attrs
 
-from dealmodel.engine import Run
+from dealmodel.engine import LedgerEntry, Run
 from dealmodel.engine.records import Amendment
 from dealmodel.model.deal import Deal
 from dealmodel.model.events import EVENT_TYPES, ClockAdvanced, Event
@@ -282,10 +282,15 @@ def _next_day(run: Run, plan: Plan) -> int | None:
     for oid in plan.drive:
         entry = run.ledger[oid]
         if entry.status in _LIVE:
-            for due in (entry.due_day, *(d for d, _ in entry.milestones)):
-                if due is not None and due >= day:
-                    candidates.append(due + 1)
+            candidates.extend(due + 1 for due in _ahead(entry, day))
     return min(candidates) if candidates else None
+
+
+def _ahead(entry: LedgerEntry, day: int) -> Iterator[int]:
+    """The entry's deadlines still to be judged on ``day``: its due day, its milestones."""
+    for due in (entry.due_day, *(d for d, _ in entry.milestones)):
+        if due is not None and due >= day:
+            yield due
 
 
 def handed_over(run: Run, plan: Plan) -> bool:
@@ -310,14 +315,8 @@ def follows(event: Event, run: Run, child: Run, plan: Plan) -> bool:
         return True
     if type(event) is not ClockAdvanced:
         return False
-    day = run.day
-    for oid in plan.focus:
-        entry = run.ledger[oid]
-        if entry.status in _LIVE and any(
-                due is not None and due >= day
-                for due in (entry.due_day, *(d for d, _ in entry.milestones))):
-            return True
-    return False
+    return any(entry.status in _LIVE and next(_ahead(entry, run.day), None) is not None
+               for entry in (before[oid] for oid in plan.focus))
 
 
 #: Refusals that depend only on the deal, the event's fields (not its day or quantity),
