@@ -173,7 +173,7 @@ def test_the_refusal_cache_only_saves_time(source: str,
     finds the same things as trying every one."""
     deal = builtin_deal(source) if source == "gaza-2025" else load_scenario(
         SEMANTICS / source).deal
-    chosen = [p for p in plans(deal)][:3]
+    chosen = plans(deal)[:3]
     cached = [explore(deal, p, 40, 3_000) for p in chosen]
     monkeypatch.setattr(verify_space, "STATIC_REFUSALS", frozenset())
     monkeypatch.setattr("dealmodel.analysis.verify_explore.STATIC_REFUSALS", frozenset())

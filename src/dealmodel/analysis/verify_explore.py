@@ -172,7 +172,7 @@ def explore(deal: Deal, plan: Plan, depth: int, max_states: int = 1_000) -> Expl
     kinds_t = tuple(kinds)
     graph = _Graph()
     root = start(deal)
-    keys: dict[tuple[int, int, int], Any] = {}  # the entries' parts of the key
+    keys: dict[tuple[int, int], Any] = {}  # the entries' parts of the key
     seen: dict[tuple[Any, ...], int] = {state_key(root, plan, keys): 0}
     _check_state(result, root, ())
     frontier: list[tuple[int, Run]] = [(0, root)]

@@ -125,8 +125,6 @@ class _Reader:
                 *(get(obj, today, origin) for get in self.special))
 
 
-
-
 _READERS: dict[type, _Reader] = {}
 #: What a deadline that has passed reads as in the key.
 _PAST = -(1 << 30)
@@ -177,7 +175,7 @@ class _Quantity(LedgerEntry):
 
 
 def state_key(run: Run, plan: Plan | None = None,
-              cache: dict[tuple[int, int, int], tuple[LedgerEntry, tuple[Any, ...]]] | None = None
+              cache: dict[tuple[int, int], tuple[LedgerEntry, tuple[Any, ...]]] | None = None
               ) -> tuple[Any, ...]:
     """What makes two runs the same abstract state (see the module docstring). With a
     plan, only the duties it drives count: the others cannot change the lifecycle, and
@@ -190,7 +188,8 @@ def state_key(run: Run, plan: Plan | None = None,
     run_get = _reader(Run, _RUN_SKIP)
     allegation_get = _reader(Allegation, _ALLEGATION_SKIP)
     ledger = run.ledger
-    entries = ledger.values() if plan is None else [ledger[oid] for oid in _kept(plan)]
+    entries = ledger.values() if plan is None else [
+        ledger[oid] for oid in sorted(plan.drive | plan.allege)]
     marks = plan.quantity_marks if plan is not None else {}
     # a ruling's effect is in the duty's entry (an upheld one violates it): once ruled, an
     # allegation changes nothing that can happen next, unless a condition counts them
@@ -205,7 +204,7 @@ def state_key(run: Run, plan: Plan | None = None,
     else:
         found = []
         for e in entries:
-            slot = (id(e), today, origin)
+            slot = (id(e), today)  # origin is the plan's: one per cache
             hit = cache.get(slot)
             if hit is not None and hit[0] is e:
                 found.append(hit[1])
@@ -228,15 +227,6 @@ def state_key(run: Run, plan: Plan | None = None,
 
 
 _CACHE_LIMIT = 200_000
-_KEPT: dict[Plan, tuple[str, ...]] = {}
-
-
-def _kept(plan: Plan) -> tuple[str, ...]:
-    """The duties whose entries are in a slice's key, in order."""
-    kept = _KEPT.get(plan)
-    if kept is None:
-        kept = _KEPT[plan] = tuple(sorted(plan.drive | plan.allege))
-    return kept
 
 
 def _entry_key(run: Run, entry: LedgerEntry, marks: dict[str, tuple[int, ...]], today: int,

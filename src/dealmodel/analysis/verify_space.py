@@ -65,9 +65,9 @@ class Plan:
     phase_day_marks: tuple[int, ...]
     quantity_marks: dict[str, tuple[int, ...]] = attrs.field(eq=False)
     #: in the slice of a duty outside the core: the last phase of its duties. Once the
-    #: run is past it with none of them owed by a deadline still ahead, only events naming
-    #: them (or their allegations) and events that end the deal are followed: the rest of
-    #: the run is the core's, explored in the core's slices (see :func:`handed_over`)
+    #: run is past it, only the steps that can still change them are followed (see
+    #: :func:`handed_over` and :func:`follows`): the rest of the run is the core's,
+    #: explored in the core's slices
     focus_phase: int = -1
     #: the duties in focus (the cluster this slice is for); empty in the core's slices
     focus: frozenset[str] = frozenset()
@@ -333,8 +333,11 @@ STATIC_REFUSALS = frozenset({"no-extension-clause", "no-power", "no-renewal-clau
 def refusal_key(event: Event, run: Run) -> tuple[Any, ...]:
     """What a refusal in :data:`STATIC_REFUSALS` depends on (see :func:`actions`)."""
     cls = type(event)
-    return (cls, tuple(getattr(event, f) for f in _simple_fields(cls)), run.phase_index,
-            run.state)
+    return _refusal_slot(cls, tuple(getattr(event, f) for f in _simple_fields(cls)), run)
+
+
+def _refusal_slot(cls: type[Event], values: tuple[Any, ...], run: Run) -> tuple[Any, ...]:
+    return (cls, values, run.phase_index, run.state)
 
 
 _SIMPLE: dict[type, tuple[str, ...]] = {}
@@ -372,7 +375,7 @@ def actions(run: Run, plan: Plan, kinds: tuple[tuple[type[Event], tuple[str, ...
         simple = _simple_fields(cls)
         accusers: set[tuple[Any, ...]] = set()
         for combo in itertools.product(*(_values(run, plan, cls, f) for f in simple)):
-            if refused and (cls, combo, *where) in refused:
+            if refused and _refusal_slot(cls, combo, run) in refused:
                 continue
             kwargs = dict(zip(simple, combo, strict=True))
             oid = kwargs.get("obligation")
